@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# build-roms.sh: assemble every roms/src/*.asm (NASM, -f bin) into roms/NAME.bin.
+# --check: assemble into a temp dir instead and fail, naming the ROM, if a committed binary differs.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+src="$root/roms/src"
+check=0
+if [[ "${1:-}" == "--check" ]]; then check=1; shift; fi
+if [[ $# -gt 0 ]]; then echo "usage: $0 [--check]" >&2; exit 2; fi
+command -v nasm >/dev/null || { echo "build-roms: nasm not found in PATH" >&2; exit 1; }
+
+out="$root/roms"
+if [[ $check -eq 1 ]]; then
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out"' EXIT
+fi
+
+status=0
+shopt -s nullglob
+for asm in "$src"/*.asm; do
+  name="$(basename "$asm" .asm)"
+  # -I so that `%include "lib/x.inc"` resolves from roms/src whatever the working directory.
+  if ! nasm -f bin -I "$src/" -o "$out/$name.bin" "$asm"; then
+    echo "build-roms: $name: assembly failed" >&2; status=1; continue
+  fi
+  size=$(stat -c %s "$out/$name.bin")
+  if [[ $size -ne 65536 ]]; then
+    echo "build-roms: $name: image is $size bytes, want 65536" >&2; status=1; continue
+  fi
+  if [[ $check -eq 1 ]]; then
+    if [[ ! -f "$root/roms/$name.bin" ]]; then
+      echo "build-roms: $name: roms/$name.bin is missing" >&2; status=1
+    elif ! cmp -s "$out/$name.bin" "$root/roms/$name.bin"; then
+      echo "build-roms: $name: roms/$name.bin differs from its source" >&2; status=1
+    fi
+  fi
+done
+exit $status
