@@ -1,0 +1,212 @@
+// Character backends (QEMU's Chardev): where a serial port or debugcon sends its bytes and
+// where it gets input from. Output is synchronous so nothing is lost when the machine exits.
+
+import * as fs from 'node:fs';
+
+/** The frontend side of input (QEMU's can_receive / receive handlers). */
+export interface CharReceiver {
+  /** How many bytes the frontend can take now (0 = full; input waits in the backend). */
+  canReceive(): number;
+  receive(data: Uint8Array): void;
+}
+
+export interface CharBackend {
+  write(data: Uint8Array): void;
+  /** Connect a frontend for input (null disconnects). Input may start flowing at once. */
+  setReceiver(receiver: CharReceiver | null): void;
+  /** The frontend has room again (QEMU's qemu_chr_fe_accept_input): deliver waiting input. */
+  acceptInput(): void;
+  close(): void;
+}
+
+/**
+ * Input held in the backend until the frontend can take it; shared by every backend that
+ * produces input, so flow control behaves the same everywhere.
+ */
+class InputQueue {
+  private chunks: Uint8Array[] = [];
+  receiver: CharReceiver | null = null;
+
+  push(data: Uint8Array): void {
+    if (data.length > 0) this.chunks.push(data);
+    this.pump();
+  }
+
+  get pendingBytes(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+
+  pump(): void {
+    const r = this.receiver;
+    if (!r) return;
+    while (this.chunks.length > 0) {
+      const room = r.canReceive();
+      if (room <= 0) return;
+      const c = this.chunks[0]!;
+      if (c.length <= room) {
+        this.chunks.shift();
+        r.receive(c);
+      } else {
+        r.receive(c.subarray(0, room));
+        this.chunks[0] = c.subarray(room);
+      }
+    }
+  }
+}
+
+/** Discards output, never produces input (QEMU's -serial null). */
+export class NullCharBackend implements CharBackend {
+  write(_data: Uint8Array): void {
+    // Output is meant to vanish: that is this backend's whole purpose.
+  }
+  setReceiver(_receiver: CharReceiver | null): void {
+    // No input source: a receiver simply never gets data.
+  }
+  acceptInput(): void {
+    // Nothing is ever queued.
+  }
+  close(): void {
+    // No resources held.
+  }
+}
+
+/** Collects output and takes input from the test (or an embedding program). */
+export class MemoryCharBackend implements CharBackend {
+  private readonly out: number[] = [];
+  private readonly input = new InputQueue();
+
+  write(data: Uint8Array): void {
+    for (let i = 0; i < data.length; i++) this.out.push(data[i]!);
+  }
+  setReceiver(receiver: CharReceiver | null): void {
+    this.input.receiver = receiver;
+    this.input.pump();
+  }
+  acceptInput(): void {
+    this.input.pump();
+  }
+  close(): void {
+    this.input.receiver = null;
+  }
+
+  /** Queue input for the frontend; a string is taken as latin1 bytes. */
+  inject(data: Uint8Array | string): void {
+    this.input.push(typeof data === 'string' ? Uint8Array.from(Buffer.from(data, 'latin1')) : data.slice());
+  }
+  /** Input bytes not yet taken by the frontend. */
+  get pendingInput(): number {
+    return this.input.pendingBytes;
+  }
+  get bytes(): Uint8Array {
+    return Uint8Array.from(this.out);
+  }
+  text(): string {
+    return Buffer.from(this.out).toString('latin1');
+  }
+  clear(): void {
+    this.out.length = 0;
+  }
+}
+
+/** Write all of data to fd, retrying on EAGAIN (stdout may be a non-blocking pipe). */
+function writeAllSync(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(fd, data, off, data.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
+/** Output to a file (QEMU's -serial file:F); truncates unless `append`. No input. */
+export class FileCharBackend implements CharBackend {
+  private fd: number;
+
+  constructor(readonly path: string, opts: { append?: boolean } = {}) {
+    this.fd = fs.openSync(path, opts.append ? 'a' : 'w');
+  }
+  write(data: Uint8Array): void {
+    if (this.fd < 0) throw new Error(`chardev file ${this.path}: write after close`);
+    writeAllSync(this.fd, data);
+  }
+  setReceiver(_receiver: CharReceiver | null): void {
+    // A file backend is output-only, like QEMU's (its "in" path is a separate option).
+  }
+  acceptInput(): void {
+    // No input is ever queued.
+  }
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Is fd 0 something we can read input from without blocking the process forever? */
+function stdinIsReadable(): boolean {
+  try {
+    const st = fs.fstatSync(0);
+    // A TTY or a pipe/socket gives input; a regular file or /dev/null gives none worth waiting for.
+    return process.stdin.isTTY === true || st.isFIFO() || st.isSocket();
+  } catch {
+    return false; // stdin is closed
+  }
+}
+
+/**
+ * Output to the process's stdout with synchronous writes; input from stdin when it is a TTY
+ * or a pipe. Reading starts only once a frontend connects, and stdin never keeps the
+ * process alive (the machine decides when to exit).
+ */
+export class StdioCharBackend implements CharBackend {
+  private readonly input = new InputQueue();
+  private listening = false;
+  private rawSet = false;
+  private readonly onData = (chunk: Buffer): void => {
+    this.input.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+  };
+
+  /** `raw`: put a TTY in raw mode (keys go to the guest, not to the line editor). */
+  constructor(private readonly opts: { raw?: boolean; input?: boolean } = {}) {}
+
+  write(data: Uint8Array): void {
+    writeAllSync(1, data);
+  }
+  setReceiver(receiver: CharReceiver | null): void {
+    this.input.receiver = receiver;
+    if (receiver && !this.listening && this.opts.input !== false && stdinIsReadable()) this.listen();
+    this.input.pump();
+  }
+  acceptInput(): void {
+    this.input.pump();
+  }
+  private listen(): void {
+    const stdin = process.stdin;
+    if (this.opts.raw && stdin.isTTY) {
+      stdin.setRawMode(true);
+      this.rawSet = true;
+    }
+    stdin.on('data', this.onData);
+    stdin.on('error', () => this.stopListening()); // a closed or broken stdin just ends input
+    stdin.on('end', () => this.stopListening());
+    stdin.resume();
+    stdin.unref?.();
+    this.listening = true;
+  }
+  private stopListening(): void {
+    if (!this.listening) return;
+    const stdin = process.stdin;
+    stdin.off('data', this.onData);
+    stdin.pause();
+    if (this.rawSet && stdin.isTTY) stdin.setRawMode(false);
+    this.rawSet = false;
+    this.listening = false;
+  }
+  close(): void {
+    this.stopListening();
+    this.input.receiver = null;
+  }
+}

@@ -1,0 +1,115 @@
+// The deterministic virtual clock (guest time in nanoseconds, set by the machine from the
+// executed-instruction count) and its timers (QEMU's QEMUClock and QEMUTimer).
+
+/**
+ * Guest time. It only moves when the machine calls advanceTo(); expired timers run when the
+ * machine calls runExpired() (or runUntil()), so a run is reproducible byte for byte.
+ */
+export class VirtualClock {
+  private now = 0;
+  /** Armed timers, earliest deadline first; ties keep arming order (stable). */
+  private readonly active: Timer[] = [];
+
+  get nowNs(): number {
+    return this.now;
+  }
+
+  /** Move guest time forward. Time never goes back (a device would see a negative delta). */
+  advanceTo(ns: number): void {
+    if (!(ns >= this.now)) throw new RangeError(`virtual clock cannot go back from ${this.now} to ${ns}`);
+    this.now = ns;
+  }
+
+  /** Deadline of the earliest armed timer, Infinity when none (the CPU may run until then). */
+  nextDeadlineNs(): number {
+    return this.active.length > 0 ? this.active[0]!.expireNs : Infinity;
+  }
+
+  /**
+   * Run every timer whose deadline is at or before now, in deadline order. A callback may
+   * re-arm its timer (or others); a re-armed timer that is already due runs again in this call.
+   * Returns the number of callbacks run.
+   */
+  runExpired(): number {
+    let n = 0;
+    const a = this.active;
+    while (a.length > 0 && a[0]!.expireNs <= this.now) {
+      const t = a.shift()!;
+      t.armed = false;
+      n++;
+      t.callback();
+    }
+    return n;
+  }
+
+  /**
+   * Advance to `ns` stopping at each timer deadline on the way, so every callback sees
+   * nowNs equal to its own deadline (what a machine idling in HLT wants, and what tests use).
+   */
+  runUntil(ns: number): number {
+    let n = 0;
+    for (;;) {
+      const next = this.nextDeadlineNs();
+      if (next > ns) break;
+      if (next > this.now) this.now = next;
+      n += this.runExpired();
+    }
+    this.advanceTo(ns);
+    return n;
+  }
+
+  /** @internal Insert a timer in deadline order (after equal deadlines). */
+  insert(t: Timer): void {
+    const a = this.active;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]!.expireNs <= t.expireNs) lo = mid + 1;
+      else hi = mid;
+    }
+    a.splice(lo, 0, t);
+  }
+
+  /** @internal Remove an armed timer. */
+  remove(t: Timer): void {
+    const i = this.active.indexOf(t);
+    if (i >= 0) this.active.splice(i, 1);
+  }
+}
+
+/**
+ * A one-shot timer owned by a device. The object is created once and re-armed with modNs():
+ * nothing is allocated per tick.
+ */
+export class Timer {
+  /** Deadline in ns; meaningful while pending. */
+  expireNs = 0;
+  /** @internal Set by the clock. */
+  armed = false;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly callback: () => void,
+  ) {}
+
+  get pending(): boolean {
+    return this.armed;
+  }
+
+  /** Arm (or move) the timer to fire at `expireNs` (QEMU's timer_mod_ns). */
+  modNs(expireNs: number): void {
+    if (Number.isNaN(expireNs)) throw new RangeError('timer deadline is NaN');
+    if (this.armed) this.clock.remove(this);
+    this.expireNs = expireNs;
+    this.armed = true;
+    this.clock.insert(this);
+  }
+
+  /** Disarm (QEMU's timer_del); harmless when not armed. */
+  del(): void {
+    if (!this.armed) return;
+    this.clock.remove(this);
+    this.armed = false;
+  }
+}
