@@ -46,7 +46,9 @@ export class RamList {
     let mingap = Infinity;
     for (const block of this.blocks) {
       const candidate = Math.ceil((block.offset + block.maxLength) / BLOCK_ALIGN) * BLOCK_ALIGN;
-      let next = Infinity;
+      // The space ends at RAM_ADDR_LIMIT (QEMU's RAM_ADDR_MAX): a finite end keeps the gap
+      // after the last block comparable with mingap.
+      let next = RAM_ADDR_LIMIT;
       for (const other of this.blocks) {
         if (other.offset >= candidate) next = Math.min(next, other.offset);
       }
@@ -56,7 +58,11 @@ export class RamList {
         mingap = gap;
       }
     }
-    if (offset < 0) throw new RangeError(`no room for a RAM block of 0x${size.toString(16)} bytes`);
+    if (offset < 0) {
+      throw new RangeError(
+        `no room for a RAM block of 0x${size.toString(16)} bytes (ram_addr space ends at 0x${RAM_ADDR_LIMIT.toString(16)})`,
+      );
+    }
     return offset;
   }
 
