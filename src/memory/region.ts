@@ -187,7 +187,8 @@ export class MemoryRegion {
   /** QEMU's type string for info mtree. */
   get typeName(): string {
     if (this.alias) return this.alias.typeName;
-    if (this.kind === 'romd') return 'romd';
+    // QEMU's memory_region_is_romd: a ROM device is "romd" only while in romd mode.
+    if (this.kind === 'romd') return this.romdMode ? 'romd' : 'i/o';
     if (this.kind === 'rom' || (this.isRam && this.readonly)) return 'rom';
     if (this.isRam) return 'ram';
     return 'i/o';
