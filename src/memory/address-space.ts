@@ -156,10 +156,13 @@ export class AddressSpace {
         return t;
       }
       if (hops > 16) throw new Error(`${this.name}: IOMMU translation loops at 0x${addr.toString(16)}`);
-      const entry = range.mr.iommuOps!.translate(addr - range.addr + range.offsetInRegion, isWrite ? IOMMU_WO : IOMMU_RO, attrs);
+      const offset = addr - range.addr + range.offsetInRegion;
+      const entry = range.mr.iommuOps!.translate(offset, isWrite ? IOMMU_WO : IOMMU_RO, attrs);
       const need = isWrite ? IOMMU_WO : IOMMU_RO;
       const pageSize = entry.addrMask + 1;
-      const inPage = addr % pageSize;
+      // The IOMMU pages the region's own offsets (QEMU: translated & ~mask | xlat & mask), which
+      // differ from the address-space address when the region is not page aligned there.
+      const inPage = offset % pageSize;
       limit = Math.min(limit, pageSize - inPage);
       if (!(entry.perm & need)) {
         t.as = as;
