@@ -96,6 +96,46 @@ export class FlatView {
   }
 }
 
+/**
+ * The region a root actually renders as (QEMU's memory_region_get_flatview_root): an alias
+ * covering all of its target from offset 0, or a container whose only enabled child covers it
+ * from address 0, renders the same as that target/child, so address spaces over either share
+ * one view. Null when nothing enabled is there (an empty view).
+ * Unlike QEMU we only step down when the rendering is provably the same: not through a
+ * read-only or non-volatile region (QEMU would drop that attribute) and only to a region whose
+ * own address is where it would be placed (QEMU assumes roots sit at 0).
+ */
+export function flatViewRoot(mr: MemoryRegion | null): MemoryRegion | null {
+  const pos = mr ? mr.addr : 0;
+  while (mr && mr.enabled) {
+    const keepsAttributes = !mr.readonly && !mr.nonvolatile;
+    if (mr.alias) {
+      if (mr.aliasOffset === 0 && mr.size >= mr.alias.size && keepsAttributes && mr.alias.addr === pos) {
+        mr = mr.alias;
+        continue;
+      }
+    } else if (!mr.terminates) {
+      let found = 0;
+      let next: MemoryRegion | null = null;
+      for (const child of mr.subregions) {
+        if (!child.enabled) continue;
+        if (++found > 1) {
+          next = null;
+          break;
+        }
+        if (child.addr === 0 && mr.size >= child.size && keepsAttributes && pos === 0) next = child;
+      }
+      if (found === 0) return null;
+      if (next) {
+        mr = next;
+        continue;
+      }
+    }
+    return mr;
+  }
+  return null;
+}
+
 /** Render a root region into a simplified flat view. */
 export function generateFlatView(root: MemoryRegion | null): FlatView {
   const ranges: FlatRange[] = [];

@@ -5,7 +5,7 @@ export * from './memtx.js';
 export * from './region-ops.js';
 export { MemoryRegion, type RegionKind } from './region.js';
 export { regionDispatchRead, regionDispatchWrite, regionAccessValid, regionAccessSize } from './region-access.js';
-export { FlatRange, FlatView, generateFlatView, sectionFromRange, type MemoryRegionSection } from './flatview.js';
+export { FlatRange, FlatView, flatViewRoot, generateFlatView, sectionFromRange, type MemoryRegionSection } from './flatview.js';
 export { AddressSpaceDispatch, SECTION_UNASSIGNED } from './dispatch.js';
 export { type MemoryListener } from './listener.js';
 export { AddressSpace, Translation, type MemoryMapping, type AddressSpaceStats } from './address-space.js';

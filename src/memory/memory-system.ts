@@ -4,7 +4,7 @@
 
 import { AddressSpace } from './address-space.js';
 import { DIRTY_CLIENTS_NOCODE, DIRTY_MEMORY_CODE, DirtyMemory } from './dirty-memory.js';
-import { generateFlatView, sectionFromRange, type FlatView } from './flatview.js';
+import { flatViewRoot, generateFlatView, sectionFromRange, type FlatView } from './flatview.js';
 import { insertByPriority, type MemoryListener } from './listener.js';
 import { RamList } from './ram-list.js';
 import type { MemoryRegion } from './region.js';
@@ -30,6 +30,8 @@ export class MemorySystem {
 
   private depth = 0;
   private updatePending = false;
+  /** The views of the last render, by the region they render (QEMU's flat_views). */
+  private flatViews = new Map<MemoryRegion | null, FlatView>();
 
   // ---- transactions ----
 
@@ -42,12 +44,16 @@ export class MemorySystem {
     if (--this.depth > 0 || !this.updatePending) return;
     this.updatePending = false;
     this.renderCount++;
-    const views = new Map<MemoryRegion, FlatView>();
+    const views = new Map<MemoryRegion | null, FlatView>();
+    const rootOf = new Map<AddressSpace, MemoryRegion | null>();
     for (const as of this.addressSpaces) {
-      if (!views.has(as.root)) views.set(as.root, generateFlatView(as.root));
+      const physmr = flatViewRoot(as.root);
+      rootOf.set(as, physmr);
+      if (!views.has(physmr)) views.set(physmr, generateFlatView(physmr));
     }
+    this.flatViews = views;
     for (const l of this.listeners) l.begin?.();
-    for (const as of this.addressSpaces) as.setFlatView(views.get(as.root)!);
+    for (const as of this.addressSpaces) as.setFlatView(views.get(rootOf.get(as)!)!);
     for (const l of this.listeners) l.commit?.();
   }
 
@@ -72,8 +78,12 @@ export class MemorySystem {
   // ---- address spaces ----
 
   newAddressSpace(root: MemoryRegion, name: string): AddressSpace {
-    const existing = this.addressSpaces.find((a) => a.root === root);
-    const view = existing ? existing.currentMap : generateFlatView(root);
+    const physmr = flatViewRoot(root);
+    let view = this.flatViews.get(physmr);
+    if (!view) {
+      view = generateFlatView(physmr);
+      this.flatViews.set(physmr, view);
+    }
     const as = new AddressSpace(this, root, name, view);
     this.addressSpaces.push(as);
     return as;

@@ -73,7 +73,7 @@ export function formatMtreeFlat(sys: MemorySystem): string {
       const alias = as.root.alias ? `, alias ${as.root.alias.name}` : '';
       out.push(` AS "${as.name}", root: ${as.root.name}${alias}`);
     }
-    if (view.root) out.push(` Root memory region: ${view.root.name}`);
+    out.push(` Root memory region: ${view.root ? view.root.name : '(none)'}`);
     if (view.ranges.length === 0) {
       out.push('  No rendered FlatView');
       out.push('');
