@@ -230,7 +230,8 @@ export class MemoryRegion {
       // Before the first sibling of lower or equal priority: the newest wins ties.
       while (i < this.subregions.length && this.subregions[i]!.priority > priority) i++;
       this.subregions.splice(i, 0, sub);
-      this.sys.markUpdatePending(sub.enabled);
+      // Nothing visible changes under a disabled parent or for a disabled child (as QEMU).
+      this.sys.markUpdatePending(this.enabled && sub.enabled);
     });
   }
 
@@ -240,7 +241,7 @@ export class MemoryRegion {
     this.sys.transaction(() => {
       this.subregions.splice(i, 1);
       sub.container = null;
-      this.sys.markUpdatePending(sub.enabled);
+      this.sys.markUpdatePending(this.enabled && sub.enabled);
     });
   }
 
