@@ -107,11 +107,12 @@ export class AddressSpace {
         if (adding) {
           const s = sectionFromRange(fn);
           for (const l of fwd) l.regionNop?.(s);
-          if (fo.dirtyLogMask & ~fn.dirtyLogMask) {
-            for (let k = fwd.length - 1; k >= 0; k--) fwd[k]!.logStop?.(s, fo.dirtyLogMask, fn.dirtyLogMask);
-          }
+          // QEMU's order: log_start (forward) before log_stop (reverse).
           if (fn.dirtyLogMask & ~fo.dirtyLogMask) {
             for (const l of fwd) l.logStart?.(s, fo.dirtyLogMask, fn.dirtyLogMask);
+          }
+          if (fo.dirtyLogMask & ~fn.dirtyLogMask) {
+            for (let k = fwd.length - 1; k >= 0; k--) fwd[k]!.logStop?.(s, fo.dirtyLogMask, fn.dirtyLogMask);
           }
         }
         i++;

@@ -140,18 +140,24 @@ export class MemorySystem {
 
   globalDirtyLogStop(): void {
     if (!this.globalDirtyTracking) return;
+    // As QEMU's memory_global_dirty_log_do_stop: re-render first (listeners see log_stop for
+    // every range), then log_global_stop in reverse priority order.
     this.transaction(() => {
       this.globalDirtyTracking = false;
-      for (const l of this.listeners) l.logGlobalStop?.();
       this.markUpdatePending(true);
     });
+    for (let k = this.listeners.length - 1; k >= 0; k--) this.listeners[k]!.logGlobalStop?.();
   }
 
-  /** Ask every listener to push its dirty information into the bitmaps (QEMU's log_sync). */
+  /**
+   * Ask every listener to push its dirty information into the bitmaps (QEMU's log_sync),
+   * listener by listener in priority order, over the ranges of its own address space.
+   */
   globalDirtyLogSync(): void {
-    for (const as of this.addressSpaces) {
-      for (const l of as.listeners) {
-        if (!l.logSync) continue;
+    for (const l of this.listeners) {
+      if (!l.logSync) continue;
+      for (const as of this.addressSpaces) {
+        if (!as.listeners.includes(l)) continue;
         for (const fr of as.currentMap.ranges) if (fr.dirtyLogMask) l.logSync(sectionFromRange(fr));
       }
     }
