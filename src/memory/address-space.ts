@@ -263,13 +263,13 @@ export class AddressSpace {
     while (done < buf.length) {
       const t = this.translate(addr + done, true);
       const l = Math.min(t.len, buf.length - done);
-      const block = t.range?.mr.ramBlock;
-      if (block) {
-        const start = block.offset + t.offset;
+      const mr = t.range?.mr;
+      // Only memory that supports direct access (RAM, ROM, a ROM device in romd mode) is
+      // written; devices are left alone, as QEMU's address_space_write_rom does.
+      if (mr && mr.isRamForRead) {
+        const start = mr.ramBlock!.offset + t.offset;
         this.sys.ramList.ram.set(buf.subarray(done, done + l), start);
         this.sys.invalidateAndSetDirty(start, l);
-      } else if (t.range) {
-        this.write(addr + done, buf.subarray(done, done + l));
       }
       done += l;
     }
