@@ -1,0 +1,32 @@
+// A register dump in the layout of QEMU's `info registers` / -d cpu (x86_cpu_dump_state).
+
+import { computeAll } from './cc.js';
+import type { CPUX86State } from './cpu-state.js';
+import { SEG_NAMES } from './constants.js';
+
+const hex = (v: number, w = 8) => (v >>> 0).toString(16).padStart(w, '0');
+
+export function formatCpuState(s: CPUX86State): string {
+  const r = s.regs;
+  const fl = (s.eflags | computeAll(s)) >>> 0;
+  const flagChars = ['D', 'O', 'S', 'Z', 'A', 'P', 'C'];
+  const flagBits = [0x400, 0x800, 0x80, 0x40, 0x10, 0x4, 0x1];
+  const flagStr = flagBits.map((b, i) => (fl & b ? flagChars[i] : '-')).join('');
+  const lines = [
+    `EAX=${hex(r[0]!)} EBX=${hex(r[3]!)} ECX=${hex(r[1]!)} EDX=${hex(r[2]!)}`,
+    `ESI=${hex(r[6]!)} EDI=${hex(r[7]!)} EBP=${hex(r[5]!)} ESP=${hex(r[4]!)}`,
+    `EIP=${hex(s.eip)} EFL=${hex(fl)} [${flagStr}] CPL=${s.cpl} II=0 A20=${s.a20Mask === -1 ? 1 : 0} SMM=0 HLT=0`,
+  ];
+  for (let i = 0; i < 6; i++) {
+    lines.push(`${SEG_NAMES[i]} =${hex(s.segSel[i]!, 4)} ${hex(s.segBase[i]!)} ${hex(s.segLimit[i]!)} ${hex(s.segFlags[i]!)}`);
+  }
+  lines.push(`LDT=${hex(s.ldt.selector, 4)} ${hex(s.ldt.base)} ${hex(s.ldt.limit)} ${hex(s.ldt.flags)}`);
+  lines.push(`TR =${hex(s.tr.selector, 4)} ${hex(s.tr.base)} ${hex(s.tr.limit)} ${hex(s.tr.flags)}`);
+  lines.push(`GDT=     ${hex(s.gdt.base)} ${hex(s.gdt.limit)}`);
+  lines.push(`IDT=     ${hex(s.idt.base)} ${hex(s.idt.limit)}`);
+  lines.push(`CR0=${hex(s.cr0)} CR2=${hex(s.cr2)} CR3=${hex(s.cr3)} CR4=${hex(s.cr4)}`);
+  lines.push(`DR0=${hex(s.dr[0]!)} DR1=${hex(s.dr[1]!)} DR2=${hex(s.dr[2]!)} DR3=${hex(s.dr[3]!)}`);
+  lines.push(`DR6=${hex(s.dr[6]!)} DR7=${hex(s.dr[7]!)}`);
+  lines.push(`EFER=${hex(s.efer, 16)}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,86 @@
+// The reference engine: decode and execute one instruction at a time. Handles interrupt
+// acceptance between instructions (with the mov ss / sti shadow), single-step traps, and
+// the delivery of exceptions raised by handlers.
+
+import { EXCP01_DB, EXCP02_NMI } from '../constants.js';
+import type { X86CPU } from '../cpu.js';
+import { decode } from '../decoder/index.js';
+import { GUEST_EXCEPTION } from '../exception.js';
+import { IF_MASK, TF_MASK } from '../flags.js';
+import { deliverHardwareInterrupt, deliverPendingException } from '../interrupts.js';
+import { HANDLERS } from './handlers.js';
+
+/** Why run() returned. */
+export const EXIT_BUDGET = 0;
+export const EXIT_HALTED = 1;
+export const EXIT_REQUESTED = 2;
+
+/**
+ * Take a pending NMI or maskable interrupt if the CPU can accept one now. Returns true if one
+ * was delivered (or the CPU woke from HLT).
+ */
+export function checkInterrupts(cpu: X86CPU): boolean {
+  if (cpu.inhibitIrq) return false;
+  if (cpu.nmiPending && !cpu.nmiBlocked) {
+    cpu.nmiPending = false;
+    cpu.nmiBlocked = true;
+    cpu.halted = false;
+    deliverHardwareInterrupt(cpu, EXCP02_NMI);
+    return true;
+  }
+  if (cpu.interruptRequest && cpu.eflags & IF_MASK && cpu.pic) {
+    cpu.halted = false;
+    const vector = cpu.pic.acknowledge();
+    deliverHardwareInterrupt(cpu, vector);
+    return true;
+  }
+  return false;
+}
+
+export class Interpreter {
+  /** Set from outside (device callbacks) to leave run() after the current instruction. */
+  exitRequest = false;
+
+  /** Execute up to `budget` instructions. */
+  run(cpu: X86CPU, budget: number): number {
+    const insn = cpu.insn;
+    const handlers = HANDLERS;
+    const start = cpu.icount;
+    const end = start + budget;
+    this.exitRequest = false;
+    while (cpu.icount < end) {
+      if (this.exitRequest) return EXIT_REQUESTED;
+      if (cpu.interruptRequest || cpu.nmiPending) {
+        if (cpu.inhibitIrq) {
+          // fall through: the shadow covers exactly this instruction
+        } else if (checkInterrupts(cpu)) continue;
+      }
+      if (cpu.halted) return EXIT_HALTED;
+      const shadow = cpu.inhibitIrq;
+      cpu.inhibitIrq = false;
+      const trap = (cpu.eflags & TF_MASK) !== 0 && !shadow;
+      try {
+        const eip = cpu.eip;
+        decode(insn, cpu, eip, cpu.code32);
+        cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
+        handlers[insn.op]!(cpu, insn);
+        cpu.eip = cpu.nextEip;
+        cpu.icount++;
+        if (trap) {
+          cpu.dr[6] = cpu.dr[6]! | 0x4000; // DR6.BS: single step
+          cpu.excVector = EXCP01_DB;
+          cpu.excError = 0;
+          cpu.excHasError = false;
+          cpu.excIsInt = false;
+          deliverPendingException(cpu);
+        }
+      } catch (e) {
+        if (e !== GUEST_EXCEPTION) throw e;
+        // Software interrupts complete (they count); faults do not retire the instruction.
+        if (cpu.excIsInt) cpu.icount++;
+        deliverPendingException(cpu);
+      }
+    }
+    return EXIT_BUDGET;
+  }
+}

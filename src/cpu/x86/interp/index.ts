@@ -1,0 +1,4 @@
+// The interpreter: loading this module registers every handler group.
+import './alu.js';
+export { Interpreter, checkInterrupts, EXIT_BUDGET, EXIT_HALTED, EXIT_REQUESTED } from './exec.js';
+export { HANDLERS, defineHandler, unhandledOps, type Handler } from './handlers.js';

@@ -1,0 +1,188 @@
+// The x86 page walk (QEMU's x86_cpu_tlb_fill / mmu_translate): 32-bit paging with PSE and
+// PSE-36, PAE with NX, CR0.WP, U/S and R/W checks, accessed/dirty bits written back, and
+// #PF with its error code and CR2. Installs the result in the soft TLB.
+
+import { MMU_DATA_STORE, MMU_INST_FETCH, PAGE_EXEC, PAGE_READ, PAGE_WRITE } from '../../softmmu/tlb-flags.js';
+import {
+  CR0_WP_MASK,
+  CR4_PAE_MASK,
+  CR4_PSE_MASK,
+  EFER_NXE,
+  EXCP0E_PAGE,
+  MMU_PHYS_IDX,
+  MMU_USER_IDX,
+  PG_ACCESSED_MASK,
+  PG_DIRTY_MASK,
+  PG_ERROR_I_D_MASK,
+  PG_ERROR_P_MASK,
+  PG_ERROR_RSVD_MASK,
+  PG_ERROR_U_MASK,
+  PG_ERROR_W_MASK,
+  PG_PRESENT_MASK,
+  PG_PSE_MASK,
+  PG_RW_MASK,
+  PG_USER_MASK,
+} from './constants.js';
+import type { X86CPU } from './cpu.js';
+
+/** Physical address bits of the modelled CPU (QEMU's TCG default for qemu32 is 36). */
+export const PHYS_ADDR_BITS = 36;
+const PHYS_HIGH_MASK = 2 ** (PHYS_ADDR_BITS - 32) - 1; // usable bits of an entry's high dword
+
+class Walk {
+  physAddr = 0;
+  prot = 0;
+  pageSize = 4096;
+}
+const walk = new Walk();
+
+/** Fill the soft TLB for vaddr or raise #PF (QEMU's tlb_fill for x86). */
+export function x86TlbFill(cpu: X86CPU, vaddr: number, access: number, mmuIdx: number): void {
+  if (mmuIdx === MMU_PHYS_IDX) {
+    const phys = (vaddr & cpu.a20Mask) >>> 0;
+    cpu.mmu.setPage(vaddr, phys, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmuIdx, 4096);
+    return;
+  }
+  const user = mmuIdx === MMU_USER_IDX;
+  if (cpu.cr4 & CR4_PAE_MASK) walkPae(cpu, vaddr, access, user);
+  else walk32(cpu, vaddr, access, user);
+  cpu.mmu.setPage(vaddr, a20(cpu, walk.physAddr), walk.prot, mmuIdx, walk.pageSize);
+}
+
+function pageFault(cpu: X86CPU, vaddr: number, access: number, user: boolean, bits: number): never {
+  let err = bits;
+  if (access === MMU_DATA_STORE) err |= PG_ERROR_W_MASK;
+  if (user) err |= PG_ERROR_U_MASK;
+  if (access === MMU_INST_FETCH && cpu.efer & EFER_NXE && cpu.cr4 & CR4_PAE_MASK) err |= PG_ERROR_I_D_MASK;
+  cpu.cr2 = vaddr | 0;
+  cpu.raise(EXCP0E_PAGE, err);
+}
+
+/** Apply the A20 gate to a (possibly > 4 GiB) physical address. */
+function a20(cpu: X86CPU, addr: number): number {
+  const lo = addr % 2 ** 32;
+  return addr - lo + ((lo & cpu.a20Mask) >>> 0);
+}
+
+function ldPhys32(cpu: X86CPU, addr: number): number {
+  return cpu.memory.ldl(a20(cpu, addr));
+}
+
+function stPhys32(cpu: X86CPU, addr: number, v: number): void {
+  cpu.memory.stl(a20(cpu, addr), v >>> 0);
+}
+
+/**
+ * Decide the access and the TLB protection from the combined U/S and R/W bits. `dirty` says
+ * whether the final entry already has D set: without it a read installs no write permission,
+ * so the first write walks again and sets D.
+ */
+function checkRights(
+  cpu: X86CPU,
+  vaddr: number,
+  access: number,
+  user: boolean,
+  userOk: boolean,
+  writeOk: boolean,
+  execOk: boolean,
+): number {
+  if (user && !userOk) pageFault(cpu, vaddr, access, user, PG_ERROR_P_MASK);
+  const wp = (cpu.cr0 & CR0_WP_MASK) !== 0;
+  const canWrite = writeOk || (!user && !wp);
+  if (access === MMU_DATA_STORE && !canWrite) pageFault(cpu, vaddr, access, user, PG_ERROR_P_MASK);
+  if (access === MMU_INST_FETCH && !execOk) pageFault(cpu, vaddr, access, user, PG_ERROR_P_MASK);
+  return PAGE_READ | (canWrite ? PAGE_WRITE : 0) | (execOk ? PAGE_EXEC : 0);
+}
+
+function walk32(cpu: X86CPU, vaddr: number, access: number, user: boolean): void {
+  const pdeAddr = ((cpu.cr3 & ~0xfff) + ((vaddr >>> 22) << 2)) >>> 0;
+  let pde = ldPhys32(cpu, pdeAddr);
+  if (!(pde & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
+  if (pde & PG_PSE_MASK && cpu.cr4 & CR4_PSE_MASK) {
+    // 4 MiB page; PSE-36 puts physical address bits 32-35 in bits 13-16.
+    let prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, true);
+    const newPde = pde | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
+    if (newPde !== pde) {
+      stPhys32(cpu, pdeAddr, newPde);
+      pde = newPde;
+    }
+    if (!(pde & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+    const high = ((pde >>> 13) & 0xf) * 2 ** 32;
+    walk.physAddr = high + ((pde & 0xffc00000) >>> 0) + (vaddr & 0x3ff000);
+    walk.prot = prot;
+    walk.pageSize = 4 * 1024 * 1024;
+    return;
+  }
+  const pteAddr = ((pde & ~0xfff) + (((vaddr >>> 12) & 0x3ff) << 2)) >>> 0;
+  let pte = ldPhys32(cpu, pteAddr);
+  // A 386 leaves the PDE's accessed bit clear when the PTE then faults: set it only after.
+  if (!(pte & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
+  const userOk = (pde & pte & PG_USER_MASK) !== 0;
+  const writeOk = (pde & pte & PG_RW_MASK) !== 0;
+  let prot = checkRights(cpu, vaddr, access, user, userOk, writeOk, true);
+  if (!(pde & PG_ACCESSED_MASK)) stPhys32(cpu, pdeAddr, pde | PG_ACCESSED_MASK);
+  const newPte = pte | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
+  if (newPte !== pte) {
+    stPhys32(cpu, pteAddr, newPte);
+    pte = newPte;
+  }
+  if (!(pte & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+  walk.physAddr = (pte & ~0xfff) >>> 0;
+  walk.prot = prot;
+  walk.pageSize = 4096;
+}
+
+/** Reserved bits of a PAE entry's high dword: above the physical address width, and NX when NXE is off. */
+function paeHighReserved(cpu: X86CPU, hi: number): boolean {
+  const mask = ~PHYS_HIGH_MASK & (cpu.efer & EFER_NXE ? 0x7fffffff : 0xffffffff);
+  return (hi & mask) !== 0;
+}
+
+function walkPae(cpu: X86CPU, vaddr: number, access: number, user: boolean): void {
+  const nxe = (cpu.efer & EFER_NXE) !== 0;
+  const pdpteAddr = ((cpu.cr3 & ~0x1f) + ((vaddr >>> 30) << 3)) >>> 0;
+  const pdpte = ldPhys32(cpu, pdpteAddr);
+  const pdpteHi = ldPhys32(cpu, pdpteAddr + 4);
+  if (!(pdpte & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
+  // PDPTE bits 1, 2 and 5-8 are reserved (no R/W, U/S, A in a PAE PDPTE).
+  if (pdpte & 0x1e6 || paeHighReserved(cpu, pdpteHi)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
+  const pdBase = (pdpteHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pdpte & ~0xfff) >>> 0);
+  const pdeAddr = pdBase + (((vaddr >>> 21) & 0x1ff) << 3);
+  let pde = ldPhys32(cpu, pdeAddr);
+  const pdeHi = ldPhys32(cpu, pdeAddr + 4);
+  if (!(pde & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
+  if (paeHighReserved(cpu, pdeHi)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
+  const pdeNx = nxe && (pdeHi & 0x80000000) !== 0;
+  if (pde & PG_PSE_MASK) {
+    if (pde & 0x1fe000) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
+    let prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, !pdeNx);
+    const newPde = pde | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
+    if (newPde !== pde) {
+      stPhys32(cpu, pdeAddr, newPde);
+      pde = newPde;
+    }
+    if (!(pde & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+    walk.physAddr = (pdeHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pde & 0xffe00000) >>> 0) + (vaddr & 0x1ff000);
+    walk.prot = prot;
+    walk.pageSize = 2 * 1024 * 1024;
+    return;
+  }
+  const ptBase = (pdeHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pde & ~0xfff) >>> 0);
+  const pteAddr = ptBase + (((vaddr >>> 12) & 0x1ff) << 3);
+  let pte = ldPhys32(cpu, pteAddr);
+  const pteHi = ldPhys32(cpu, pteAddr + 4);
+  if (!(pte & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
+  if (paeHighReserved(cpu, pteHi)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
+  const nx = pdeNx || (nxe && (pteHi & 0x80000000) !== 0);
+  let prot = checkRights(cpu, vaddr, access, user, (pde & pte & PG_USER_MASK) !== 0, (pde & pte & PG_RW_MASK) !== 0, !nx);
+  if (!(pde & PG_ACCESSED_MASK)) stPhys32(cpu, pdeAddr, pde | PG_ACCESSED_MASK);
+  const newPte = pte | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
+  if (newPte !== pte) {
+    stPhys32(cpu, pteAddr, newPte);
+    pte = newPte;
+  }
+  if (!(pte & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+  walk.physAddr = (pteHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pte & ~0xfff) >>> 0);
+  walk.prot = prot;
+  walk.pageSize = 4096;
+}

@@ -1,0 +1,289 @@
+// Load/store helpers over the soft TLB (QEMU's cputlb.c ld/st helpers): the fast path is a
+// comparator test and a typed-array access; the slow path fills through the target's page
+// walk, splits page-crossing accesses, sends MMIO to the address space, drops ROM writes,
+// and runs the notdirty path on clean RAM pages.
+
+import {
+  DIRTY_CLIENTS_NOCODE,
+  DIRTY_MEMORY_CODE,
+  MEMTXATTRS_UNSPECIFIED,
+  type AddressSpace,
+  type MemorySystem,
+} from '../memory/index.js';
+import {
+  MMU_DATA_LOAD,
+  MMU_DATA_STORE,
+  MMU_INST_FETCH,
+  PAGE_MASK,
+  TLB_DISCARD_WRITE,
+  TLB_EMPTY,
+  TLB_INVALID,
+  TLB_MMIO,
+  TLB_NOTDIRTY,
+} from './tlb-flags.js';
+import { CPUTLB, type TLBPageTarget, type TLBTable } from './tlb.js';
+
+/**
+ * The target's page walk: translate vaddr for `access` in `mmuIdx` and install it with
+ * SoftMMU.setPage, or throw the guest's fault (e.g. #PF). Must not return without installing.
+ */
+export type TLBFill = (vaddr: number, access: number, mmuIdx: number) => void;
+
+export class SoftMMU {
+  readonly tlb: CPUTLB;
+  /** The whole ram_addr space (re-pointed when the RAM list's backing grows). */
+  ram: Uint8Array;
+  ram16: Uint16Array;
+  ram32: Int32Array;
+  fill: TLBFill = () => {
+    throw new Error('soft TLB has no fill function');
+  };
+  /** Set by the notdirty path when it invalidated translated code (precise SMC needs it). */
+  codeInvalidated = false;
+  private readonly target: TLBPageTarget = { ramAddr: -1, physAddr: 0, readDirect: false, writeDirect: false, discardWrite: false };
+
+  constructor(
+    readonly sys: MemorySystem,
+    /** The CPU's view of physical memory. */
+    readonly as: AddressSpace,
+    nbMmuModes: number,
+  ) {
+    this.tlb = new CPUTLB(nbMmuModes);
+    this.ram = sys.ramList.ram;
+    this.ram16 = new Uint16Array(this.ram.buffer, this.ram.byteOffset, this.ram.length >>> 1);
+    this.ram32 = new Int32Array(this.ram.buffer, this.ram.byteOffset, this.ram.length >>> 2);
+    sys.ramList.onBackingChanged(() => this.backingChanged());
+    sys.dirty.onBitsCleared((start, len) => this.tlb.resetDirty(start, len));
+  }
+
+  private backingChanged(): void {
+    this.ram = this.sys.ramList.ram;
+    this.ram16 = new Uint16Array(this.ram.buffer, this.ram.byteOffset, this.ram.length >>> 1);
+    this.ram32 = new Int32Array(this.ram.buffer, this.ram.byteOffset, this.ram.length >>> 2);
+    this.tlb.flushAll();
+  }
+
+  /**
+   * Install vaddr -> physAddr (page granular) with `prot` (PAGE_READ/WRITE/EXEC) in mmuIdx,
+   * deciding RAM, ROM or MMIO from the address space (QEMU's tlb_set_page). Pages shared by
+   * several regions (subpages) are treated as MMIO so each access is dispatched exactly.
+   */
+  setPage(vaddr: number, physAddr: number, prot: number, mmuIdx: number, size: number): void {
+    const physPage = physAddr - (physAddr % 4096);
+    const t = this.as.translate(physPage, false, MEMTXATTRS_UNSPECIFIED);
+    const target = this.target;
+    target.physAddr = physPage;
+    const range = t.range;
+    const mr = range?.mr;
+    if (!range || !mr || !mr.ramBlock || t.len < 4096 || t.as !== this.as || this.as.dispatch.isSubpage(physPage)) {
+      target.ramAddr = -1;
+      target.readDirect = false;
+      target.writeDirect = false;
+      target.discardWrite = false;
+      this.tlb.setPage(vaddr, target, prot, mmuIdx, size, false);
+      return;
+    }
+    const ramAddr = mr.ramBlock.offset + t.offset;
+    target.ramAddr = ramAddr;
+    target.readDirect = mr.isRamForRead;
+    target.writeDirect = mr.isRamForWrite && !range.readonly;
+    target.discardWrite = !target.writeDirect && (mr.kind === 'rom' || (mr.kind === 'ram' && (mr.readonly || range.readonly)));
+    this.tlb.setPage(vaddr, target, prot, mmuIdx, size, this.sys.dirty.isClean(ramAddr));
+  }
+
+  // ---- fast paths ----
+
+  ld8(addr: number, mmuIdx: number): number {
+    const t = this.tlb.tables[mmuIdx]!;
+    const idx = (addr >>> 12) & t.mask;
+    if (t.addrRead[idx] === (addr & PAGE_MASK)) {
+      t.stats.hits++;
+      return this.ram[(addr + t.addend[idx]!) >>> 0]!;
+    }
+    return this.loadSlow(addr, 1, mmuIdx, MMU_DATA_LOAD);
+  }
+
+  ld16(addr: number, mmuIdx: number): number {
+    const t = this.tlb.tables[mmuIdx]!;
+    const idx = (addr >>> 12) & t.mask;
+    if (t.addrRead[idx] === ((addr + 1) & PAGE_MASK)) {
+      t.stats.hits++;
+      const i = (addr + t.addend[idx]!) >>> 0;
+      return i & 1 ? this.ram[i]! | (this.ram[i + 1]! << 8) : this.ram16[i >>> 1]!;
+    }
+    return this.loadSlow(addr, 2, mmuIdx, MMU_DATA_LOAD);
+  }
+
+  /** 32-bit load, returned as int32. */
+  ld32(addr: number, mmuIdx: number): number {
+    const t = this.tlb.tables[mmuIdx]!;
+    const idx = (addr >>> 12) & t.mask;
+    if (t.addrRead[idx] === ((addr + 3) & PAGE_MASK)) {
+      t.stats.hits++;
+      const i = (addr + t.addend[idx]!) >>> 0;
+      const ram = this.ram;
+      return i & 3 ? ram[i]! | (ram[i + 1]! << 8) | (ram[i + 2]! << 16) | (ram[i + 3]! << 24) : this.ram32[i >>> 2]!;
+    }
+    return this.loadSlow(addr, 4, mmuIdx, MMU_DATA_LOAD) | 0;
+  }
+
+  st8(addr: number, value: number, mmuIdx: number): void {
+    const t = this.tlb.tables[mmuIdx]!;
+    const idx = (addr >>> 12) & t.mask;
+    if (t.addrWrite[idx] === (addr & PAGE_MASK)) {
+      t.stats.hits++;
+      this.ram[(addr + t.addend[idx]!) >>> 0] = value;
+      return;
+    }
+    this.storeSlow(addr, value, 1, mmuIdx);
+  }
+
+  st16(addr: number, value: number, mmuIdx: number): void {
+    const t = this.tlb.tables[mmuIdx]!;
+    const idx = (addr >>> 12) & t.mask;
+    if (t.addrWrite[idx] === ((addr + 1) & PAGE_MASK)) {
+      t.stats.hits++;
+      const i = (addr + t.addend[idx]!) >>> 0;
+      if (i & 1) {
+        this.ram[i] = value;
+        this.ram[i + 1] = value >> 8;
+      } else this.ram16[i >>> 1] = value;
+      return;
+    }
+    this.storeSlow(addr, value, 2, mmuIdx);
+  }
+
+  st32(addr: number, value: number, mmuIdx: number): void {
+    const t = this.tlb.tables[mmuIdx]!;
+    const idx = (addr >>> 12) & t.mask;
+    if (t.addrWrite[idx] === ((addr + 3) & PAGE_MASK)) {
+      t.stats.hits++;
+      const i = (addr + t.addend[idx]!) >>> 0;
+      if (i & 3) {
+        const ram = this.ram;
+        ram[i] = value;
+        ram[i + 1] = value >> 8;
+        ram[i + 2] = value >> 16;
+        ram[i + 3] = value >> 24;
+      } else this.ram32[i >>> 2] = value;
+      return;
+    }
+    this.storeSlow(addr, value, 4, mmuIdx);
+  }
+
+  /** Instruction fetch of one byte. */
+  ldCode8(addr: number, mmuIdx: number): number {
+    const t = this.tlb.tables[mmuIdx]!;
+    const idx = (addr >>> 12) & t.mask;
+    if (t.addrCode[idx] === (addr & PAGE_MASK)) {
+      t.stats.hits++;
+      return this.ram[(addr + t.addend[idx]!) >>> 0]!;
+    }
+    return this.loadSlow(addr, 1, mmuIdx, MMU_INST_FETCH);
+  }
+
+  // ---- slow paths ----
+
+  /**
+   * Make sure the page of addr has a usable entry for `access` in mmuIdx (victim TLB, then
+   * the target's fill, which may throw a guest fault). Returns the entry index.
+   */
+  probe(addr: number, access: number, mmuIdx: number): number {
+    const t = this.tlb.tables[mmuIdx]!;
+    const page = addr & PAGE_MASK;
+    let idx = (addr >>> 12) & t.mask;
+    const cmp = comparator(t, access, idx);
+    if (cmp === TLB_EMPTY || cmp & TLB_INVALID || (cmp & PAGE_MASK) !== page) {
+      if (!t.victimHit(idx, page, access)) {
+        t.stats.misses++;
+        this.fill(addr, access, mmuIdx);
+        idx = (addr >>> 12) & t.mask;
+      }
+    } else {
+      t.stats.hits++; // a flagged hit (MMIO, NOTDIRTY, ROM) still hit the TLB
+    }
+    return idx;
+  }
+
+  /** Physical address of addr after a probe (for MMIO, page walks and code lookup). */
+  physAddrOf(addr: number, mmuIdx: number, idx: number): number {
+    return this.tlb.tables[mmuIdx]!.physAddr[idx]! + (addr & 0xfff);
+  }
+
+  loadSlow(addr: number, size: number, mmuIdx: number, access: number): number {
+    if (((addr ^ (addr + size - 1)) & PAGE_MASK) !== 0) {
+      // Page-crossing: translate both pages before reading anything, then read bytewise.
+      this.probe(addr, access, mmuIdx);
+      this.probe(addr + size - 1, access, mmuIdx);
+      let v = 0;
+      for (let k = size - 1; k >= 0; k--) v = (v << 8) | this.loadSlow((addr + k) | 0, 1, mmuIdx, access);
+      return size === 4 ? v >>> 0 : v;
+    }
+    const idx = this.probe(addr, access, mmuIdx);
+    const t = this.tlb.tables[mmuIdx]!;
+    const cmp = comparator(t, access, idx);
+    if (cmp & TLB_MMIO) {
+      const phys = t.physAddr[idx]! + (addr & 0xfff);
+      return size === 1 ? this.as.ldub(phys) : size === 2 ? this.as.lduw(phys) : this.as.ldl(phys);
+    }
+    const i = (addr + t.addend[idx]!) >>> 0;
+    const ram = this.ram;
+    if (size === 1) return ram[i]!;
+    if (size === 2) return ram[i]! | (ram[i + 1]! << 8);
+    return (ram[i]! | (ram[i + 1]! << 8) | (ram[i + 2]! << 16) | (ram[i + 3]! << 24)) >>> 0;
+  }
+
+  storeSlow(addr: number, value: number, size: number, mmuIdx: number): void {
+    if (((addr ^ (addr + size - 1)) & PAGE_MASK) !== 0) {
+      // Both pages must be writable before any byte is stored (no partial writes on a fault).
+      this.probe(addr, MMU_DATA_STORE, mmuIdx);
+      this.probe(addr + size - 1, MMU_DATA_STORE, mmuIdx);
+      for (let k = 0; k < size; k++) this.storeSlow((addr + k) | 0, (value >>> (8 * k)) & 0xff, 1, mmuIdx);
+      return;
+    }
+    const idx = this.probe(addr, MMU_DATA_STORE, mmuIdx);
+    const t = this.tlb.tables[mmuIdx]!;
+    const cmp = t.addrWrite[idx]!;
+    if (cmp & TLB_MMIO) {
+      const phys = t.physAddr[idx]! + (addr & 0xfff);
+      if (size === 1) this.as.stb(phys, value);
+      else if (size === 2) this.as.stw(phys, value);
+      else this.as.stl(phys, value);
+      return;
+    }
+    if (cmp & TLB_DISCARD_WRITE) return;
+    const i = (addr + t.addend[idx]!) >>> 0;
+    if (cmp & TLB_NOTDIRTY) this.notdirtyWrite(i, size, addr);
+    const ram = this.ram;
+    ram[i] = value;
+    if (size >= 2) ram[i + 1] = value >> 8;
+    if (size === 4) {
+      ram[i + 2] = value >> 16;
+      ram[i + 3] = value >> 24;
+    }
+  }
+
+  /**
+   * A write to a page that is clean for some client (QEMU's notdirty_write): invalidate
+   * translated code on it if its CODE bit is clear, mark VGA and MIGRATION dirty, and drop
+   * NOTDIRTY from the TLB once the page is dirty for every client.
+   */
+  notdirtyWrite(ramAddr: number, size: number, vaddr: number): void {
+    const dirty = this.sys.dirty;
+    if (!dirty.allDirty(ramAddr, size, DIRTY_MEMORY_CODE)) {
+      const inv = this.sys.codeInvalidator;
+      if (inv) {
+        inv(ramAddr, size);
+        this.codeInvalidated = true;
+      } else dirty.setRange(ramAddr, size, 1 << DIRTY_MEMORY_CODE);
+    }
+    dirty.setRange(ramAddr, size, DIRTY_CLIENTS_NOCODE);
+    if (!dirty.isClean(ramAddr)) this.tlb.setDirty(vaddr);
+  }
+}
+
+function comparator(t: TLBTable, access: number, idx: number): number {
+  return access === MMU_DATA_LOAD ? t.addrRead[idx]! : access === MMU_DATA_STORE ? t.addrWrite[idx]! : t.addrCode[idx]!;
+}
+
+export { TLB_NOTDIRTY, TLB_MMIO };
