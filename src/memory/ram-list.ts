@@ -117,23 +117,37 @@ export class RamList {
     this.dirty.clearRange(block.offset, block.maxLength, DIRTY_CLIENTS_ALL);
   }
 
-  /** Change the used length of a resizeable block (QEMU's qemu_ram_resize). */
+  /**
+   * Change the used length of a resizeable block (QEMU's qemu_ram_resize). The block grows or
+   * shrinks in whole pages; its region and the resized callback get the size asked for.
+   */
   resize(block: RAMBlock, newSize: number): void {
+    if (!Number.isSafeInteger(newSize) || newSize <= 0) {
+      throw new RangeError(`RAM block "${block.idstr}": size must be a positive integer, got ${newSize}`);
+    }
     const used = Math.ceil(newSize / 4096) * 4096;
+    if (used === block.usedLength) {
+      // Same pages; only the unaligned size may differ (QEMU still tells region and callback).
+      if (block.mr && block.mr.size !== newSize) {
+        block.mr.setSize(newSize);
+        block.resized?.(block.idstr, newSize);
+      }
+      return;
+    }
     if (!block.resizeable) {
       throw new Error(`RAM block "${block.idstr}" is not resizeable`);
     }
-    if (!Number.isSafeInteger(newSize) || newSize <= 0 || used > block.maxLength) {
+    if (used > block.maxLength) {
       throw new RangeError(
         `RAM block "${block.idstr}": size ${newSize} outside 1..${block.maxLength} (its reserved maximum)`,
       );
     }
-    if (used === block.usedLength) return;
     this.dirty.clearRange(block.offset, block.usedLength, DIRTY_CLIENTS_ALL);
     if (used < block.usedLength) block.host.fill(0, used, block.usedLength);
     block.usedLength = used;
     this.dirty.setRange(block.offset, used, DIRTY_CLIENTS_ALL);
-    block.resized?.(block.idstr, used);
+    block.mr?.setSize(newSize);
+    block.resized?.(block.idstr, newSize);
   }
 
   /** Total bytes of ram_addr space in use (end of the highest block). */

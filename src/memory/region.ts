@@ -95,10 +95,7 @@ export class MemoryRegion {
       mr,
       maxSize,
       flags: RAM_RESIZEABLE | RAM_MIGRATABLE,
-      resized: (idstr, newSize) => {
-        mr.applyResize(newSize);
-        resized?.(idstr, newSize);
-      },
+      resized, // the RamList sets the region's size before calling it
     });
     return mr;
   }
@@ -331,10 +328,6 @@ export class MemoryRegion {
   ramResize(newSize: number): void {
     if (!this.ramBlock) throw new Error(`region "${this.name}" has no RAM`);
     this.sys.ramList.resize(this.ramBlock, newSize);
-  }
-
-  private applyResize(newSize: number): void {
-    this.setSize(newSize);
   }
 
   /** Free the region's resources. It must be out of every container and not aliased. */
