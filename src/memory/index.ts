@@ -13,4 +13,4 @@ export { MemorySystem, type CodeInvalidator } from './memory-system.js';
 export * from './dirty-memory.js';
 export * from './ramblock.js';
 export { RamList, RAM_ADDR_LIMIT } from './ram-list.js';
-export { formatMtree, formatMtreeFlat, formatRamblocks } from './mtree-info.js';
+export { formatMtree, formatMtreeFlat, formatRamblocks, type MtreeOptions } from './mtree-info.js';

@@ -12,50 +12,70 @@ const hex16 = (n: number): string => {
 };
 const mrSizeEnd = (start: number, size: number): number => (size === 0 ? start : start + size - 1);
 
-function printRegion(out: string[], mr: MemoryRegion, level: number, base: number, aliased: MemoryRegion[]): void {
+/** Options of `info mtree` (QEMU's -D shows disabled regions, hidden by default). */
+export interface MtreeOptions {
+  disabled?: boolean;
+}
+
+function printRegion(
+  out: string[],
+  mr: MemoryRegion,
+  level: number,
+  base: number,
+  aliased: MemoryRegion[],
+  showDisabled: boolean,
+): void {
   const start = base + mr.addr;
   const end = mrSizeEnd(start, mr.size);
   const indent = '  '.repeat(level + 1);
   const prio = `prio ${mr.priority}, ${mr.nonvolatile ? 'nv-' : ''}${mr.typeName}`;
   const disabled = mr.enabled ? '' : ' [disabled]';
+  const shown = mr.enabled || showDisabled;
   if (mr.alias) {
+    // Every alias target is queued for its own section, even a hidden alias's (as QEMU).
     if (!aliased.includes(mr.alias)) aliased.push(mr.alias);
-    out.push(
-      `${indent}${hex16(start)}-${hex16(end)} (${prio}): alias ${mr.name} @${mr.alias.name} ` +
-        `${hex16(mr.aliasOffset)}-${hex16(mrSizeEnd(mr.aliasOffset, mr.size))}${disabled}`,
-    );
-  } else {
+    if (shown) {
+      out.push(
+        `${indent}${hex16(start)}-${hex16(end)} (${prio}): alias ${mr.name} @${mr.alias.name} ` +
+          `${hex16(mr.aliasOffset)}-${hex16(mrSizeEnd(mr.aliasOffset, mr.size))}${disabled}`,
+      );
+    }
+  } else if (shown) {
     out.push(`${indent}${hex16(start)}-${hex16(end)} (${prio}): ${mr.name}${disabled}`);
   }
-  // QEMU prints children by address, then by descending priority.
+  // QEMU prints children by address, then by descending priority, even under a hidden parent.
   const queue: MemoryRegion[] = [];
   for (const sub of mr.subregions) {
     let i = 0;
     while (i < queue.length && !(sub.addr < queue[i]!.addr || (sub.addr === queue[i]!.addr && sub.priority > queue[i]!.priority))) i++;
     queue.splice(i, 0, sub);
   }
-  for (const sub of queue) printRegion(out, sub, level + 1, start, aliased);
+  for (const sub of queue) printRegion(out, sub, level + 1, start, aliased, showDisabled);
 }
 
-/** `info mtree`: each address space's tree, then the regions reached only through aliases. */
-export function formatMtree(sys: MemorySystem): string {
+/**
+ * `info mtree`: each root once, under the names of its address spaces (sorted, as QEMU's
+ * g_slist_insert_sorted), then a "memory-region:" section per alias target, printed at its
+ * own address as QEMU does.
+ */
+export function formatMtree(sys: MemorySystem, opts: MtreeOptions = {}): string {
+  const showDisabled = opts.disabled ?? false;
   const out: string[] = [];
   const aliased: MemoryRegion[] = [];
   const done = new Set<MemoryRegion>();
   for (const as of sys.addressSpaces) {
     if (done.has(as.root)) continue;
     done.add(as.root);
-    for (const other of sys.addressSpaces) if (other.root === as.root) out.push(`address-space: ${other.name}`);
-    printRegion(out, as.root, 0, 0, aliased);
+    const names = sys.addressSpaces.filter((o) => o.root === as.root).map((o) => o.name);
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of names) out.push(`address-space: ${name}`);
+    printRegion(out, as.root, 0, 0, aliased, showDisabled);
     out.push('');
   }
   for (let i = 0; i < aliased.length; i++) {
     const mr = aliased[i]!;
-    if (done.has(mr)) continue;
-    done.add(mr);
     out.push(`memory-region: ${mr.name}`);
-    // Printed at its own offset 0, as QEMU does for alias targets.
-    printRegion(out, mr, 0, -mr.addr, aliased);
+    printRegion(out, mr, 0, 0, aliased, showDisabled);
     out.push('');
   }
   return out.join('\n') + '\n';
