@@ -302,6 +302,8 @@ export class MemoryRegion {
   }
 
   setPriority(priority: number): void {
+    // Checked here: a refusal after the remove below would leave the region out of its parent.
+    if (!Number.isInteger(priority)) throw new RangeError(`region "${this.name}": priority must be an integer`);
     const parent = this.container;
     if (!parent) {
       this.priority = priority;
