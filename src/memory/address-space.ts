@@ -129,7 +129,8 @@ export class AddressSpace {
 
   private checkAddr(addr: number, len: number): void {
     if (!Number.isInteger(addr) || addr < 0 || addr + len > PHYS_ADDR_LIMIT) {
-      throw new RangeError(`${this.name}: access at ${String(addr)} (+${len}) is outside 0..2^52`);
+      const at = Number.isInteger(addr) && addr >= 0 ? `0x${addr.toString(16)}` : String(addr);
+      throw new RangeError(`${this.name}: access at ${at} (+${len}) is outside 0..2^52`);
     }
   }
 
