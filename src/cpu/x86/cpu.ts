@@ -66,6 +66,8 @@ export class X86CPU extends CPUX86State implements CodeReader {
   icount = 0;
 
   log: CpuLog | null = null;
+  /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */
+  onApicBaseWrite: ((value: number) => void) | null = null;
   /** Called for a machine reset request (triple fault without -no-reboot, 8042/port 92 reset). */
   onShutdown: ((reason: string) => void) | null = null;
 

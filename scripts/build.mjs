@@ -1,0 +1,13 @@
+// Bundle the CLI into dist/tcg86.js with esbuild (one ESM file, Node 20).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: 'dist/tcg86.js',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});

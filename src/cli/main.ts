@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// tcg86's command line: parse QEMU-style flags, build the pc machine, run it, exit with the
+// guest's status. Usage errors and bad input are reported on stderr naming what was wrong.
+
+import { parseArgs, UsageError } from './args.js';
+import { MachineError, PcMachine } from '../machine/pc.js';
+
+async function main(argv: string[]): Promise<number> {
+  let machine: PcMachine;
+  try {
+    machine = new PcMachine(parseArgs(argv));
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof MachineError) {
+      process.stderr.write(`tcg86: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  try {
+    return await machine.run();
+  } finally {
+    machine.shutdown();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (e: unknown) => {
+    process.stderr.write(`tcg86: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(70);
+  },
+);

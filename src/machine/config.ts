@@ -1,0 +1,63 @@
+// What a command line asks the machine for, after parsing (see src/cli/args.ts).
+
+export type ChardevBackend = { kind: 'stdio' } | { kind: 'null' } | { kind: 'file'; path: string } | { kind: 'vc' };
+
+export interface ChardevSpec {
+  id: string;
+  backend: ChardevBackend;
+  /** Monitor multiplexed on this chardev (QEMU's mon:stdio). */
+  mux?: boolean;
+}
+
+export interface LogConfig {
+  int: boolean;
+  cpuReset: boolean;
+  guestErrors: boolean;
+  unimp: boolean;
+  inAsm: boolean;
+  /** -D FILE: where the log goes (stderr when absent). */
+  file: string | null;
+}
+
+export type Engine = 'tcg' | 'interp';
+
+export interface MachineConfig {
+  ramSize: number;
+  biosPath: string | null;
+  kernelPath: string | null;
+  append: string;
+  noReboot: boolean;
+  /** Chardevs by id (including the anonymous ones -serial/-debugcon create). */
+  chardevs: Map<string, ChardevSpec>;
+  /** COM1.. in order; null = none. */
+  serials: (string | null)[];
+  debugcons: { iobase: number; chardev: string }[];
+  debugExits: { iobase: number; iosize: number }[];
+  /** Chardev id of the monitor, or null for none. */
+  monitor: string | null;
+  log: LogConfig;
+  engine: Engine;
+  /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
+  icountShift: number;
+  stats: 'none' | 'table' | 'json';
+}
+
+export function defaultConfig(): MachineConfig {
+  return {
+    ramSize: 128 * 1024 * 1024,
+    biosPath: null,
+    kernelPath: null,
+    append: '',
+    noReboot: false,
+    chardevs: new Map(),
+    serials: [],
+    debugcons: [],
+    debugExits: [],
+    monitor: null,
+    log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, file: null },
+    // The translator (issue 4) is not built yet: the interpreter is the only engine.
+    engine: 'interp',
+    icountShift: 3,
+    stats: 'none',
+  };
+}

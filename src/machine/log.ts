@@ -1,0 +1,43 @@
+// The -d / -D log: enabled categories and where lines go (stderr, or the -D file, written
+// synchronously so nothing is lost if the process ends).
+
+import * as fs from 'node:fs';
+import type { CpuLog } from '../cpu/x86/cpu.js';
+import type { LogConfig } from './config.js';
+
+export class MachineLog {
+  private fd: number;
+
+  constructor(readonly config: LogConfig) {
+    this.fd = 2;
+    if (config.file) {
+      try {
+        this.fd = fs.openSync(config.file, 'w');
+      } catch (e) {
+        throw new Error(`-D ${config.file}: cannot open the log file (${(e as Error).message})`);
+      }
+    }
+  }
+
+  write(text: string): void {
+    fs.writeSync(this.fd, text);
+  }
+
+  cpuLog(): CpuLog | null {
+    const c = this.config;
+    if (!c.int && !c.unimp && !c.guestErrors && !c.cpuReset && !c.inAsm) return null;
+    return {
+      int: c.int,
+      unimp: c.unimp,
+      guestErrors: c.guestErrors,
+      cpuReset: c.cpuReset,
+      inAsm: c.inAsm,
+      write: (line) => this.write(line),
+    };
+  }
+
+  close(): void {
+    if (this.fd !== 2) fs.closeSync(this.fd);
+    this.fd = 2;
+  }
+}

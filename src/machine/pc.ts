@@ -1,0 +1,249 @@
+// The `pc` board (QEMU's pc-i440fx memory map without PCI devices): RAM below and above
+// 4 GiB, the BIOS image at the top of 4 GiB with its last 128 KiB aliased below 1 MiB, the
+// option ROM area, the legacy devices on the I/O space, and one x86 CPU. It owns guest time.
+
+import * as fs from 'node:fs';
+import { AddressSpace, MemoryRegion, MemorySystem, SIZE_64BIT } from '../memory/index.js';
+import { VirtualClock } from '../devices/clock.js';
+import { IrqLine } from '../devices/irq.js';
+import { I8259 } from '../devices/i8259.js';
+import { I8254 } from '../devices/i8254.js';
+import { PcSpeakerPort } from '../devices/pcspk.js';
+import { Mc146818Rtc } from '../devices/mc146818rtc.js';
+import { IoPort80 } from '../devices/ioport80.js';
+import { Debugcon } from '../devices/debugcon.js';
+import { DebugExit } from '../devices/debug-exit.js';
+import { X86CPU } from '../cpu/x86/cpu.js';
+import { x86TlbFill } from '../cpu/x86/paging.js';
+import { Interpreter, EXIT_HALTED } from '../cpu/x86/interp/index.js';
+import { TripleFault } from '../cpu/x86/exception.js';
+import { IF_MASK } from '../cpu/x86/flags.js';
+import { formatCpuState } from '../cpu/x86/cpu-dump.js';
+import type { MachineConfig } from './config.js';
+import { openChardevs, type Chardevs } from './chardevs.js';
+import type { CharBackend } from '../devices/chardev.js';
+import { pcCmosInit } from './cmos.js';
+import { MachineLog } from './log.js';
+
+/** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
+const LOWMEM_SPLIT = 0xc0000000;
+const PC_ROM_BASE = 0xc0000;
+const PC_ROM_SIZE = 0x20000;
+/** The most RAM one JS typed array can back (the ram_addr space also holds ROMs). */
+const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
+/** Instructions run between checks for timers and host events. */
+const SLICE = 200_000;
+
+export class MachineError extends Error {}
+
+export interface MachineHooks {
+  /** Use this backend instead of opening the configured one (tests capture stdio this way). */
+  chardevOverride?: (id: string, kind: string) => CharBackend | null;
+}
+
+export class PcMachine {
+  readonly sys = new MemorySystem();
+  readonly systemMemory: MemoryRegion;
+  readonly ioRoot: MemoryRegion;
+  readonly memory: AddressSpace;
+  readonly io: AddressSpace;
+  readonly clock = new VirtualClock();
+  readonly cpu: X86CPU;
+  readonly pic: I8259;
+  readonly pit: I8254;
+  readonly rtc: Mc146818Rtc;
+  readonly chardevs: Chardevs;
+  readonly log: MachineLog;
+  readonly interp = new Interpreter();
+  readonly below4g: number;
+  readonly above4g: number;
+  private biosImage: Uint8Array | null = null;
+  private bios: MemoryRegion | null = null;
+  /** Guest time spent halted (guest time = instructions << shift + idle time). */
+  private idleNs = 0;
+  private exitStatus: number | null = null;
+  private resetPending = false;
+
+  constructor(
+    readonly config: MachineConfig,
+    hooks: MachineHooks = {},
+  ) {
+    if (config.ramSize > MAX_RAM) {
+      throw new MachineError(`-m: ${config.ramSize} bytes is more RAM than tcg86 can back (at most ${MAX_RAM / 1024 ** 2} MiB)`);
+    }
+    if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
+    if (config.kernelPath) throw new MachineError('-kernel: multiboot loading is not implemented yet');
+    if (config.engine === 'tcg') {
+      throw new MachineError('--engine tcg: the translator is not built yet; run with --engine interp');
+    }
+    const sys = this.sys;
+    this.log = new MachineLog(config.log);
+    if (config.log.guestErrors) sys.guestErrorLog = (msg) => this.log.write(msg + '\n');
+    this.systemMemory = MemoryRegion.container(sys, null, 'system', SIZE_64BIT);
+    this.ioRoot = MemoryRegion.container(sys, null, 'io', 0x10000);
+    this.memory = sys.newAddressSpace(this.systemMemory, 'memory');
+    this.io = sys.newAddressSpace(this.ioRoot, 'I/O');
+    // QEMU 7.2: unassigned memory reads as 0, unassigned ports as all-ones (roms/src/unassigned.asm).
+    this.memory.unassignedByte = 0x00;
+    this.io.unassignedByte = 0xff;
+
+    this.below4g = config.ramSize >= 0xe0000000 ? LOWMEM_SPLIT : config.ramSize;
+    this.above4g = config.ramSize - this.below4g;
+    this.chardevs = openChardevs(config, hooks.chardevOverride);
+
+    sys.transaction(() => {
+      this.mapRam();
+      this.mapFirmware();
+    });
+
+    this.cpu = new X86CPU(sys, this.memory, this.io);
+    const cpu = this.cpu;
+    cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
+    cpu.log = this.log.cpuLog();
+
+    this.pic = new I8259(sys, new IrqLine((level) => (cpu.interruptRequest = level)));
+    cpu.pic = this.pic;
+    this.pit = new I8254(sys, this.clock, this.pic.irqs[0]!);
+    this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!);
+    pcCmosInit(this.rtc, this.below4g, this.above4g);
+    sys.transaction(() => {
+      this.pic.map(this.ioRoot);
+      this.pit.map(this.ioRoot);
+      new PcSpeakerPort(sys, this.pit).map(this.ioRoot);
+      this.rtc.map(this.ioRoot);
+      new IoPort80(sys).map(this.ioRoot);
+      for (const d of config.debugcons) {
+        new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase }).map(this.ioRoot);
+      }
+      for (const d of config.debugExits) {
+        new DebugExit(sys, (status) => this.requestExit(status), d).map(this.ioRoot);
+      }
+    });
+    this.reset();
+  }
+
+  private mapRam(): void {
+    const sys = this.sys;
+    const ram = MemoryRegion.ram(sys, null, 'pc.ram', this.config.ramSize);
+    this.systemMemory.addSubregion(0, MemoryRegion.alias(sys, null, 'ram-below-4g', ram, 0, this.below4g));
+    if (this.above4g > 0) {
+      this.systemMemory.addSubregion(2 ** 32, MemoryRegion.alias(sys, null, 'ram-above-4g', ram, this.below4g, this.above4g));
+    }
+  }
+
+  private mapFirmware(): void {
+    const sys = this.sys;
+    const path = this.config.biosPath;
+    if (!path) return;
+    let image: Uint8Array;
+    try {
+      image = new Uint8Array(fs.readFileSync(path));
+    } catch (e) {
+      throw new MachineError(`-bios ${path}: cannot read the ROM image (${(e as Error).message})`);
+    }
+    if (image.length === 0 || image.length % 65536 !== 0 || image.length > 16 * 1024 * 1024) {
+      throw new MachineError(
+        `-bios ${path}: the ROM image is ${image.length} bytes; expected a positive multiple of 65536 (64 KiB), at most 16 MiB`,
+      );
+    }
+    this.biosImage = image;
+    const pci = MemoryRegion.container(sys, null, 'pci', SIZE_64BIT);
+    this.systemMemory.addSubregionOverlap(0, pci, -1);
+    const bios = MemoryRegion.rom(sys, null, 'pc.bios', image.length);
+    this.bios = bios;
+    pci.addSubregion(2 ** 32 - image.length, bios);
+    const isaSize = Math.min(image.length, 128 * 1024);
+    const isaBios = MemoryRegion.alias(sys, null, 'isa-bios', bios, image.length - isaSize, isaSize);
+    isaBios.setReadonly(true);
+    pci.addSubregionOverlap(0x100000 - isaSize, isaBios, 1);
+    pci.addSubregionOverlap(PC_ROM_BASE, MemoryRegion.rom(sys, null, 'pc.rom', PC_ROM_SIZE), 1);
+  }
+
+  /** Power-on / system reset: ROM contents restored, CPU and devices reset. */
+  reset(): void {
+    if (this.bios && this.biosImage) this.bios.ramBlock!.host.set(this.biosImage);
+    this.cpu.reset();
+    this.cpu.a20Mask = -1;
+    if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
+  }
+
+  requestExit(status: number): void {
+    this.exitStatus = status & 0xff;
+    this.interp.exitRequest = true;
+  }
+
+  requestReset(): void {
+    this.resetPending = true;
+    this.interp.exitRequest = true;
+  }
+
+  get nsPerInsn(): number {
+    return 2 ** this.config.icountShift;
+  }
+
+  private syncClock(): void {
+    const ns = this.cpu.icount * this.nsPerInsn + this.idleNs;
+    if (ns > this.clock.nowNs) this.clock.advanceTo(ns);
+  }
+
+  /**
+   * Run until the guest asks to exit (isa-debug-exit), shuts down (triple fault with
+   * -no-reboot) or can never run again. Returns the process exit status.
+   */
+  async run(maxInstructions = Infinity): Promise<number> {
+    const cpu = this.cpu;
+    let slices = 0;
+    for (;;) {
+      if (this.exitStatus !== null) return this.exitStatus;
+      if (cpu.icount >= maxInstructions) {
+        throw new MachineError(`the guest ran ${cpu.icount} instructions without exiting (limit ${maxInstructions})`);
+      }
+      if (this.resetPending) {
+        this.resetPending = false;
+        if (this.config.noReboot) return 0;
+        this.reset();
+      }
+      const deadline = this.clock.nextDeadlineNs();
+      let budget = SLICE;
+      if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
+      let reason: number;
+      try {
+        reason = this.interp.run(cpu, budget);
+      } catch (e) {
+        if (!(e instanceof TripleFault)) throw e;
+        this.log.write('tcg86: guest triple fault (shutdown)\n' + e.registers);
+        if (this.config.noReboot) {
+          process.stderr.write('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
+          return 0;
+        }
+        this.reset();
+        continue;
+      }
+      this.syncClock();
+      this.clock.runExpired();
+      const wakeNow = cpu.nmiPending || (cpu.interruptRequest && (cpu.eflags & IF_MASK) !== 0);
+      if (reason === EXIT_HALTED && cpu.halted && !wakeNow && this.exitStatus === null && !this.resetPending) {
+        const canWake = (cpu.eflags & IF_MASK) !== 0 || cpu.nmiPending;
+        const next = this.clock.nextDeadlineNs();
+        if (!canWake || next === Infinity) {
+          process.stderr.write(
+            `tcg86: the guest halted ${canWake ? 'with no timer armed' : 'with interrupts disabled'}; nothing can wake it. Registers:\n` +
+              formatCpuState(cpu),
+          );
+          return 1;
+        }
+        this.idleNs += next - this.clock.nowNs;
+        this.clock.advanceTo(next);
+        this.clock.runExpired();
+      }
+      // Let host events (stdin for a serial port) in now and then.
+      if (++slices % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Flush and close every character backend (call before the process exits). */
+  shutdown(): void {
+    this.chardevs.closeAll();
+    this.log.close();
+  }
+}
