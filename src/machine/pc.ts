@@ -13,6 +13,8 @@ import { Mc146818Rtc } from '../devices/mc146818rtc.js';
 import { IoPort80 } from '../devices/ioport80.js';
 import { Debugcon } from '../devices/debugcon.js';
 import { DebugExit } from '../devices/debug-exit.js';
+import { Port92 } from '../devices/port92.js';
+import { I8042 } from '../devices/i8042.js';
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
 import { Interpreter, EXIT_HALTED } from '../cpu/x86/interp/index.js';
@@ -52,6 +54,8 @@ export class PcMachine {
   readonly pic: I8259;
   readonly pit: I8254;
   readonly rtc: Mc146818Rtc;
+  readonly port92: Port92;
+  readonly i8042: I8042;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
   readonly interp = new Interpreter();
@@ -106,11 +110,23 @@ export class PcMachine {
     this.pit = new I8254(sys, this.clock, this.pic.irqs[0]!);
     this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!);
     pcCmosInit(this.rtc, this.below4g, this.above4g);
+    // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
+    // (the last one written wins).
+    this.port92 = new Port92(sys, new IrqLine((level) => this.setA20(level)), () => this.requestReset());
+    this.i8042 = new I8042(sys, {
+      irqKbd: this.pic.irqs[1]!,
+      irqMouse: this.pic.irqs[12]!,
+      a20: new IrqLine((level) => this.setA20(level)),
+      resetRequest: () => this.requestReset(),
+      log: config.log.unimp ? (msg) => this.log.write(msg + '\n') : undefined,
+    });
     sys.transaction(() => {
       this.pic.map(this.ioRoot);
       this.pit.map(this.ioRoot);
       new PcSpeakerPort(sys, this.pit).map(this.ioRoot);
       this.rtc.map(this.ioRoot);
+      this.port92.map(this.ioRoot);
+      this.i8042.map(this.ioRoot);
       new IoPort80(sys).map(this.ioRoot);
       for (const d of config.debugcons) {
         new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase }).map(this.ioRoot);
@@ -164,7 +180,18 @@ export class PcMachine {
     if (this.bios && this.biosImage) this.bios.ramBlock!.host.set(this.biosImage);
     this.cpu.reset();
     this.cpu.a20Mask = -1;
+    this.port92?.reset();
+    this.i8042?.reset();
+    this.pic?.reset();
     if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
+  }
+
+  /** Drive the A20 line: bit 20 of every physical address is forced to 0 while it is low. */
+  setA20(enabled: boolean): void {
+    const mask = enabled ? -1 : ~(1 << 20);
+    if (mask === this.cpu.a20Mask) return;
+    this.cpu.a20Mask = mask;
+    this.cpu.mmu.tlb.flushAll();
   }
 
   requestExit(status: number): void {
