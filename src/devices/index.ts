@@ -1,0 +1,17 @@
+// The PC devices' public surface: plumbing (IRQ lines, virtual clock, char backends) and the
+// ISA devices of the pc board. Each device exposes its regions and a map(ioRoot) helper.
+
+export * from './irq.js';
+export * from './clock.js';
+export * from './chardev.js';
+export * from './debugcon.js';
+export * from './debug-exit.js';
+export * from './ioport80.js';
+export * from './i8259.js';
+export * from './i8254.js';
+export * from './pcspk.js';
+export * from './mc146818rtc.js';
+export * from './port92.js';
+export * from './ps2kbd.js';
+export * from './i8042.js';
+export * from './serial-16550a.js';
