@@ -14,6 +14,7 @@ import { IoPort80 } from '../devices/ioport80.js';
 import { Debugcon } from '../devices/debugcon.js';
 import { DebugExit } from '../devices/debug-exit.js';
 import { Port92 } from '../devices/port92.js';
+import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
@@ -128,6 +129,19 @@ export class PcMachine {
       this.port92.map(this.ioRoot);
       this.i8042.map(this.ioRoot);
       new IoPort80(sys).map(this.ioRoot);
+      // COM1-COM4 at QEMU's ISA ports and IRQs.
+      const com = [
+        [0x3f8, 4],
+        [0x2f8, 3],
+        [0x3e8, 4],
+        [0x2e8, 3],
+      ] as const;
+      config.serials.forEach((id, n) => {
+        if (id === null) return;
+        if (n >= com.length) throw new MachineError(`-serial: at most ${com.length} serial ports`);
+        const [iobase, irq] = com[n]!;
+        new Serial16550A(sys, this.clock, this.chardevs.get(id), this.pic.irqs[irq]!, { iobase }).map(this.ioRoot);
+      });
       for (const d of config.debugcons) {
         new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase }).map(this.ioRoot);
       }
