@@ -1,0 +1,81 @@
+// Near control transfers: jcc, jmp, call/ret (ret imm16), indirect call/jmp, loop family,
+// jcxz/jecxz, 16-bit EIP wrap and the CS-limit #GP(0).
+import { describe, expect, it } from 'vitest';
+import { R_CS } from '../../../../src/cpu/x86/constants.js';
+import { CODE_BASE, flat32, haltVector, load, peek16, realMode, run } from '../harness.js';
+
+describe('control', () => {
+  it('jnz loop, je and jg', () => {
+    // xor eax, eax; mov ecx, 10; l: add eax, ecx; dec ecx; jnz l; cmp eax, 55; je ok;
+    // mov eax, -1; ok: jg ok2; mov eax, -2; ok2: hlt
+    const m = flat32([
+      0x31, 0xc0, 0xb9, 0x0a, 0x00, 0x00, 0x00, 0x01, 0xc8, 0x49, 0x75, 0xfb, 0x83, 0xf8, 0x37, 0x74, 0x05, 0xb8, 0xff, 0xff,
+      0xff, 0xff, 0x7f, 0x05, 0xb8, 0xfe, 0xff, 0xff, 0xff, 0xf4,
+    ]);
+    run(m);
+    // jg after cmp 55,55 is not taken, so eax = -2 proves je was taken and jg was not.
+    expect(m.cpu.regs[0]).toBe(-2);
+  });
+
+  it('call, ret and ret imm16', () => {
+    // mov esp, 0x8000; call f; mov ebx, eax; push 0x11; push 0x22; call g; hlt;
+    // f: mov eax, 0x1234; ret; g: mov ecx, esp; ret 8
+    const m = flat32([
+      0xbc, 0x00, 0x80, 0x00, 0x00, 0xe8, 0x0c, 0x00, 0x00, 0x00, 0x89, 0xc3, 0x6a, 0x11, 0x6a, 0x22, 0xe8, 0x07, 0x00, 0x00,
+      0x00, 0xf4, 0xb8, 0x34, 0x12, 0x00, 0x00, 0xc3, 0x89, 0xe1, 0xc2, 0x08, 0x00,
+    ]);
+    run(m);
+    expect(m.cpu.regs[3]).toBe(0x1234);
+    expect(m.cpu.regs[1]).toBe(0x7ff4);
+    expect(m.cpu.regs[4]).toBe(0x8000);
+    expect(m.cpu.eip).toBe(CODE_BASE + 0x16);
+  });
+
+  it('indirect call through a register and memory, indirect jmp', () => {
+    // mov esp, 0x8000; mov eax, t; call eax; mov dword [0x3000], t2; call [0x3000];
+    // mov dword [0x3000], h; jmp [0x3000]; t: inc ebx; ret; t2: inc edx; ret; h: hlt
+    const m = flat32([
+      0xbc, 0x00, 0x80, 0x00, 0x00, 0xb8, 0x2c, 0x10, 0x00, 0x00, 0xff, 0xd0, 0xc7, 0x05, 0x00, 0x30, 0x00, 0x00, 0x2e, 0x10,
+      0x00, 0x00, 0xff, 0x15, 0x00, 0x30, 0x00, 0x00, 0xc7, 0x05, 0x00, 0x30, 0x00, 0x00, 0x30, 0x10, 0x00, 0x00, 0xff, 0x25,
+      0x00, 0x30, 0x00, 0x00, 0x43, 0xc3, 0x42, 0xc3, 0xf4,
+    ]);
+    run(m);
+    expect([m.cpu.regs[3], m.cpu.regs[2], m.cpu.regs[4]]).toEqual([1, 1, 0x8000]);
+    expect(m.cpu.eip).toBe(0x1031);
+  });
+
+  it('loop and jcxz count CX or ECX by address size', () => {
+    // mov cx, 3; xor ax, ax; l: inc ax; loop l; mov ecx, 0x10000; jcxz z; mov ax, 0xbad;
+    // z: a32 jcxz bad; mov bx, 1; hlt; bad: mov bx, 2; hlt
+    const m = realMode([
+      0xb9, 0x03, 0x00, 0x31, 0xc0, 0x40, 0xe2, 0xfd, 0x66, 0xb9, 0x00, 0x00, 0x01, 0x00, 0xe3, 0x03, 0xb8, 0xad, 0x0b, 0x67,
+      0xe3, 0x04, 0xbb, 0x01, 0x00, 0xf4, 0xbb, 0x02, 0x00, 0xf4,
+    ]);
+    run(m);
+    expect([m.cpu.regs[0]! & 0xffff, m.cpu.regs[3]! & 0xffff]).toEqual([3, 1]);
+  });
+
+  it('loopnz stops on ZF', () => {
+    // mov cx, 5; xor ax, ax; l: inc ax; cmp ax, 3; loopnz l
+    const m = realMode([0xb9, 0x05, 0x00, 0x31, 0xc0, 0x40, 0x83, 0xf8, 0x03, 0xe0, 0xfa, 0xf4]);
+    run(m);
+    expect([m.cpu.regs[0]! & 0xffff, m.cpu.regs[1]! & 0xffff]).toEqual([3, 2]);
+  });
+
+  it('a 16-bit jump wraps IP at 64 KiB', () => {
+    // jmp short -16 at IP 0: target 2 - 16 = 0xfff2
+    const m = realMode([0xeb, 0xf0]);
+    load(m, CODE_BASE + 0xfff2, [0xf4]);
+    run(m);
+    expect(m.cpu.eip).toBe(0xfff3);
+  });
+
+  it('a target beyond the CS limit raises #GP(0) at the jump', () => {
+    // jmp near +0x200 with a CS limit of 0xff
+    const m = realMode([0xe9, 0x00, 0x02]);
+    m.cpu.loadSegCache(R_CS, CODE_BASE >> 4, CODE_BASE, 0xff, m.cpu.segFlags[R_CS]!);
+    run(m);
+    expect(haltVector(m)).toBe(13);
+    expect(peek16(m, 0x8000 - 6)).toBe(0); // the pushed IP is the jump's own
+  });
+});
