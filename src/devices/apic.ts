@@ -483,7 +483,8 @@ export class Apic implements InterruptSource {
         toSelf = false;
     }
     if ((mode === DM_FIXED || mode === DM_LOWPRI) && vector < 16) {
-      this.recordError(ESR_SEND_ILLEGAL_VECTOR);
+      // The sender flags it; as its own receiver (a self-interrupt) it flags the receipt too.
+      this.recordError(toSelf ? ESR_SEND_ILLEGAL_VECTOR | ESR_RECV_ILLEGAL_VECTOR : ESR_SEND_ILLEGAL_VECTOR);
       return;
     }
     if (mode === DM_INIT && (lo & (1 << 15)) && !(lo & (1 << 14))) {

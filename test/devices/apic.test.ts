@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { Apic } from '../../src/devices/apic.js';
 import { VirtualClock } from '../../src/devices/clock.js';
+import { I8259 } from '../../src/devices/i8259.js';
+import { IrqLine } from '../../src/devices/irq.js';
 import { MemoryRegion, MemorySystem } from '../../src/memory/index.js';
+import { ioSpace } from './io-space.js';
 
 const BASE = 0xfee00000;
 
@@ -159,6 +162,42 @@ describe('apic: the 8259 on LINT0', () => {
     apic.setNmiLine(true);
     apic.setNmiLine(true);
     expect(out.nmis).toBe(1);
+  });
+});
+
+describe('apic: with the real 8259 pair', () => {
+  it('the timer ROM sequence lets IRQ0 through as ExtINT and the INTA lands in the 8259', () => {
+    const io = ioSpace();
+    const sys = io.sys;
+    const system = MemoryRegion.container(sys, null, 'system', 2 ** 32);
+    const mem = sys.newAddressSpace(system, 'memory');
+    let intr = false;
+    const pic = new I8259(sys);
+    const apic = new Apic(sys, new VirtualClock(), { pic, intr: (l) => (intr = l), nmi: () => {} });
+    pic.intr = new IrqLine((l) => apic.setExtIntLine(l));
+    sys.transaction(() => {
+      pic.map(io.root);
+      apic.map(system);
+    });
+    for (const [port, v] of [
+      [0x20, 0x11],
+      [0x21, 0x08],
+      [0x21, 0x04],
+      [0x21, 0x01],
+      [0x21, 0xfe],
+    ] as const)
+      io.outb(port, v);
+    pic.irqs[0]!.raise();
+    expect(pic.hasInterrupt()).toBe(true);
+    expect(intr).toBe(false); // LINT0 masked after reset
+    mem.stl(BASE + 0x0f0, 0x1ff);
+    mem.stl(BASE + 0x350, 0x700);
+    mem.stl(BASE + 0x360, 0x400);
+    expect(intr).toBe(true);
+    expect(apic.acknowledge()).toBe(0x08);
+    expect(intr).toBe(false);
+    io.outb(0x20, 0x0b); // OCW3: read ISR
+    expect(io.inb(0x20)).toBe(0x01);
   });
 });
 
@@ -454,10 +493,14 @@ describe('apic: errors', () => {
     expect(rd(0x280)).toBe(0x80); // illegal register address
     wr(0x280, 0);
     expect(rd(0x280)).toBe(0);
-    wr(0x300, 0x00040005); // self-IPI with illegal vector 5: not sent
+    wr(0x300, 0x00040005); // self-IPI with illegal vector 5: not delivered
+    wr(0x280, 0);
+    expect(rd(0x280)).toBe(0x60); // send and (being its own target) receive illegal vector
+    expect(rd(0x200)).toBe(0);
+    wr(0x310, 0x07000000);
+    wr(0x300, 0x00000005); // to APIC 7, which does not exist: only the send side
     wr(0x280, 0);
     expect(rd(0x280)).toBe(0x20);
-    expect(rd(0x200)).toBe(0);
   });
 
   it('a locally generated illegal vector is reported as received, never set in IRR', () => {
