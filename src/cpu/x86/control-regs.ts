@@ -1,0 +1,145 @@
+// Control and debug registers: mov to/from CR0/CR2/CR3/CR4 and DR0-DR7, lmsw, smsw, clts,
+// and the cache/TLB maintenance instructions invlpg, invd, wbinvd. Every change the soft TLB
+// depends on (paging bits, CR3, CR4 paging features) flushes it.
+
+import {
+  CR0_CD_MASK,
+  CR0_ET_MASK,
+  CR0_NW_MASK,
+  CR0_PE_MASK,
+  CR0_PG_MASK,
+  CR0_TS_MASK,
+  CR0_WP_MASK,
+  CR4_DE_MASK,
+  CR4_PAE_MASK,
+  CR4_PGE_MASK,
+  CR4_PSE_MASK,
+  CR4_PVI_MASK,
+  CR4_VME_MASK,
+  EXCP06_ILLOP,
+  EXCP0D_GPF,
+} from './constants.js';
+import type { X86CPU } from './cpu.js';
+import { defineHandler } from './interp/handlers.js';
+import { ea } from './interp/operands.js';
+import { requireCpl0 } from './system.js';
+
+/** CR4 bits the qemu32 model accepts (QEMU's CR4_RESERVED_MASK without the optional features). */
+const CR4_VALID = 0x7ff;
+
+/** Write CR0 with the SDM's #GP(0) rules; flushes the TLB and refreshes mode-derived state. */
+export function writeCr0(cpu: X86CPU, value: number): void {
+  value |= 0;
+  if (value & CR0_PG_MASK && !(value & CR0_PE_MASK)) cpu.raise(EXCP0D_GPF, 0);
+  if (value & CR0_NW_MASK && !(value & CR0_CD_MASK)) cpu.raise(EXCP0D_GPF, 0);
+  const old = cpu.cr0;
+  cpu.cr0 = value | CR0_ET_MASK; // ET is hardwired to 1 from the 486 on
+  const changed = old ^ cpu.cr0;
+  if (changed & (CR0_PG_MASK | CR0_WP_MASK | CR0_PE_MASK)) cpu.mmu.tlb.flushAll();
+  if (changed & CR0_PE_MASK) {
+    // Leaving protected mode: real mode runs at CPL 0 whatever the caches say.
+    if (!(cpu.cr0 & CR0_PE_MASK)) cpu.cpl = 0;
+    cpu.updateAllSegAccess();
+  }
+  cpu.updateMmuIdx();
+}
+
+export function writeCr3(cpu: X86CPU, value: number): void {
+  cpu.cr3 = value | 0;
+  // Architecturally global pages could survive; flushing them too is allowed (QEMU does).
+  cpu.mmu.tlb.flushAll();
+}
+
+export function writeCr4(cpu: X86CPU, value: number): void {
+  value |= 0;
+  if (value & ~CR4_VALID) cpu.raise(EXCP0D_GPF, 0);
+  if (value & (CR4_VME_MASK | CR4_PVI_MASK) && cpu.log?.unimp) {
+    cpu.log.write('CR4.VME/PVI set: virtual-8086 mode extensions are not implemented\n');
+  }
+  const changed = cpu.cr4 ^ value;
+  cpu.cr4 = value;
+  if (changed & (CR4_PSE_MASK | CR4_PAE_MASK | CR4_PGE_MASK)) cpu.mmu.tlb.flushAll();
+}
+
+defineHandler('mov_Rd_Cd', (cpu, i) => {
+  requireCpl0(cpu);
+  let v: number;
+  switch (i.reg) {
+    case 0: v = cpu.cr0; break;
+    case 2: v = cpu.cr2; break;
+    case 3: v = cpu.cr3; break;
+    default: v = cpu.cr4; break;
+  }
+  cpu.regs[i.rm] = v;
+});
+
+defineHandler('mov_Cd_Rd', (cpu, i) => {
+  requireCpl0(cpu);
+  const v = cpu.regs[i.rm]!;
+  switch (i.reg) {
+    case 0: writeCr0(cpu, v); break;
+    case 2: cpu.cr2 = v; break;
+    case 3: writeCr3(cpu, v); break;
+    default: writeCr4(cpu, v); break;
+  }
+});
+
+/** DR4/DR5 are DR6/DR7 unless CR4.DE makes them #UD. */
+function drIndex(cpu: X86CPU, n: number): number {
+  if (n === 4 || n === 5) {
+    if (cpu.cr4 & CR4_DE_MASK) cpu.raise(EXCP06_ILLOP);
+    return n + 2;
+  }
+  return n;
+}
+
+defineHandler('mov_Rd_Dd', (cpu, i) => {
+  requireCpl0(cpu);
+  cpu.regs[i.rm] = cpu.dr[drIndex(cpu, i.reg)]!;
+});
+
+defineHandler('mov_Dd_Rd', (cpu, i) => {
+  requireCpl0(cpu);
+  const n = drIndex(cpu, i.reg);
+  const v = cpu.regs[i.rm]!;
+  if (n === 6) {
+    cpu.dr[6] = v | 0xffff0ff0; // reserved bits read as ones
+  } else if (n === 7) {
+    cpu.dr[7] = (v | 0x400) & ~0xd800; // bit 10 reads 1; 11, 12, 14, 15 read 0
+    if (cpu.dr[7]! & 0xff && cpu.log?.unimp) {
+      cpu.log.write(`DR7=${(cpu.dr[7]! >>> 0).toString(16)}: hardware breakpoints are not implemented\n`);
+    }
+  } else {
+    cpu.dr[n] = v;
+  }
+});
+
+defineHandler('smsw_Ew', (cpu, i) => {
+  // Not privileged. A register destination with o32 receives all of CR0 (QEMU, P6).
+  if (i.isMem) cpu.write16(i.seg, ea(cpu, i), cpu.cr0);
+  else if (i.opsize === 32) cpu.regs[i.rm] = cpu.cr0;
+  else cpu.setReg16(i.rm, cpu.cr0);
+});
+
+defineHandler('lmsw_Ew', (cpu, i) => {
+  requireCpl0(cpu);
+  const v = i.isMem ? cpu.read16(i.seg, ea(cpu, i)) : cpu.regs[i.rm]! & 0xffff;
+  // Only PE MP EM TS; PE can be set but not cleared.
+  writeCr0(cpu, (cpu.cr0 & ~0xe) | (v & 0xf));
+});
+
+defineHandler('clts', (cpu) => {
+  requireCpl0(cpu);
+  cpu.cr0 &= ~CR0_TS_MASK;
+});
+
+defineHandler('invlpg_M', (cpu, i) => {
+  requireCpl0(cpu);
+  // The operand is a linear address through the segment (no access is made, so no checks).
+  cpu.mmu.tlb.flushPage((cpu.segBase[i.seg]! + ea(cpu, i)) | 0);
+});
+
+// No caches are modelled: invalidating or writing them back has nothing to do beyond the
+// privilege check.
+defineHandler('invd', (cpu) => requireCpl0(cpu));
+defineHandler('wbinvd', (cpu) => requireCpl0(cpu));
