@@ -6,6 +6,7 @@ import './stack.js';
 import './shift.js';
 import './muldiv.js';
 import '../seg.js';
+import './bits.js';
 import '../system.js';
 import '../control-regs.js';
 import '../flags-sys.js';
