@@ -4,7 +4,9 @@
 
 import {
   CR0_CD_MASK,
+  CR0_EM_MASK,
   CR0_ET_MASK,
+  CR0_MP_MASK,
   CR0_NW_MASK,
   CR0_PE_MASK,
   CR0_PG_MASK,
@@ -17,12 +19,25 @@ import {
   CR4_PVI_MASK,
   CR4_VME_MASK,
   EXCP06_ILLOP,
+  EXCP07_PREX,
   EXCP0D_GPF,
 } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { defineHandler } from './interp/handlers.js';
 import { ea } from './interp/operands.js';
 import { requireCpl0 } from './system.js';
+
+/**
+ * The device-not-available rule for x87 instructions (SDM 2.5, CR0.EM/MP/TS): an escape
+ * opcode is #NM when EM or TS is set; wait/fwait only when both MP and TS are. For the x87
+ * handlers to call before doing anything.
+ */
+export function checkFpuAvailable(cpu: X86CPU, isWait: boolean): void {
+  const cr0 = cpu.cr0;
+  if (isWait ? (cr0 & (CR0_MP_MASK | CR0_TS_MASK)) === (CR0_MP_MASK | CR0_TS_MASK) : cr0 & (CR0_EM_MASK | CR0_TS_MASK)) {
+    cpu.raise(EXCP07_PREX);
+  }
+}
 
 /** CR4 bits the qemu32 model accepts (QEMU's CR4_RESERVED_MASK without the optional features). */
 const CR4_VALID = 0x7ff;
