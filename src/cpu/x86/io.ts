@@ -15,7 +15,7 @@ export function checkIo(cpu: X86CPU, port: number, size: number): void {
   const tr = cpu.tr;
   const type = (tr.flags >> 8) & 0xf;
   // Only a 32-bit TSS (available or busy) has a bitmap.
-  if ((type & 7) !== 1 || !(type & 8) || tr.limit < 103) cpu.raise(EXCP0D_GPF, 0);
+  if ((type & 0xd) !== 9 || tr.limit < 103) cpu.raise(EXCP0D_GPF, 0);
   const off = cpu.ldKernel16(tr.base + 0x66) + (port >> 3);
   // Two bytes are read so an access that straddles a bitmap byte is covered.
   if (off + 1 > tr.limit) cpu.raise(EXCP0D_GPF, 0);

@@ -62,7 +62,7 @@ export function switchTask(cpu: X86CPU, selector: number, source: number, nextEi
     type = (e2 >> 8) & 0xf;
   }
   const selErr = (selector & 0xfffc) + ext;
-  if (e2 & DESC_S_MASK || (type & 7) !== 1) cpu.raise(EXCP0D_GPF, selErr);
+  if (e2 & DESC_S_MASK || (type & 5) !== 1) cpu.raise(EXCP0D_GPF, selErr); // 286/386 TSS, busy or not
   // jmp/call/int need an available TSS; iret returns to a busy one.
   if (source === SWITCH_TSS_IRET ? !(type & 2) : type & 2) cpu.raise(source === SWITCH_TSS_IRET ? EXCP0A_TSS : EXCP0D_GPF, selErr);
   if (!(e2 & DESC_P_MASK)) cpu.raise(EXCP0B_NOSEG, selErr);

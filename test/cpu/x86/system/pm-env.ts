@@ -73,13 +73,13 @@ export function setCallGate(m: Machine, sel: number, offset: number, target: num
 export function pmMachine(code: ArrayLike<number>): Machine {
   const m = flat32(code);
   const cpu = m.cpu;
-  setDesc(m, GDT, SEL_CODE32, 0, 0xfffff, ATTR_CODE32 | 0x100);
-  setDesc(m, GDT, SEL_DATA32, 0, 0xfffff, ATTR_DATA32 | 0x100);
+  setDesc(m, GDT, SEL_CODE32, 0, 0xfffff, ATTR_CODE32 | 0x01); // accessed
+  setDesc(m, GDT, SEL_DATA32, 0, 0xfffff, ATTR_DATA32 | 0x01);
   setDesc(m, GDT, SEL_CODE16, 0, 0xffff, ATTR_CODE16);
   setDesc(m, GDT, SEL_DATA16, 0, 0xffff, ATTR_DATA16);
   setDesc(m, GDT, SEL_CODE32_R3, 0, 0xfffff, ATTR_CODE32 | ATTR_DPL3);
   setDesc(m, GDT, SEL_DATA32_R3, 0, 0xfffff, ATTR_DATA32 | ATTR_DPL3);
-  setDesc(m, GDT, SEL_TSS, TSS, TSS_LIMIT, ATTR_TSS32 | 0x200); // busy: TR holds it
+  setDesc(m, GDT, SEL_TSS, TSS, TSS_LIMIT, ATTR_TSS32 | 0x02); // busy: TR holds it
   cpu.gdt.base = GDT;
   cpu.gdt.limit = 64 * 8 - 1;
   for (let v = 0; v < 256; v++) {
