@@ -16,6 +16,8 @@ import { DebugExit } from '../devices/debug-exit.js';
 import { Port92 } from '../devices/port92.js';
 import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
+import { Apic } from '../devices/apic.js';
+import { loadMultiboot, MultibootError, type MultibootEntryState } from './multiboot.js';
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
 import { Interpreter, EXIT_HALTED } from '../cpu/x86/interp/index.js';
@@ -57,6 +59,8 @@ export class PcMachine {
   readonly rtc: Mc146818Rtc;
   readonly port92: Port92;
   readonly i8042: I8042;
+  readonly apic: Apic;
+  private kernelImage: Uint8Array | null = null;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
   readonly interp = new Interpreter();
@@ -77,7 +81,6 @@ export class PcMachine {
       throw new MachineError(`-m: ${config.ramSize} bytes is more RAM than tcg86 can back (at most ${MAX_RAM / 1024 ** 2} MiB)`);
     }
     if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
-    if (config.kernelPath) throw new MachineError('-kernel: multiboot loading is not implemented yet');
     if (config.engine === 'tcg') {
       throw new MachineError('--engine tcg: the translator is not built yet; run with --engine interp');
     }
@@ -106,8 +109,23 @@ export class PcMachine {
     cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
     cpu.log = this.log.cpuLog();
 
-    this.pic = new I8259(sys, new IrqLine((level) => (cpu.interruptRequest = level)));
-    cpu.pic = this.pic;
+    // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
+    this.pic = new I8259(sys);
+    this.apic = new Apic(sys, this.clock, {
+      pic: this.pic,
+      intr: (level) => (cpu.interruptRequest = level),
+      nmi: () => (cpu.nmiPending = true),
+      unimp: (msg) => {
+        if (config.log.unimp) this.log.write(msg + '\n');
+      },
+    });
+    this.pic.intr = new IrqLine((level) => this.apic.setExtIntLine(level));
+    cpu.pic = this.apic;
+    cpu.onApicBaseWrite = (value) => {
+      this.apic.setApicBase(value);
+      cpu.apicBase = this.apic.apicBase;
+    };
+    sys.transaction(() => this.apic.map(this.systemMemory));
     this.pit = new I8254(sys, this.clock, this.pic.irqs[0]!);
     this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!);
     pcCmosInit(this.rtc, this.below4g, this.above4g);
@@ -164,7 +182,11 @@ export class PcMachine {
   private mapFirmware(): void {
     const sys = this.sys;
     const path = this.config.biosPath;
-    if (!path) return;
+    if (!path) {
+      // No firmware (-kernel alone): the PAM and SMRAM windows still route to an empty PCI space.
+      this.mapLegacyWindows(MemoryRegion.container(sys, null, 'pci', SIZE_64BIT));
+      return;
+    }
     let image: Uint8Array;
     try {
       image = new Uint8Array(fs.readFileSync(path));
@@ -187,6 +209,21 @@ export class PcMachine {
     isaBios.setReadonly(true);
     pci.addSubregionOverlap(0x100000 - isaSize, isaBios, 1);
     pci.addSubregionOverlap(PC_ROM_BASE, MemoryRegion.rom(sys, null, 'pc.rom', PC_ROM_SIZE), 1);
+    this.mapLegacyWindows(pci);
+  }
+
+  /**
+   * The i440FX routes 0xa0000-0xbffff (SMRAM closed) and the PAM segments 0xc0000-0xfffff to
+   * PCI at reset, above RAM: that is what makes the ROMs visible below 1 MiB.
+   */
+  private mapLegacyWindows(pci: MemoryRegion): void {
+    const sys = this.sys;
+    if (!pci.container) this.systemMemory.addSubregionOverlap(0, pci, -1);
+    this.systemMemory.addSubregionOverlap(0xa0000, MemoryRegion.alias(sys, null, 'smram-region', pci, 0xa0000, 0x20000), 1);
+    for (let base = 0xc0000; base < 0xf0000; base += 0x4000) {
+      this.systemMemory.addSubregionOverlap(base, MemoryRegion.alias(sys, null, 'pam-pci', pci, base, 0x4000), 1);
+    }
+    this.systemMemory.addSubregionOverlap(0xf0000, MemoryRegion.alias(sys, null, 'pam-pci', pci, 0xf0000, 0x10000), 1);
   }
 
   /** Power-on / system reset: ROM contents restored, CPU and devices reset. */
@@ -194,10 +231,63 @@ export class PcMachine {
     if (this.bios && this.biosImage) this.bios.ramBlock!.host.set(this.biosImage);
     this.cpu.reset();
     this.cpu.a20Mask = -1;
+    this.apic?.reset();
+    if (this.apic) this.cpu.apicBase = this.apic.apicBase;
     this.port92?.reset();
     this.i8042?.reset();
     this.pic?.reset();
+    if (this.config.kernelPath) this.bootMultiboot(this.config.kernelPath);
     if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
+  }
+
+  /** -kernel: load a multiboot image and enter it as QEMU's multiboot option ROM leaves the CPU. */
+  private bootMultiboot(path: string): void {
+    if (!this.kernelImage) {
+      try {
+        this.kernelImage = new Uint8Array(fs.readFileSync(path));
+      } catch (e) {
+        throw new MachineError(`-kernel ${path}: cannot read the kernel (${(e as Error).message})`);
+      }
+    }
+    let entry: MultibootEntryState;
+    try {
+      const loaded = loadMultiboot({
+        path,
+        data: this.kernelImage,
+        append: this.config.append,
+        below4g: this.below4g,
+        above4g: this.above4g,
+        mem: this.memory,
+      });
+      for (const w of loaded.warnings) process.stderr.write(`tcg86: ${w}\n`);
+      entry = loaded.entry;
+    } catch (e) {
+      if (e instanceof MultibootError) throw new MachineError(e.message);
+      throw e;
+    }
+    const cpu = this.cpu;
+    cpu.cr0 = entry.cr0;
+    const r = cpu.regs;
+    r[0] = entry.eax;
+    r[1] = entry.ecx;
+    r[2] = entry.edx;
+    r[3] = entry.ebx;
+    r[4] = entry.esp;
+    r[5] = entry.ebp;
+    r[6] = entry.esi;
+    r[7] = entry.edi;
+    cpu.setEflags(entry.eflags, 0xffffffff);
+    cpu.eip = entry.eip;
+    const segs = [entry.es, entry.cs, entry.ss, entry.ds, entry.fs, entry.gs];
+    segs.forEach((s, i) => cpu.loadSegCache(i, s.selector, s.base, s.limit, s.flags));
+    cpu.gdt.base = entry.gdt.base;
+    cpu.gdt.limit = entry.gdt.limit;
+    cpu.idt.base = entry.idt.base;
+    cpu.idt.limit = entry.idt.limit;
+    cpu.cpl = 0;
+    cpu.updateMmuIdx();
+    cpu.updateAllSegAccess();
+    cpu.mmu.tlb.flushAll();
   }
 
   /** Drive the A20 line: bit 20 of every physical address is forced to 0 while it is low. */
