@@ -78,10 +78,14 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
       cpu.tscOffset = Number(v - (BigInt(cpu.icount) << BigInt(tscShift)));
       return;
     case MSR_IA32_APICBASE:
-      // As QEMU's apic_set_base: new base; BSP (bit 8) kept; enable (bit 11) can only be cleared.
-      cpu.apicBase = (lo & 0xfffff000) | (cpu.apicBase & 0x900);
-      if (!(lo & 0x800)) cpu.apicBase &= ~0x800;
-      cpu.apicBase >>>= 0;
+      // The local APIC owns the register (it may move its MMIO window); without one, keep
+      // QEMU's apic_set_base rules here: BSP (bit 8) kept, enable (bit 11) only clears.
+      if (cpu.onApicBaseWrite) {
+        cpu.onApicBaseWrite(lo >>> 0);
+      } else {
+        cpu.apicBase = ((lo & 0xfffff000) | (cpu.apicBase & 0x900)) >>> 0;
+        if (!(lo & 0x800)) cpu.apicBase = (cpu.apicBase & ~0x800) >>> 0;
+      }
       return;
     case MSR_IA32_SYSENTER_CS: cpu.sysenterCs = lo & 0xffff; return;
     case MSR_IA32_SYSENTER_ESP: cpu.sysenterEsp = lo; return;
