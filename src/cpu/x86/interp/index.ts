@@ -8,6 +8,7 @@ import './muldiv.js';
 import '../seg.js';
 import './bits.js';
 import '../system.js';
+import './string.js';
 import '../control-regs.js';
 import '../flags-sys.js';
 import '../swint.js';
