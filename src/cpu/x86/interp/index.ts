@@ -10,6 +10,7 @@ import './bits.js';
 import '../system.js';
 import './string.js';
 import '../control-regs.js';
+import './bcd.js';
 import '../flags-sys.js';
 import '../swint.js';
 import '../control-far.js';
