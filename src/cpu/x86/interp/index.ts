@@ -12,6 +12,7 @@ import './string.js';
 import '../control-regs.js';
 import './bcd.js';
 import '../flags-sys.js';
+import './fpu.js';
 import '../swint.js';
 import '../control-far.js';
 import '../iret.js';
