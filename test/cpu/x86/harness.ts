@@ -6,7 +6,7 @@
 import { MemoryRegion, MemorySystem, type AddressSpace } from '../../../src/memory/index.js';
 import { X86CPU } from '../../../src/cpu/x86/cpu.js';
 import { x86TlbFill } from '../../../src/cpu/x86/paging.js';
-import { Interpreter, defineHandler, unhandledOps } from '../../../src/cpu/x86/interp/index.js';
+import { Interpreter } from '../../../src/cpu/x86/interp/index.js';
 import {
   CR0_PE_MASK,
   DESC_A_MASK,
@@ -101,13 +101,6 @@ export function flat32(code: ArrayLike<number>): Machine {
   cpu.regs.fill(0);
   cpu.regs[R_ESP] = 0x80000;
   return m;
-}
-
-// Until the system-instruction group provides hlt, the harness supplies a minimal one.
-if (unhandledOps().includes('hlt')) {
-  defineHandler('hlt', (cpu) => {
-    cpu.halted = true;
-  });
 }
 
 /** Run until the CPU halts; throws if `limit` instructions pass first. Returns the count executed. */
