@@ -99,4 +99,12 @@ describe('popf, cpuid, msr', () => {
     expect(stackDword(m, 1)).toBe(0x1019);
     expect(stackDword(m, 2)).toBe(SEL_CODE32);
   });
+
+  it('rdtsc counts guest nanoseconds from retired instructions (8 ns each by default)', () => {
+    // rdtsc; mov ebx, eax; nop; rdtsc
+    const m = pmMachine([0x0f, 0x31, 0x89, 0xc3, 0x90, 0x0f, 0x31, 0xf4]);
+    run(m);
+    expect((m.cpu.regs[R_EAX]! - m.cpu.regs[R_EBX]!) | 0).toBe(3 * 8);
+    expect(m.cpu.regs[R_EDX]).toBe(0);
+  });
 });
