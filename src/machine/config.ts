@@ -55,8 +55,7 @@ export function defaultConfig(): MachineConfig {
     debugExits: [],
     monitor: null,
     log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, file: null },
-    // The translator (issue 4) is not built yet: the interpreter is the only engine.
-    engine: 'interp',
+    engine: 'tcg',
     icountShift: 3,
     stats: 'none',
   };

@@ -21,6 +21,7 @@ import { loadMultiboot, MultibootError, type MultibootEntryState } from './multi
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
 import { Interpreter, EXIT_HALTED } from '../cpu/x86/interp/index.js';
+import { TcgEngine } from '../cpu/x86/tcg/engine.js';
 import { TripleFault } from '../cpu/x86/exception.js';
 import { IF_MASK } from '../cpu/x86/flags.js';
 import { formatCpuState } from '../cpu/x86/cpu-dump.js';
@@ -63,7 +64,8 @@ export class PcMachine {
   private kernelImage: Uint8Array | null = null;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
-  readonly interp = new Interpreter();
+  /** The engine that runs guest code: the translator (tcg) or the reference interpreter. */
+  readonly engine: Interpreter | TcgEngine;
   readonly below4g: number;
   readonly above4g: number;
   private biosImage: Uint8Array | null = null;
@@ -81,9 +83,6 @@ export class PcMachine {
       throw new MachineError(`-m: ${config.ramSize} bytes is more RAM than tcg86 can back (at most ${MAX_RAM / 1024 ** 2} MiB)`);
     }
     if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
-    if (config.engine === 'tcg') {
-      throw new MachineError('--engine tcg: the translator is not built yet; run with --engine interp');
-    }
     const sys = this.sys;
     this.log = new MachineLog(config.log);
     if (config.log.guestErrors) sys.guestErrorLog = (msg) => this.log.write(msg + '\n');
@@ -108,6 +107,7 @@ export class PcMachine {
     const cpu = this.cpu;
     cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
     cpu.log = this.log.cpuLog();
+    this.engine = config.engine === 'tcg' ? new TcgEngine(cpu) : new Interpreter();
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
     this.pic = new I8259(sys);
@@ -300,12 +300,12 @@ export class PcMachine {
 
   requestExit(status: number): void {
     this.exitStatus = status & 0xff;
-    this.interp.exitRequest = true;
+    this.engine.exitRequest = true;
   }
 
   requestReset(): void {
     this.resetPending = true;
-    this.interp.exitRequest = true;
+    this.engine.exitRequest = true;
   }
 
   get nsPerInsn(): number {
@@ -339,7 +339,7 @@ export class PcMachine {
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
       let reason: number;
       try {
-        reason = this.interp.run(cpu, budget);
+        reason = this.engine.run(cpu, budget);
       } catch (e) {
         if (!(e instanceof TripleFault)) throw e;
         this.log.write('tcg86: guest triple fault (shutdown)\n' + e.registers);

@@ -40,6 +40,11 @@ export class SoftMMU {
   };
   /** Set by the notdirty path when it invalidated translated code (precise SMC needs it). */
   codeInvalidated = false;
+  /**
+   * Invalidates translated code for a CPU store (the TB layer sets it, to count invalidations
+   * by cause); without it the memory system's code invalidator is used.
+   */
+  codeWriteHook: ((ramAddr: number, size: number) => void) | null = null;
   private readonly target: TLBPageTarget = { ramAddr: -1, physAddr: 0, readDirect: false, writeDirect: false, discardWrite: false };
 
   constructor(
@@ -213,8 +218,9 @@ export class SoftMMU {
   loadSlow(addr: number, size: number, mmuIdx: number, access: number): number {
     if (((addr ^ (addr + size - 1)) & PAGE_MASK) !== 0) {
       // Page-crossing: translate both pages before reading anything, then read bytewise.
+      // The second page is probed at its first byte: that is what a fault reports in CR2.
       this.probe(addr, access, mmuIdx);
-      this.probe(addr + size - 1, access, mmuIdx);
+      this.probe((addr + size - 1) & PAGE_MASK, access, mmuIdx);
       let v = 0;
       for (let k = size - 1; k >= 0; k--) v = (v << 8) | this.loadSlow((addr + k) | 0, 1, mmuIdx, access);
       return size === 4 ? v >>> 0 : v;
@@ -237,7 +243,7 @@ export class SoftMMU {
     if (((addr ^ (addr + size - 1)) & PAGE_MASK) !== 0) {
       // Both pages must be writable before any byte is stored (no partial writes on a fault).
       this.probe(addr, MMU_DATA_STORE, mmuIdx);
-      this.probe(addr + size - 1, MMU_DATA_STORE, mmuIdx);
+      this.probe((addr + size - 1) & PAGE_MASK, MMU_DATA_STORE, mmuIdx);
       for (let k = 0; k < size; k++) this.storeSlow((addr + k) | 0, (value >>> (8 * k)) & 0xff, 1, mmuIdx);
       return;
     }
@@ -271,7 +277,7 @@ export class SoftMMU {
   notdirtyWrite(ramAddr: number, size: number, vaddr: number): void {
     const dirty = this.sys.dirty;
     if (!dirty.allDirty(ramAddr, size, DIRTY_MEMORY_CODE)) {
-      const inv = this.sys.codeInvalidator;
+      const inv = this.codeWriteHook ?? this.sys.codeInvalidator;
       if (inv) {
         inv(ramAddr, size);
         this.codeInvalidated = true;

@@ -171,6 +171,8 @@ function swap(a: Int32Array | Float64Array | Uint8Array, i: number, b: Int32Arra
 /** The TLB of one CPU: one table per MMU index. */
 export class CPUTLB {
   readonly tables: TLBTable[] = [];
+  /** Told of every flush (the TB layer clears its virtual-pc jump cache). */
+  onFlush: (() => void) | null = null;
 
   constructor(readonly nbMmuModes: number) {
     for (let i = 0; i < nbMmuModes; i++) this.tables.push(new TLBTable());
@@ -178,10 +180,12 @@ export class CPUTLB {
 
   flushAll(): void {
     for (const t of this.tables) t.flush();
+    this.onFlush?.();
   }
 
   flushByMmuIdx(idxmap: number): void {
     for (let i = 0; i < this.tables.length; i++) if (idxmap & (1 << i)) this.tables[i]!.flush();
+    this.onFlush?.();
   }
 
   /** Flush one page in every MMU index; a page inside a tracked large page flushes the index. */
@@ -191,6 +195,7 @@ export class CPUTLB {
 
   flushPageByMmuIdx(vaddr: number, idxmap: number): void {
     const page = vaddr & PAGE_MASK;
+    this.onFlush?.();
     for (let i = 0; i < this.tables.length; i++) {
       if (!(idxmap & (1 << i))) continue;
       const t = this.tables[i]!;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { golden, goldenRoms, runRom } from './rom-runner.js';
 
-const ENGINES = ['interp'] as const;
+const ENGINES = ['interp', 'tcg'] as const;
 
 describe.each(ENGINES)('golden ROMs on the %s engine', (engine) => {
   it.each(goldenRoms())('%s', async (name) => {

@@ -9,27 +9,46 @@ import { MemoryCharBackend } from '../../src/devices/chardev.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** The ROMs that have a golden file (benchmark ROMs excluded: they are for npm run bench). */
+/**
+ * The ROMs with a golden file, as "roms/NAME" (booted with -bios) and "kernels/NAME" (multiboot,
+ * booted with -kernel). Benchmark ROMs are left to npm run bench.
+ */
 export function goldenRoms(): string[] {
-  return fs
-    .readdirSync(path.join(ROOT, 'test/golden/roms'))
-    .filter((f) => f.endsWith('.out'))
-    .map((f) => f.slice(0, -4))
-    .filter((n) => !n.startsWith('bench-'))
-    .sort();
+  const list = (dir: string) =>
+    fs.existsSync(path.join(ROOT, 'test/golden', dir))
+      ? fs
+          .readdirSync(path.join(ROOT, 'test/golden', dir))
+          .filter((f) => f.endsWith('.out'))
+          .map((f) => `${dir}/${f.slice(0, -4)}`)
+      : [];
+  return [...list('roms'), ...list('kernels')].filter((n) => !n.includes('/bench-')).sort();
+}
+
+/** A `; KEY: value` header line within the first 10 lines of a ROM source. */
+function header(name: string, key: string): string | null {
+  const src = path.join(ROOT, 'roms/src', `${name}.asm`);
+  if (!fs.existsSync(src)) return null;
+  const line = fs.readFileSync(src, 'latin1').split('\n').slice(0, 10).find((l) => l.startsWith(`; ${key}: `));
+  return line ? line.slice(key.length + 4).trim() : null;
 }
 
 /** Extra flags from a `; ARGS:` line in the first 10 lines of the ROM source. */
 export function romArgs(name: string): string[] {
-  const src = path.join(ROOT, 'roms/src', `${name}.asm`);
-  if (!fs.existsSync(src)) return [];
-  const line = fs.readFileSync(src, 'latin1').split('\n').slice(0, 10).find((l) => l.startsWith('; ARGS:'));
-  return line ? line.slice('; ARGS:'.length).trim().split(/\s+/).filter(Boolean) : [];
+  return (header(name, 'ARGS') ?? '').split(/\s+/).filter(Boolean);
 }
 
-export function romCommandLine(name: string, engine: 'interp' | 'tcg'): string[] {
+/**
+ * The command line the golden was recorded with. Kernels are named by a path relative to the
+ * repository root because QEMU starts the multiboot command line with the -kernel argument.
+ */
+export function romCommandLine(id: string, engine: 'interp' | 'tcg'): string[] {
+  const [dir, name] = id.split('/') as [string, string];
+  const boot =
+    dir === 'kernels'
+      ? ['-kernel', `roms/${name}.bin`, ...(header(name, 'APPEND') !== null ? ['-append', header(name, 'APPEND')!] : [])]
+      : ['-bios', path.join(ROOT, 'roms', `${name}.bin`)];
   return [
-    '-bios', path.join(ROOT, 'roms', `${name}.bin`),
+    ...boot,
     '-nographic', '-serial', 'none', '-monitor', 'none', '-no-reboot',
     '-debugcon', 'stdio', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
     ...romArgs(name),
@@ -43,9 +62,9 @@ export interface RomResult {
   instructions: number;
 }
 
-export async function runRom(name: string, engine: 'interp' | 'tcg', maxInstructions = 500_000_000): Promise<RomResult> {
+export async function runRom(id: string, engine: 'interp' | 'tcg', maxInstructions = 500_000_000): Promise<RomResult> {
   const console = new MemoryCharBackend();
-  const machine = new PcMachine(parseArgs(romCommandLine(name, engine)), {
+  const machine = new PcMachine(parseArgs(romCommandLine(id, engine)), {
     chardevOverride: (_id, kind) => (kind === 'stdio' ? console : null),
   });
   try {
@@ -56,10 +75,10 @@ export async function runRom(name: string, engine: 'interp' | 'tcg', maxInstruct
   }
 }
 
-export function golden(name: string): { output: string; status: number } {
-  const dir = path.join(ROOT, 'test/golden/roms');
+export function golden(id: string): { output: string; status: number } {
+  const base = path.join(ROOT, 'test/golden', id);
   return {
-    output: fs.readFileSync(path.join(dir, `${name}.out`), 'latin1'),
-    status: Number(fs.readFileSync(path.join(dir, `${name}.status`), 'utf8').trim()),
+    output: fs.readFileSync(`${base}.out`, 'latin1'),
+    status: Number(fs.readFileSync(`${base}.status`, 'utf8').trim()),
   };
 }

@@ -54,9 +54,33 @@ export class X86CPU extends CPUX86State implements CodeReader {
 
   // ---- interrupt inputs ----
   pic: InterruptController | null = null;
+  private intrLevel = false;
+  private nmiLevel = false;
+  /**
+   * Set to 1 when translated code must leave its block at the next check: an interrupt line
+   * rose, or the running block was invalidated by a write (precise SMC).
+   */
+  tbExit = 0;
+  /** icount at which translated loops must stop (the engine's budget). */
+  tbBudgetEnd = 0;
+
   /** INTR asserted (kept in sync by the interrupt controller's output line). */
-  interruptRequest = false;
-  nmiPending = false;
+  get interruptRequest(): boolean {
+    return this.intrLevel;
+  }
+  set interruptRequest(level: boolean) {
+    // Only a rising edge can make an interrupt newly deliverable inside a block (IF changes
+    // end blocks by themselves).
+    if (level && !this.intrLevel) this.tbExit = 1;
+    this.intrLevel = level;
+  }
+  get nmiPending(): boolean {
+    return this.nmiLevel;
+  }
+  set nmiPending(pending: boolean) {
+    this.nmiLevel = pending;
+    if (pending) this.tbExit = 1;
+  }
   /** NMIs blocked until the next iret. */
   nmiBlocked = false;
   /** One-instruction interrupt shadow after sti / mov ss / pop ss. */

@@ -1,0 +1,146 @@
+// The translator's execution loop (QEMU's cpu_exec for TCG): take interrupts between blocks,
+// find the block for CS:EIP through the jump cache, then the physical hash, translating on a
+// miss; follow chained direct jumps; fall back to the interpreter for single steps, interrupt
+// shadows, MMIO code and the last few instructions of a budget, so the instruction count at
+// which anything happens is the same on both engines.
+
+import { TBCache, jumpCacheHash } from '../../../softmmu/tb-maint.js';
+import type { TranslationBlock } from '../../../softmmu/tb.js';
+import { R_CS } from '../constants.js';
+import type { X86CPU } from '../cpu.js';
+import { GUEST_EXCEPTION } from '../exception.js';
+import { TF_MASK } from '../flags.js';
+import { deliverPendingException } from '../interrupts.js';
+import { checkInterrupts, EXIT_BUDGET, EXIT_HALTED, EXIT_REQUESTED, Interpreter } from '../interp/index.js';
+import { computeTbFlags } from './tb-flags.js';
+import { codeRamAddr, translateBlock } from './translate.js';
+
+export class TcgEngine {
+  exitRequest = false;
+  readonly cache: TBCache;
+  private readonly jumpCache: (TranslationBlock | null)[];
+  private readonly interp = new Interpreter();
+
+  constructor(readonly cpu: X86CPU, maxCodeBytes?: number) {
+    this.cache = new TBCache(cpu.sys, maxCodeBytes);
+    this.jumpCache = this.cache.newJumpCache();
+    cpu.mmu.codeWriteHook = (ramAddr, size) => this.cache.invalidateRange(ramAddr, size, 'write');
+    // A TLB flush may remap virtual pages: virtual-pc lookups must start afresh.
+    cpu.mmu.tlb.onFlush = () => this.jumpCache.fill(null);
+  }
+
+  /** One instruction with the interpreter (shadows, single-step, MMIO code, budget tails). */
+  private step(cpu: X86CPU): void {
+    this.interp.run(cpu, 1);
+    this.cache.stats.interpretedInsns++;
+  }
+
+  /** The block for the current CS:EIP, translating it if needed; null: interpret instead. */
+  private findBlock(cpu: X86CPU): TranslationBlock | null {
+    const pc = cpu.eip;
+    const csBase = cpu.segBase[R_CS]!;
+    const flags = computeTbFlags(cpu);
+    const h = jumpCacheHash((pc + csBase) | 0);
+    const hit = this.jumpCache[h];
+    if (hit && hit.pc === pc && hit.csBase === csBase && hit.flags === flags && !hit.invalid) {
+      this.cache.stats.jumpCacheHits++;
+      return hit;
+    }
+    if (pc > cpu.segLimit[R_CS]!) return null; // the interpreter raises #GP
+    const lin = (csBase + pc) | 0;
+    const ramAddr = codeRamAddr(cpu, lin); // may raise #PF: the fetch really happens
+    if (ramAddr < 0) return null;
+    let tb = this.cache.lookup(ramAddr, pc, csBase, flags, (t) => this.secondPageMatches(cpu, lin, t));
+    if (!tb) {
+      tb = translateBlock(cpu, flags, ramAddr);
+      if (!tb) return null;
+      this.cache.insert(tb);
+    }
+    this.jumpCache[h] = tb;
+    return tb;
+  }
+
+  /** A cached block spanning two pages is only valid if the second page maps where it did. */
+  private secondPageMatches(cpu: X86CPU, lin: number, tb: TranslationBlock): boolean {
+    const saved = cpu.cr2;
+    try {
+      return codeRamAddr(cpu, (lin & -4096) + 4096) === tb.ramAddr1;
+    } catch (e) {
+      if (e !== GUEST_EXCEPTION) throw e;
+      cpu.cr2 = saved;
+      return false;
+    }
+  }
+
+  run(cpu: X86CPU, budget: number): number {
+    const end = cpu.icount + budget;
+    const cache = this.cache;
+    const stats = cache.stats;
+    let prev: TranslationBlock | null = null;
+    let prevSlot = -1;
+    this.exitRequest = false;
+    while (cpu.icount < end) {
+      if (this.exitRequest) return EXIT_REQUESTED;
+      if ((cpu.interruptRequest || cpu.nmiPending) && !cpu.inhibitIrq && checkInterrupts(cpu)) {
+        prev = null;
+        continue;
+      }
+      if (cpu.halted) return EXIT_HALTED;
+      if (cpu.inhibitIrq || cpu.eflags & TF_MASK) {
+        this.step(cpu);
+        prev = null;
+        continue;
+      }
+      let tb: TranslationBlock | null = null;
+      if (prev && prevSlot >= 0) {
+        const chained: TranslationBlock | null = prev.jmpDest[prevSlot] ?? null;
+        if (chained && !chained.invalid && chained.pc === cpu.eip) {
+          tb = chained;
+          stats.chainFollows++;
+        }
+      }
+      if (!tb) {
+        try {
+          tb = this.findBlock(cpu);
+        } catch (e) {
+          if (e !== GUEST_EXCEPTION) throw e;
+          deliverPendingException(cpu);
+          prev = null;
+          continue;
+        }
+        if (tb && prev && prevSlot >= 0 && prev.jmpTargetPc[prevSlot] === tb.pc && !prev.invalid && sameVirtualPage(prev, tb)) {
+          cache.link(prev, prevSlot, tb);
+        }
+      }
+      if (!tb || cpu.icount + tb.insnCount > end) {
+        this.step(cpu);
+        prev = null;
+        continue;
+      }
+      cpu.tbExit = 0;
+      cpu.tbBudgetEnd = end;
+      cache.current = tb;
+      cache.currentInvalidated = false;
+      tb.execCount++;
+      try {
+        prevSlot = tb.fn!(cpu);
+        prev = tb;
+      } catch (e) {
+        cache.current = null;
+        if (e !== GUEST_EXCEPTION) throw e;
+        if (cpu.excIsInt) cpu.icount++;
+        deliverPendingException(cpu);
+        prev = null;
+        continue;
+      }
+      cache.current = null;
+      if (cache.currentInvalidated) prev = null;
+    }
+    return EXIT_BUDGET;
+  }
+}
+
+/** QEMU chains only within one guest page: another page's mapping may change under the link. */
+function sameVirtualPage(a: TranslationBlock, b: TranslationBlock): boolean {
+  return a.csBase === b.csBase && ((a.csBase + a.pc) & -4096) === ((b.csBase + b.pc) & -4096);
+}

@@ -1,0 +1,106 @@
+// Turns guest code at CS:EIP into a TranslationBlock: decode up to a block end, the end of the
+// first page (one instruction may cross into the next), a mode-changing instruction or the
+// length limit; generate its JavaScript and compile it with new Function.
+
+import { MMU_INST_FETCH, TLB_MMIO } from '../../../softmmu/tlb-flags.js';
+import { TranslationBlock, type TBFunction } from '../../../softmmu/tb.js';
+import { computeCF, testCondition } from '../cc.js';
+import { R_CS } from '../constants.js';
+import type { X86CPU } from '../cpu.js';
+import { decode, END, F, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, OPS } from '../decoder/index.js';
+import { GUEST_EXCEPTION } from '../exception.js';
+import { HANDLERS } from '../interp/handlers.js';
+import { CodeGen, type BlockInsn } from './codegen.js';
+
+export const MAX_BLOCK_INSNS = 48;
+
+/** Ops after which a block must end although the decoder gives them no END kind. */
+function endsBlock(op: number): boolean {
+  if (OP_END[op] !== END.NONE) return true;
+  const f = OP_FLAGS[op]!;
+  if (f & (F.IOPL | F.PRIV | F.FAR)) return true; // I/O, privileged, far transfers
+  const name = OPS[op]!.name;
+  // Segment register loads change the flags blocks are specialised on.
+  return /^(mov_Sw_Ew|pop_(ES|DS|FS|GS)|l[defgs]s_Gv_Mp)$/.test(name);
+}
+
+/** The ram_addr of the code byte at linear address lin, or -1 when it is not RAM/ROM. */
+export function codeRamAddr(cpu: X86CPU, lin: number): number {
+  const mmu = cpu.mmu;
+  const idx = mmu.probe(lin, MMU_INST_FETCH, cpu.mmuIdx);
+  const t = mmu.tlb.tables[cpu.mmuIdx]!;
+  if (t.addrCode[idx]! & TLB_MMIO) return -1;
+  return (lin + t.addend[idx]!) >>> 0;
+}
+
+/**
+ * Translate the block at cpu.eip. The first instruction's fetch faults are real and propagate;
+ * a fault further on only ends the block there (that code may never run), with CR2 kept.
+ * Returns null if the code is not in RAM/ROM (MMIO code is interpreted, never cached).
+ */
+export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number): TranslationBlock | null {
+  const pc = cpu.eip;
+  const csBase = cpu.segBase[R_CS]!;
+  const code32 = cpu.code32;
+  const mask = code32 ? 0xffffffff : 0xffff;
+  const startLin = (csBase + pc) | 0;
+  const startPage = startLin & -4096;
+  const block: BlockInsn[] = [];
+  let eip = pc;
+  let size = 0;
+  let ramAddr1 = -1;
+  const savedCr2 = cpu.cr2;
+  for (let n = 0; n < MAX_BLOCK_INSNS; n++) {
+    const lin = (csBase + eip) | 0;
+    if (n > 0 && (lin & -4096) !== startPage) break;
+    const insn = new Insn();
+    try {
+      decode(insn, cpu, eip, code32);
+    } catch (e) {
+      if (e !== GUEST_EXCEPTION || n === 0) throw e;
+      cpu.cr2 = savedCr2; // speculative: the fault belongs to code that may never run
+      break;
+    }
+    if (insn.op === OP_INVALID || insn.op === OP_TOO_LONG) {
+      if (n > 0) break; // let the interpreter raise it when execution gets there
+    }
+    const endLin = (lin + insn.len - 1) | 0;
+    if ((endLin & -4096) !== startPage) {
+      // This instruction crosses into the next page: record that page (it must be RAM too).
+      let r1: number;
+      try {
+        r1 = codeRamAddr(cpu, endLin & -4096);
+      } catch (e) {
+        if (e !== GUEST_EXCEPTION) throw e;
+        cpu.cr2 = savedCr2;
+        r1 = -1;
+      }
+      if (r1 < 0) {
+        if (n > 0) break;
+        return null;
+      }
+      ramAddr1 = r1;
+    }
+    const nextEip = (eip + insn.len) & mask;
+    block.push({ insn, eip, nextEip: nextEip >>> 0 });
+    size += insn.len;
+    eip = nextEip >>> 0;
+    if (ramAddr1 >= 0 || endsBlock(insn.op)) break;
+  }
+  const lastInsn = block[block.length - 1]!;
+  const lastTarget = lastInsn.insn.op !== OP_INVALID ? ((lastInsn.nextEip + lastInsn.insn.imm) & mask) >>> 0 : -1;
+  const loop = lastTarget === pc && OP_END[lastInsn.insn.op] !== END.NONE;
+  const gen = new CodeGen(flags, code32).generate(block, loop);
+  const page0 = Math.floor(ramAddr / 4096);
+  const tb = new TranslationBlock(pc, csBase, flags, ramAddr, size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
+  tb.insnCount = block.length;
+  tb.jmpTargetPc[0] = gen.jmpTargets[0];
+  tb.jmpTargetPc[1] = gen.jmpTargets[1];
+  const fname = `tb_${(startLin >>> 0).toString(16)}`;
+  const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
+  tb.source = src;
+  tb.codeSize = src.length;
+  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', src) as (...args: unknown[]) => TBFunction;
+  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition);
+  return tb;
+}

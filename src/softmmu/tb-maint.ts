@@ -1,0 +1,176 @@
+// The translated-block cache (QEMU's tb-maint.c): a global hash by physical start, per-page
+// lists (a block spanning two pages is on both), invalidation by ram_addr range, chaining and
+// unchaining, a memory budget with a full flush, and DIRTY_MEMORY_CODE protection of pages
+// that hold code: the first block on a page clears the page's CODE bit (re-arming NOTDIRTY
+// in every TLB), the last one to go sets it again.
+
+import { DIRTY_MEMORY_CODE, type MemorySystem } from '../memory/index.js';
+import type { TranslationBlock } from './tb.js';
+
+export type InvalidationCause = 'write' | 'dma' | 'flush';
+
+export class TBStats {
+  translations = 0;
+  jumpCacheHits = 0;
+  hashHits = 0;
+  chainFollows = 0;
+  invalidationsWrite = 0;
+  invalidationsDma = 0;
+  invalidationsFlush = 0;
+  flushes = 0;
+  smcEvents = 0;
+  interpretedInsns = 0;
+}
+
+/** Hash of a virtual pc for the jump cache (one page's pcs land in one 64-entry group, as QEMU). */
+export function jumpCacheHash(pc: number): number {
+  return (((pc >>> 12) & 63) << 6) | (pc & 63);
+}
+export const JUMP_CACHE_SIZE = 4096;
+
+export class TBCache {
+  private readonly byPhys = new Map<number, TranslationBlock[]>();
+  private readonly byPage = new Map<number, TranslationBlock[]>();
+  /** Per-CPU jump caches registered here so invalidation can clear stale slots. */
+  private readonly jumpCaches: (TranslationBlock | null)[][] = [];
+  readonly stats = new TBStats();
+  /** Generated source bytes held (the memory the cache costs). */
+  codeBytes = 0;
+  blockCount = 0;
+  /** The block being executed (precise SMC: a write that invalidates it must end it). */
+  current: TranslationBlock | null = null;
+  /** Set when `current` was invalidated during its own execution. */
+  currentInvalidated = false;
+  /** Set by the soft TLB around its notdirty path, so invalidations are counted by cause. */
+  cpuWriteInProgress = false;
+
+  constructor(
+    private readonly sys: MemorySystem,
+    /** Flush everything when the generated code exceeds this many bytes. */
+    readonly maxCodeBytes = 64 * 1024 * 1024,
+  ) {
+    sys.codeInvalidator = (ramAddr, length) => this.invalidateRange(ramAddr, length, this.cpuWriteInProgress ? 'write' : 'dma');
+  }
+
+  newJumpCache(): (TranslationBlock | null)[] {
+    const jc = new Array<TranslationBlock | null>(JUMP_CACHE_SIZE).fill(null);
+    this.jumpCaches.push(jc);
+    return jc;
+  }
+
+  /** Find a valid block for (ram_addr, pc, csBase, flags); `page1Ok` checks a spanned second page. */
+  lookup(ramAddr: number, pc: number, csBase: number, flags: number, page1Ok: (tb: TranslationBlock) => boolean): TranslationBlock | null {
+    const list = this.byPhys.get(ramAddr);
+    if (!list) return null;
+    for (const tb of list) {
+      if (tb.pc === pc && tb.csBase === csBase && tb.flags === flags && !tb.invalid && (tb.page1 < 0 || page1Ok(tb))) {
+        this.stats.hashHits++;
+        return tb;
+      }
+    }
+    return null;
+  }
+
+  /** Add a freshly translated block; flushes everything first if the budget is exceeded. */
+  insert(tb: TranslationBlock): void {
+    if (this.codeBytes + tb.codeSize > this.maxCodeBytes) this.flushAll();
+    const list = this.byPhys.get(tb.ramAddr);
+    if (list) list.push(tb);
+    else this.byPhys.set(tb.ramAddr, [tb]);
+    this.addToPage(tb.page0, tb);
+    if (tb.page1 >= 0) this.addToPage(tb.page1, tb);
+    this.codeBytes += tb.codeSize;
+    this.blockCount++;
+    this.stats.translations++;
+  }
+
+  private addToPage(page: number, tb: TranslationBlock): void {
+    const list = this.byPage.get(page);
+    if (list) {
+      list.push(tb);
+      return;
+    }
+    this.byPage.set(page, [tb]);
+    // First code on this page: writes must now take the notdirty path (tlb_protect_code).
+    this.sys.dirty.testAndClear(page * 4096, 4096, DIRTY_MEMORY_CODE);
+  }
+
+  /** Link exit `slot` of `from` to `to` (QEMU's tb_add_jump). */
+  link(from: TranslationBlock, slot: number, to: TranslationBlock): void {
+    if (to.invalid || from.invalid) return;
+    from.jmpDest[slot] = to;
+    to.incoming.push(from);
+  }
+
+  /**
+   * Invalidate every block overlapping [ramAddr, ramAddr+length) (QEMU's
+   * tb_invalidate_phys_range). Pages left without code get their CODE bit back.
+   */
+  invalidateRange(ramAddr: number, length: number, cause: InvalidationCause): void {
+    const end = ramAddr + length;
+    const p0 = Math.floor(ramAddr / 4096);
+    const p1 = Math.floor((end - 1) / 4096);
+    for (let p = p0; p <= p1; p++) {
+      const list = this.byPage.get(p);
+      if (!list) {
+        // No code here (any more): the page is dirty for CODE again.
+        this.sys.dirty.setRange(p * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
+        continue;
+      }
+      for (const tb of [...list]) if (tb.overlaps(ramAddr, end)) this.invalidate(tb, cause);
+      if (!this.byPage.has(p)) this.sys.dirty.setRange(p * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
+    }
+  }
+
+  /** Remove one block from the cache (QEMU's tb_phys_invalidate). */
+  invalidate(tb: TranslationBlock, cause: InvalidationCause): void {
+    if (tb.invalid) return;
+    tb.invalid = true;
+    if (cause === 'write') this.stats.invalidationsWrite++;
+    else if (cause === 'dma') this.stats.invalidationsDma++;
+    else this.stats.invalidationsFlush++;
+    if (tb === this.current) {
+      this.currentInvalidated = true;
+      this.stats.smcEvents++;
+    }
+    removeFrom(this.byPhys, tb.ramAddr, tb);
+    removeFrom(this.byPage, tb.page0, tb);
+    if (tb.page1 >= 0) removeFrom(this.byPage, tb.page1, tb);
+    for (const jc of this.jumpCaches) {
+      for (let i = 0; i < jc.length; i++) if (jc[i] === tb) jc[i] = null;
+    }
+    // Unlink: nobody may jump here any more, and our own links go.
+    for (const from of tb.incoming) {
+      if (from.jmpDest[0] === tb) from.jmpDest[0] = null;
+      if (from.jmpDest[1] === tb) from.jmpDest[1] = null;
+    }
+    tb.incoming.length = 0;
+    tb.jmpDest[0] = null;
+    tb.jmpDest[1] = null;
+    tb.fn = null;
+    this.codeBytes -= tb.codeSize;
+    this.blockCount--;
+  }
+
+  /** Drop every block (code budget exceeded, or asked for). */
+  flushAll(): void {
+    for (const list of [...this.byPhys.values()]) for (const tb of [...list]) this.invalidate(tb, 'flush');
+    for (const jc of this.jumpCaches) jc.fill(null);
+    for (const page of [...this.byPage.keys()]) this.sys.dirty.setRange(page * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
+    this.byPage.clear();
+    this.stats.flushes++;
+  }
+
+  /** Pages that currently hold translated code (for tests and stats). */
+  get codePages(): number {
+    return this.byPage.size;
+  }
+}
+
+function removeFrom(map: Map<number, TranslationBlock[]>, key: number, tb: TranslationBlock): void {
+  const list = map.get(key);
+  if (!list) return;
+  const i = list.indexOf(tb);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
+}

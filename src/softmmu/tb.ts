@@ -1,0 +1,52 @@
+// TranslationBlock: a run of guest code translated once and kept with what identifies it
+// (physical start, virtual pc, CS base, mode flags), the pages it was made from, and its
+// direct-jump links to other blocks (QEMU's TranslationBlock).
+
+/** A compiled block: runs guest code, leaves cpu state exact, returns the exit slot taken (or -1). */
+export type TBFunction = (cpu: unknown) => number;
+
+export class TranslationBlock {
+  /** Compiled code; null once invalidated. */
+  fn: TBFunction | null = null;
+  invalid = false;
+  /** Guest instructions in the block (one pass through it, for icount budgeting). */
+  insnCount = 0;
+  /** Blocks reached through direct exit slot 0/1 (chaining); checked for validity on use. */
+  readonly jmpDest: (TranslationBlock | null)[] = [null, null];
+  /** Virtual pc targeted by exit slot 0/1 (-1: no direct target). */
+  readonly jmpTargetPc: number[] = [-1, -1];
+  /** Blocks whose exit slots point at this one, so invalidation can unlink them. */
+  readonly incoming: TranslationBlock[] = [];
+  /** Times entered from the dispatcher. */
+  execCount = 0;
+  /** Size of the generated source, counted against the code cache budget. */
+  codeSize = 0;
+  /** Generated JavaScript source, kept for `-d out_asm`-style inspection and tests. */
+  source = '';
+
+  constructor(
+    /** Virtual pc (offset in CS) of the first instruction. */
+    readonly pc: number,
+    readonly csBase: number,
+    /** CPU mode bits that change translation. */
+    readonly flags: number,
+    /** ram_addr of the first byte. */
+    readonly ramAddr: number,
+    /** Bytes of guest code covered. */
+    readonly size: number,
+    /** ram_addr page index (ram_addr >>> 12) of the first byte, and of the second page or -1. */
+    readonly page0: number,
+    readonly page1: number,
+    /** ram_addr of the first byte on the second page (for the overlap test), or -1. */
+    readonly ramAddr1: number,
+  ) {}
+
+  /** Does [start, end) of ram_addr space overlap the guest bytes this block was made from? */
+  overlaps(start: number, end: number): boolean {
+    if (this.page1 < 0) return start < this.ramAddr + this.size && end > this.ramAddr;
+    const firstLen = 4096 - (this.ramAddr & 0xfff);
+    if (start < this.ramAddr + firstLen && end > this.ramAddr) return true;
+    const rest = this.size - firstLen;
+    return start < this.ramAddr1 + rest && end > this.ramAddr1;
+  }
+}
