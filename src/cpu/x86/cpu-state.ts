@@ -80,6 +80,8 @@ export class CPUX86State implements LazyFlags {
 
   // Model-specific registers we model.
   tscOffset = 0;
+  /** Guest ns per instruction as a power of two (the machine's -icount shift); the TSC uses it. */
+  tscShift = 3;
   sysenterCs = 0;
   sysenterEsp = 0;
   sysenterEip = 0;

@@ -25,16 +25,9 @@ const MSR_PAT = 0x277;
 const MSR_MTRRdefType = 0x2ff;
 const MSR_EFER = 0xc0000080;
 
-/** Guest nanoseconds per instruction as a power of two (the machine's -icount shift). */
-let tscShift = 3;
-
-/** Set by the machine from its -icount shift so the TSC and the virtual clock agree. */
-export function setTscShift(shift: number): void {
-  tscShift = shift;
-}
-
+/** The TSC counts guest nanoseconds: 2^cpu.tscShift per retired instruction (-icount shift). */
 export function readTsc(cpu: X86CPU): bigint {
-  return (BigInt(cpu.icount) << BigInt(tscShift)) + BigInt(cpu.tscOffset);
+  return (BigInt(cpu.icount) << BigInt(cpu.tscShift)) + BigInt(cpu.tscOffset);
 }
 
 function split(cpu: X86CPU, v: bigint): void {
@@ -75,7 +68,7 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
   const lo = Number(BigInt.asIntN(32, v));
   switch (index) {
     case MSR_IA32_TSC:
-      cpu.tscOffset = Number(v - (BigInt(cpu.icount) << BigInt(tscShift)));
+      cpu.tscOffset = Number(v - (BigInt(cpu.icount) << BigInt(cpu.tscShift)));
       return;
     case MSR_IA32_APICBASE:
       // The local APIC owns the register (it may move its MMIO window); without one, keep
