@@ -4,6 +4,7 @@
 
 import { parseArgs, UsageError } from './args.js';
 import { MachineError, PcMachine } from '../machine/pc.js';
+import { collectStats, formatStats } from '../machine/stats.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
@@ -16,10 +17,15 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  const start = process.hrtime.bigint();
   try {
     return await machine.run();
   } finally {
     machine.shutdown();
+    if (machine.config.stats !== 'none') {
+      const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
+      process.stderr.write(machine.config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));
+    }
   }
 }
 

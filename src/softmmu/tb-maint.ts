@@ -28,6 +28,9 @@ export function jumpCacheHash(pc: number): number {
 }
 export const JUMP_CACHE_SIZE = 4096;
 
+/** Code invalidations on one page after which its code is interpreted instead of translated. */
+export const HOT_SMC_REWRITES = 64;
+
 export class TBCache {
   private readonly byPhys = new Map<number, TranslationBlock[]>();
   private readonly byPage = new Map<number, TranslationBlock[]>();
@@ -43,6 +46,10 @@ export class TBCache {
   currentInvalidated = false;
   /** Set by the soft TLB around its notdirty path, so invalidations are counted by cause. */
   cpuWriteInProgress = false;
+  /** Invalidations by writes per ram_addr page: pages rewritten over and over stop being translated. */
+  private readonly pageRewrites = new Map<number, number>();
+  /** Told when the running block is invalidated: the CPU must leave it after this access. */
+  onCurrentInvalidated: (() => void) | null = null;
 
   constructor(
     private readonly sys: MemorySystem,
@@ -117,7 +124,14 @@ export class TBCache {
         this.sys.dirty.setRange(p * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
         continue;
       }
-      for (const tb of [...list]) if (tb.overlaps(ramAddr, end)) this.invalidate(tb, cause);
+      let hit = false;
+      for (const tb of [...list]) {
+        if (tb.overlaps(ramAddr, end)) {
+          this.invalidate(tb, cause);
+          hit = true;
+        }
+      }
+      if (hit) this.pageRewrites.set(p, (this.pageRewrites.get(p) ?? 0) + 1);
       if (!this.byPage.has(p)) this.sys.dirty.setRange(p * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
     }
   }
@@ -132,6 +146,7 @@ export class TBCache {
     if (tb === this.current) {
       this.currentInvalidated = true;
       this.stats.smcEvents++;
+      this.onCurrentInvalidated?.();
     }
     removeFrom(this.byPhys, tb.ramAddr, tb);
     removeFrom(this.byPage, tb.page0, tb);
@@ -158,7 +173,16 @@ export class TBCache {
     for (const jc of this.jumpCaches) jc.fill(null);
     for (const page of [...this.byPage.keys()]) this.sys.dirty.setRange(page * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
     this.byPage.clear();
+    this.pageRewrites.clear();
     this.stats.flushes++;
+  }
+
+  /**
+   * Is the page's code rewritten so often that translating it costs more than interpreting
+   * it? (What QEMU 2.5's code bitmaps were for; we simply stop caching such pages.)
+   */
+  isHotSmcPage(page: number): boolean {
+    return (this.pageRewrites.get(page) ?? 0) >= HOT_SMC_REWRITES;
   }
 
   /** Pages that currently hold translated code (for tests and stats). */

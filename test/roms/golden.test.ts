@@ -1,16 +1,19 @@
-// Every ROM with a golden file runs on tcg86 and must print exactly what QEMU printed (or the
-// hardware-correct line recorded in test/golden/DEVIATIONS.md) and exit with the same status.
+// Every ROM with a golden file runs on both tcg86 engines and must print exactly what QEMU
+// printed (or the hardware-correct line recorded in test/golden/DEVIATIONS.md), exit with the
+// same status, and retire the same number of instructions on both engines.
 
 import { describe, expect, it } from 'vitest';
 import { golden, goldenRoms, runRom } from './rom-runner.js';
 
-const ENGINES = ['interp', 'tcg'] as const;
-
-describe.each(ENGINES)('golden ROMs on the %s engine', (engine) => {
-  it.each(goldenRoms())('%s', async (name) => {
-    const want = golden(name);
-    const got = await runRom(name, engine);
-    expect(got.output).toBe(want.output);
-    expect(got.status).toBe(want.status);
+describe('golden ROMs', () => {
+  it.each(goldenRoms())('%s', async (id) => {
+    const want = golden(id);
+    const interp = await runRom(id, 'interp');
+    expect(interp.output, 'interpreter output').toBe(want.output);
+    expect(interp.status, 'interpreter exit status').toBe(want.status);
+    const tcg = await runRom(id, 'tcg');
+    expect(tcg.output, 'translator output').toBe(want.output);
+    expect(tcg.status, 'translator exit status').toBe(want.status);
+    expect(tcg.instructions, 'instructions retired by the two engines').toBe(interp.instructions);
   });
 });

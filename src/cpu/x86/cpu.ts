@@ -63,6 +63,8 @@ export class X86CPU extends CPUX86State implements CodeReader {
   tbExit = 0;
   /** icount at which translated loops must stop (the engine's budget). */
   tbBudgetEnd = 0;
+  /** Memory accesses made by translated code's inline TLB fast paths (hits and misses). */
+  tlbInline = 0;
 
   /** INTR asserted (kept in sync by the interrupt controller's output line). */
   get interruptRequest(): boolean {

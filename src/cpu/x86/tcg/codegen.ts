@@ -1,8 +1,11 @@
-// Emits the JavaScript of one translated block. Registers stay in cpu.regs, flags stay lazy
-// (jcc after cmp/sub/test/add/inc/dec in the same block becomes one JS comparison), memory
-// accesses through flat segments inline the soft-TLB fast path; anything else calls the
-// interpreter's handler for the op, so both engines share one semantics. A block that jumps
-// back to its own start becomes a JS loop with the budget and exit checks on the back edge.
+// Emits the JavaScript of one translated block. Guest registers and the lazy-flag state live
+// in JS locals for the whole block (V8 keeps them in machine registers); they are written back
+// to the CPU at every exit, before every call into an interpreter handler and in the catch
+// that makes faults precise. Memory accesses through flat segments inline the soft-TLB fast
+// path; jcc is fused with the flag producer when the block knows which one it was. Anything
+// else calls the interpreter's handler for the op, so both engines share one semantics. A
+// block that jumps back to its own start becomes a JS loop with the budget check on the
+// back edge.
 
 import { CC_OP_ADD, CC_OP_DEC, CC_OP_INC, CC_OP_LOGIC, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
@@ -28,10 +31,20 @@ export interface GeneratedBlock {
 }
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16);
-const S32 = 2; // size index of 32-bit operations in the CC_OP scheme
+/** Size indexes of the CC_OP scheme. */
+const S8 = 0;
+const S32 = 2;
 
-/** ALU ops by the ModRM.reg order (add or adc sbb and sub xor cmp). */
+/** ALU ops in ModRM.reg order (add or adc sbb and sub xor cmp); adc/sbb go to the handler. */
 const ALU_NAMES = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'];
+const ALU_JS = ['+', '|', '', '', '&', '-', '^', '-'];
+
+/** Locals holding the CPU state inside a block, and how to write them back / reload them. */
+const REGS = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
+const WRITEBACK = 'R[0] = r0; R[1] = r1; R[2] = r2; R[3] = r3; R[4] = r4; R[5] = r5; R[6] = r6; R[7] = r7; cpu.ccOp = ccop; cpu.ccSrc = ccsrc; cpu.ccDst = ccdst;';
+const RELOAD = 'r0 = R[0]; r1 = R[1]; r2 = R[2]; r3 = R[3]; r4 = R[4]; r5 = R[5]; r6 = R[6]; r7 = R[7]; ccop = cpu.ccOp; ccsrc = cpu.ccSrc; ccdst = cpu.ccDst;';
+/** The flags written back inside an expression (before calling a flag helper). */
+const FLAGS_OUT = 'cpu.ccOp = ccop, cpu.ccSrc = ccsrc, cpu.ccDst = ccdst,';
 
 export class CodeGen {
   private readonly out: string[] = [];
@@ -59,7 +72,9 @@ export class CodeGen {
 
   generate(block: BlockInsn[], loop: boolean): GeneratedBlock {
     const o = this.out;
-    o.push('const r = cpu.regs, mmu = cpu.mmu, T = mmu.tlb.tables[' + this.mmu + '], ram = mmu.ram, ram32 = mmu.ram32;');
+    o.push(`const R = cpu.regs, mmu = cpu.mmu, T = mmu.tlb.tables[${this.mmu}], ram = mmu.ram, ram32 = mmu.ram32;`);
+    o.push('let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];');
+    o.push('let ccop = cpu.ccOp, ccsrc = cpu.ccSrc, ccdst = cpu.ccDst;');
     o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0;');
     o.push('try {');
     if (loop) o.push('L: for (;;) {');
@@ -77,14 +92,19 @@ export class CodeGen {
       }
     });
     if (loop) o.push('}');
-    o.push('} catch (e) { cpu.eip = EIPS[k]; cpu.icount += k; throw e; }');
+    o.push(`} catch (e) { ${WRITEBACK} cpu.eip = EIPS[k]; cpu.icount += k; throw e; }`);
     return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps };
   }
 
   // ---- exits ----
 
   private exit(slot: number, eip: string, count: number): string {
-    return `{ cpu.icount += ${count}; cpu.eip = ${eip}; return ${slot}; }`;
+    return `{ ${WRITEBACK} cpu.icount += ${count};${this.memOpsCount()} cpu.eip = ${eip}; return ${slot}; }`;
+  }
+
+  /** Inline TLB accesses made so far in this pass through the block (for the hit-rate stats). */
+  private memOpsCount(): string {
+    return this.memOps > 0 ? ` cpu.tlbInline += ${this.memOps};` : '';
   }
 
   /** After an access that may have run device code or invalidated this block. */
@@ -99,23 +119,25 @@ export class CodeGen {
     Object.assign(copy, b.insn);
     this.insns.push(copy);
     const o = this.out;
-    o.push(`cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
+    o.push(`${WRITEBACK} cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
     this.flagOp = -1;
     if (last) {
-      o.push(this.exit(-1, 'cpu.nextEip', count));
+      o.push(`{ cpu.icount += ${count};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
       this.exited = true;
+      return;
     }
-    else o.push(`if (cpu.tbExit || cpu.nextEip !== ${hex(b.nextEip)}) ${this.exit(-1, 'cpu.nextEip', this.k + 1)}`);
+    o.push(`if (cpu.tbExit || cpu.nextEip !== ${hex(b.nextEip)}) { cpu.icount += ${this.k + 1};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
+    o.push(RELOAD);
   }
 
-  // ---- operands (32-bit operand and address size, flat data segments) ----
+  // ---- operands ----
 
   private ea(i: Insn): string {
     const parts: string[] = [];
     if (i.disp !== 0 || (i.base < 0 && i.index < 0)) parts.push(String(i.disp | 0));
-    if (i.base >= 0) parts.push(`r[${i.base}]`);
-    if (i.index >= 0) parts.push(i.scale ? `(r[${i.index}] << ${i.scale})` : `r[${i.index}]`);
-    return parts.length === 1 && parts[0]!.startsWith('r[') ? parts[0]! : `(${parts.join(' + ')}) | 0`;
+    if (i.base >= 0) parts.push(REGS[i.base]!);
+    if (i.index >= 0) parts.push(i.scale ? `(${REGS[i.index]} << ${i.scale})` : REGS[i.index]!);
+    return parts.length === 1 && parts[0]!.startsWith('r') ? parts[0]! : `(${parts.join(' + ')}) | 0`;
   }
 
   /** Can this memory operand use the inline fast path (flat DS/ES/SS, 32-bit addressing)? */
@@ -154,31 +176,46 @@ export class CodeGen {
     );
   }
 
-  private reg8(n: number): string {
-    return n < 4 ? `(r[${n}] & 255)` : `((r[${n - 4}] >> 8) & 255)`;
+  private store8(): string {
+    this.memOps++;
+    return `x = (a >>> 12) & T.mask; if (T.addrWrite[x] === (a & -4096)) ram[(a + T.addend[x]) >>> 0] = w; else mmu.storeSlow(a, w, 1, ${this.mmu});`;
+  }
+
+  /** Byte register n (AL CL DL BL AH CH DH BH) as a value 0-255. */
+  private get8(n: number): string {
+    return n < 4 ? `(${REGS[n]} & 255)` : `((${REGS[n - 4]} >> 8) & 255)`;
+  }
+
+  private set8(n: number, v: string): string {
+    return n < 4 ? `${REGS[n]} = (${REGS[n]} & -256) | (${v} & 255);` : `${REGS[n - 4]} = (${REGS[n - 4]} & -65281) | ((${v} & 255) << 8);`;
   }
 
   // ---- flags ----
 
   private setFlags(op: number, src: string | null, dst: string): string {
     this.flagOp = op;
-    return `cpu.ccOp = ${op};${src !== null ? ` cpu.ccSrc = ${src};` : ''} cpu.ccDst = ${dst};`;
+    return `ccop = ${op};${src !== null ? ` ccsrc = ${src};` : ''} ccdst = ${dst};`;
   }
 
   /** JS expression for CF from the statically known lazy state (QEMU's gen_compute_eflags_c). */
   private cfExpr(): string {
     switch (this.flagOp) {
       case CC_OP_LOGIC + S32:
+      case CC_OP_LOGIC + S8:
         return '0';
       case CC_OP_SUB + S32:
-        return '((((cpu.ccDst + cpu.ccSrc) >>> 0) < (cpu.ccSrc >>> 0)) ? 1 : 0)';
+        return '((((ccdst + ccsrc) >>> 0) < (ccsrc >>> 0)) ? 1 : 0)';
       case CC_OP_ADD + S32:
-        return '(((cpu.ccDst >>> 0) < (cpu.ccSrc >>> 0)) ? 1 : 0)';
+        return '(((ccdst >>> 0) < (ccsrc >>> 0)) ? 1 : 0)';
       case CC_OP_INC + S32:
       case CC_OP_DEC + S32:
-        return '(cpu.ccSrc & 1)';
+        return '(ccsrc & 1)';
+      case CC_OP_SAR + S32:
+        return '(ccsrc & 1)';
+      case CC_OP_SHL + S32:
+        return '(ccsrc >>> 31)';
       default:
-        return 'CF(cpu)';
+        return `(${FLAGS_OUT} CF(cpu))`;
     }
   }
 
@@ -186,61 +223,78 @@ export class CodeGen {
   private condExpr(cc: number): string {
     const neg = (e: string) => (cc & 1 ? `!(${e})` : e);
     const base = cc >> 1;
-    const d = 'cpu.ccDst';
     switch (this.flagOp) {
       case CC_OP_SUB + S32: {
-        const a = '((cpu.ccDst + cpu.ccSrc) | 0)';
-        if (base === 1) return neg(`(${a} >>> 0) < (cpu.ccSrc >>> 0)`);
-        if (base === 2) return neg(`${d} === 0`);
-        if (base === 3) return neg(`(${a} >>> 0) <= (cpu.ccSrc >>> 0)`);
-        if (base === 4) return neg(`${d} < 0`);
-        if (base === 6) return neg(`${a} < cpu.ccSrc`);
-        if (base === 7) return neg(`${a} <= cpu.ccSrc`);
+        const a = '((ccdst + ccsrc) | 0)';
+        if (base === 1) return neg(`(${a} >>> 0) < (ccsrc >>> 0)`);
+        if (base === 2) return neg('ccdst === 0');
+        if (base === 3) return neg(`(${a} >>> 0) <= (ccsrc >>> 0)`);
+        if (base === 4) return neg('ccdst < 0');
+        if (base === 6) return neg(`${a} < ccsrc`);
+        if (base === 7) return neg(`${a} <= ccsrc`);
         break;
       }
       case CC_OP_LOGIC + S32:
         if (base === 0 || base === 1) return cc & 1 ? 'true' : 'false';
-        if (base === 2 || base === 3) return neg(`${d} === 0`);
-        if (base === 4 || base === 6) return neg(`${d} < 0`);
-        if (base === 7) return neg(`${d} <= 0`);
+        if (base === 2 || base === 3) return neg('ccdst === 0');
+        if (base === 4 || base === 6) return neg('ccdst < 0');
+        if (base === 7) return neg('ccdst <= 0');
+        break;
+      case CC_OP_LOGIC + S8:
+        if (base === 0 || base === 1) return cc & 1 ? 'true' : 'false';
+        if (base === 2 || base === 3) return neg('(ccdst & 255) === 0');
         break;
       case CC_OP_ADD + S32:
-        if (base === 1) return neg(`(${d} >>> 0) < (cpu.ccSrc >>> 0)`);
-        if (base === 2) return neg(`${d} === 0`);
-        if (base === 4) return neg(`${d} < 0`);
+        if (base === 1) return neg('(ccdst >>> 0) < (ccsrc >>> 0)');
+        if (base === 2) return neg('ccdst === 0');
+        if (base === 4) return neg('ccdst < 0');
         break;
       case CC_OP_INC + S32:
       case CC_OP_DEC + S32:
-        if (base === 2) return neg(`${d} === 0`);
-        if (base === 4) return neg(`${d} < 0`);
+        if (base === 2) return neg('ccdst === 0');
+        if (base === 4) return neg('ccdst < 0');
+        break;
+      case CC_OP_SAR + S32:
+        if (base === 1) return neg('(ccsrc & 1) !== 0');
+        if (base === 2) return neg('ccdst === 0');
+        if (base === 4) return neg('ccdst < 0');
+        break;
+      case CC_OP_SHL + S32:
+        if (base === 1) return neg('ccsrc < 0');
+        if (base === 2) return neg('ccdst === 0');
+        if (base === 4) return neg('ccdst < 0');
         break;
     }
-    return `TC(cpu, ${cc})`;
+    return `(${FLAGS_OUT} TC(cpu, ${cc}))`;
   }
 
   // ---- instructions ----
 
-  /** Emit `b` inline if it is one of the common 32-bit forms; false sends it to its handler. */
+  /** Emit `b` inline if it is one of the common forms; false sends it to its handler. */
   private emitInline(b: BlockInsn, last: boolean, count: number, loop: boolean, startEip: number): boolean {
     const i = b.insn;
-    if (i.opsize !== 32 || i.rep !== 0) return this.emitBranch(b, last, count, loop, startEip);
+    if (i.rep !== 0) return false;
     if (i.isMem && !this.memInline(i) && i.op !== OP.lea_Gv_M) return this.emitBranch(b, last, count, loop, startEip);
+    if (this.emitByteOp(i)) return true;
+    if (i.opsize !== 32) return this.emitBranch(b, last, count, loop, startEip);
     const o = this.out;
     const op = i.op;
     const next = b.nextEip;
+    const rm = REGS[i.rm]!;
+    const reg = REGS[i.reg]!;
     if (op === OP.nop) return true;
     if (op === OP.mov_Zv_Iv) {
-      o.push(`r[${i.reg}] = ${i.imm | 0};`);
+      o.push(`${reg} = ${i.imm | 0};`);
       return true;
     }
     if (op === OP.mov_Gv_Ev) {
-      o.push(i.isMem ? this.load32(this.ea(i), `r[${i.reg}]`) : `r[${i.reg}] = r[${i.rm}];`);
+      o.push(i.isMem ? this.load32(this.ea(i), reg) : `${reg} = ${rm};`);
       return true;
     }
     if (op === OP.mov_Ev_Gv || op === OP.mov_Ev_Iz) {
-      const val = op === OP.mov_Ev_Gv ? `r[${i.reg}]` : String(i.imm | 0);
+      const val = op === OP.mov_Ev_Gv ? reg : String(i.imm | 0);
       if (!i.isMem) {
-        o.push(`r[${i.rm}] = ${val};`);
+        o.push(`${rm} = ${val};`);
         return true;
       }
       o.push(`a = ${this.ea(i)}; w = ${val}; ${this.store32()}`);
@@ -249,19 +303,32 @@ export class CodeGen {
     }
     if (op === OP.lea_Gv_M) {
       if (i.adsize !== 32) return false;
-      o.push(`r[${i.reg}] = ${this.ea(i)};`);
+      o.push(`${reg} = ${this.ea(i)};`);
       return true;
     }
     if (op === OP.movzx_Gv_Eb || op === OP.movsx_Gv_Eb) {
       const ext = op === OP.movzx_Gv_Eb ? 'v' : '((v << 24) >> 24)';
-      o.push(i.isMem ? this.load8(this.ea(i), 'v') : `v = ${this.reg8(i.rm)};`);
-      o.push(`r[${i.reg}] = ${ext};`);
+      o.push(i.isMem ? this.load8(this.ea(i), 'v') : `v = ${this.get8(i.rm)};`);
+      o.push(`${reg} = ${ext};`);
       return true;
     }
     if (op === OP.movzx_Gv_Ew || op === OP.movsx_Gv_Ew) {
       const ext = op === OP.movzx_Gv_Ew ? 'v' : '((v << 16) >> 16)';
-      o.push(i.isMem ? this.load16(this.ea(i), 'v') : `v = r[${i.rm}] & 0xffff;`);
-      o.push(`r[${i.reg}] = ${ext};`);
+      o.push(i.isMem ? this.load16(this.ea(i), 'v') : `v = ${rm} & 0xffff;`);
+      o.push(`${reg} = ${ext};`);
+      return true;
+    }
+    if (op === OP.xchg_Ev_Gv && !i.isMem) {
+      o.push(`v = ${rm}; ${rm} = ${reg}; ${reg} = v;`);
+      return true;
+    }
+    if (op === OP.xchg_Zv_eAX) {
+      o.push(`v = r0; r0 = ${reg}; ${reg} = v;`);
+      return true;
+    }
+    if ((op === OP.not_Ev || op === OP.neg_Ev) && !i.isMem) {
+      if (op === OP.not_Ev) o.push(`${rm} = ~${rm};`);
+      else o.push(`v = ${rm}; d = (0 - v) | 0; ${rm} = d; ${this.setFlags(CC_OP_SUB + S32, 'v', 'd')}`);
       return true;
     }
     const name = OPS[op]!.name;
@@ -269,72 +336,108 @@ export class CodeGen {
     if (alu) return this.emitAlu(i, ALU_NAMES.indexOf(alu[1]!), alu[2]!, next);
     const test = /^test_(Ev_Gv|eAX_Iz|Ev_Iz)$/.exec(name);
     if (test) {
-      const src = test[1] === 'Ev_Gv' ? `r[${i.reg}]` : String(i.imm | 0);
-      if (test[1] === 'eAX_Iz') o.push('v = r[0];');
-      else o.push(i.isMem ? this.load32(this.ea(i), 'v') : `v = r[${i.rm}];`);
+      const src = test[1] === 'Ev_Gv' ? reg : String(i.imm | 0);
+      if (test[1] === 'eAX_Iz') o.push('v = r0;');
+      else o.push(i.isMem ? this.load32(this.ea(i), 'v') : `v = ${rm};`);
       o.push(`d = v & ${src}; ${this.setFlags(CC_OP_LOGIC + S32, null, 'd')}`);
       return true;
     }
-    if (op === OP.inc_Zv || op === OP.dec_Zv) {
-      const inc = op === OP.inc_Zv;
-      o.push(`v = ${this.cfExpr()}; d = (r[${i.reg}] ${inc ? '+' : '-'} 1) | 0; r[${i.reg}] = d; ${this.setFlags((inc ? CC_OP_INC : CC_OP_DEC) + S32, 'v', 'd')}`);
+    if (op === OP.inc_Zv || op === OP.dec_Zv || ((op === OP.inc_Ev || op === OP.dec_Ev) && !i.isMem)) {
+      const inc = op === OP.inc_Zv || op === OP.inc_Ev;
+      const r = op === OP.inc_Zv || op === OP.dec_Zv ? reg : rm;
+      o.push(`v = ${this.cfExpr()}; d = (${r} ${inc ? '+' : '-'} 1) | 0; ${r} = d; ${this.setFlags((inc ? CC_OP_INC : CC_OP_DEC) + S32, 'v', 'd')}`);
       return true;
     }
-    if ((op === OP.inc_Ev || op === OP.dec_Ev) && !i.isMem) {
-      const inc = op === OP.inc_Ev;
-      o.push(`v = ${this.cfExpr()}; d = (r[${i.rm}] ${inc ? '+' : '-'} 1) | 0; r[${i.rm}] = d; ${this.setFlags((inc ? CC_OP_INC : CC_OP_DEC) + S32, 'v', 'd')}`);
-      return true;
-    }
-    if ((op === OP.shl_Ev_Ib || op === OP.shr_Ev_Ib || op === OP.sar_Ev_Ib) && !i.isMem) {
-      const c = i.imm & 31;
-      if (c === 0) return true; // count 0: nothing changes, not even the flags
-      const sh = op === OP.shl_Ev_Ib ? '<<' : op === OP.shr_Ev_Ib ? '>>>' : '>>';
-      const ccop = op === OP.shl_Ev_Ib ? CC_OP_SHL + S32 : CC_OP_SAR + S32;
-      o.push(`v = r[${i.rm}]; d = (v ${sh} ${c}) | 0; r[${i.rm}] = d; ${this.setFlags(ccop, `(v ${sh} ${c - 1}) | 0`, 'd')}`);
+    const shift = /^(shl|shr|sar)_Ev_(Ib|1|CL)$/.exec(name);
+    if (shift && !i.isMem) return this.emitShift(i, shift[1]!, shift[2]!);
+    if (op === OP.setcc_Eb && !i.isMem) {
+      o.push(`v = (${this.condExpr(i.opcode & 15)}) ? 1 : 0; ${this.set8(i.rm, 'v')}`);
       return true;
     }
     if (this.flat && this.ss32) {
       if (op === OP.push_Zv || op === OP.push_Iz || op === OP.push_Ib) {
-        const val = op === OP.push_Zv ? `r[${i.reg}]` : String(i.imm | 0);
-        o.push(`w = ${val}; a = (r[4] - 4) | 0; ${this.store32()} r[4] = a;`);
+        const val = op === OP.push_Zv ? reg : String(i.imm | 0);
+        o.push(`w = ${val}; a = (r4 - 4) | 0; ${this.store32()} r4 = a;`);
         o.push(this.exitCheck(next));
         return true;
       }
       if (op === OP.pop_Zv) {
-        o.push(`${this.load32('r[4]', 'v')} r[4] = (a + 4) | 0; r[${i.reg}] = v;`);
+        o.push(`${this.load32('r4', 'v')} r4 = (a + 4) | 0; ${reg} = v;`);
         return true;
       }
     }
     return this.emitBranch(b, last, count, loop, startEip);
   }
 
+  /** 8-bit ALU/test/mov between registers or with an immediate. */
+  private emitByteOp(i: Insn): boolean {
+    const o = this.out;
+    const name = OPS[i.op]!.name;
+    if (i.isMem) return false;
+    const alu = /^(add|or|and|sub|xor|cmp)_(Eb_Gb|Gb_Eb|AL_Ib|Eb_Ib)$/.exec(name);
+    const mov = /^mov_(Eb_Gb|Gb_Eb|Zb_Ib|Eb_Ib)$/.exec(name);
+    if (mov) {
+      const form = mov[1]!;
+      if (form === 'Eb_Gb') o.push(this.set8(i.rm, this.get8(i.reg)));
+      else if (form === 'Gb_Eb') o.push(this.set8(i.reg, this.get8(i.rm)));
+      else if (form === 'Zb_Ib') o.push(this.set8(i.reg, String(i.imm & 255)));
+      else o.push(this.set8(i.rm, String(i.imm & 255)));
+      return true;
+    }
+    if (!alu) return false;
+    const op = ALU_NAMES.indexOf(alu[1]!);
+    const form = alu[2]!;
+    const [dstReg, src] =
+      form === 'Eb_Gb' ? [i.rm, this.get8(i.reg)] : form === 'Gb_Eb' ? [i.reg, this.get8(i.rm)] : form === 'AL_Ib' ? [0, String(i.imm & 255)] : [i.rm, String(i.imm & 255)];
+    const ccop = op === 0 ? CC_OP_ADD + S8 : op === 5 || op === 7 ? CC_OP_SUB + S8 : CC_OP_LOGIC + S8;
+    o.push(`v = ${src}; d = (${this.get8(dstReg)} ${ALU_JS[op]} v) & 255;${op === 7 ? '' : ' ' + this.set8(dstReg, 'd')} ${this.setFlags(ccop, ccop === CC_OP_LOGIC + S8 ? null : 'v', 'd')}`);
+    return true;
+  }
+
+  private emitShift(i: Insn, kind: string, form: string): boolean {
+    const o = this.out;
+    const rm = REGS[i.rm]!;
+    const sh = kind === 'shl' ? '<<' : kind === 'shr' ? '>>>' : '>>';
+    const ccop = kind === 'shl' ? CC_OP_SHL + S32 : CC_OP_SAR + S32;
+    if (form !== 'CL') {
+      const c = form === '1' ? 1 : i.imm & 31;
+      if (c === 0) return true; // count 0: nothing changes, not even the flags
+      o.push(`v = ${rm}; d = (v ${sh} ${c}) | 0; ${rm} = d; ${this.setFlags(ccop, `(v ${sh} ${c - 1}) | 0`, 'd')}`);
+      return true;
+    }
+    // A count of 0 leaves the flags as they were, so what they hold afterwards is not static.
+    o.push(`w = r1 & 31; if (w !== 0) { v = ${rm}; d = (v ${sh} w) | 0; ${rm} = d; ccop = ${ccop}; ccsrc = (v ${sh} (w - 1)) | 0; ccdst = d; }`);
+    this.flagOp = -1;
+    return true;
+  }
+
   private emitAlu(i: Insn, aluOp: number, form: string, next: number): boolean {
     const o = this.out;
     if (aluOp === 2 || aluOp === 3) return false; // adc/sbb: handler (needs the carry in)
-    const srcExpr = form === 'Ev_Gv' ? `r[${i.reg}]` : form === 'Gv_Ev' ? 'w' : String(i.imm | 0);
-    const ops = ['+', '|', '', '', '&', '-', '^', '-'];
+    const rm = REGS[i.rm]!;
+    const reg = REGS[i.reg]!;
+    const js = ALU_JS[aluOp];
+    const srcExpr = form === 'Ev_Gv' ? reg : form === 'Gv_Ev' ? 'w' : String(i.imm | 0);
     const ccop = aluOp === 0 ? CC_OP_ADD + S32 : aluOp === 5 || aluOp === 7 ? CC_OP_SUB + S32 : CC_OP_LOGIC + S32;
     const arith = ccop !== CC_OP_LOGIC + S32;
     const flags = (dst: string, src: string) => this.setFlags(ccop, arith ? src : null, dst);
     if (form === 'Gv_Ev') {
-      o.push(i.isMem ? this.load32(this.ea(i), 'w') : `w = r[${i.rm}];`);
-      o.push(`d = (r[${i.reg}] ${ops[aluOp]} w) | 0; ${aluOp === 7 ? '' : `r[${i.reg}] = d; `}${flags('d', 'w')}`);
+      o.push(i.isMem ? this.load32(this.ea(i), 'w') : `w = ${rm};`);
+      o.push(`d = (${reg} ${js} w) | 0; ${aluOp === 7 ? '' : `${reg} = d; `}${flags('d', 'w')}`);
       return true;
     }
     if (form === 'eAX_Iz') {
-      o.push(`d = (r[0] ${ops[aluOp]} ${srcExpr}) | 0; ${aluOp === 7 ? '' : 'r[0] = d; '}${flags('d', srcExpr)}`);
+      o.push(`d = (r0 ${js} ${srcExpr}) | 0; ${aluOp === 7 ? '' : 'r0 = d; '}${flags('d', srcExpr)}`);
       return true;
     }
-    // Ev as destination.
     if (!i.isMem) {
-      o.push(`v = ${srcExpr}; d = (r[${i.rm}] ${ops[aluOp]} v) | 0; ${aluOp === 7 ? '' : `r[${i.rm}] = d; `}${flags('d', 'v')}`);
+      o.push(`v = ${srcExpr}; d = (${rm} ${js} v) | 0; ${aluOp === 7 ? '' : `${rm} = d; `}${flags('d', 'v')}`);
       return true;
     }
     o.push(this.load32(this.ea(i), 'v'));
-    o.push(`v = (v ${ops[aluOp]} ${srcExpr}) | 0;`);
+    o.push(`v = (v ${js} ${srcExpr}) | 0;`);
     if (aluOp === 7) {
-      // cmp: no store; flags from the subtraction
-      o.push(`${flags('v', srcExpr)}`);
+      o.push(flags('v', srcExpr));
       return true;
     }
     o.push(`w = v; ${this.store32()} ${flags('v', srcExpr)}`);
@@ -342,7 +445,7 @@ export class CodeGen {
     return true;
   }
 
-  /** Direct and near control transfers, emitted as block exits (or the loop's back edge). */
+  /** Direct near jumps, jcc and loop as block exits (or the loop's back edge). */
   private emitBranch(b: BlockInsn, last: boolean, count: number, loop: boolean, startEip: number): boolean {
     const i = b.insn;
     const op = i.op;
@@ -356,7 +459,7 @@ export class CodeGen {
     const limitCheck = `if (${hex(target)} > cpu.segLimit[1]) cpu.raise(13, 0);`;
     const taken = (slot: number) => {
       if (loop && target === startEip) {
-        return `{ ${limitCheck} cpu.icount += ${count}; if (cpu.tbExit || cpu.icount + ${count} > cpu.tbBudgetEnd) { cpu.eip = ${hex(target)}; return -1; } continue L; }`;
+        return `{ ${limitCheck} cpu.icount += ${count};${this.memOpsCount()} if (cpu.tbExit || cpu.icount + ${count} > cpu.tbBudgetEnd) { ${WRITEBACK} cpu.eip = ${hex(target)}; return -1; } continue L; }`;
       }
       return `{ ${limitCheck} ${this.exit(slot, hex(target), count)} }`;
     };
@@ -366,11 +469,8 @@ export class CodeGen {
       o.push(taken(0));
       return true;
     }
-    if (isLoop) {
-      o.push(`d = (r[1] - 1) | 0; r[1] = d; if (d !== 0) ${taken(0)}`);
-    } else {
-      o.push(`if (${this.condExpr(i.opcode & 15)}) ${taken(0)}`);
-    }
+    if (isLoop) o.push(`d = (r1 - 1) | 0; r1 = d; if (d !== 0) ${taken(0)}`);
+    else o.push(`if (${this.condExpr(i.opcode & 15)}) ${taken(0)}`);
     o.push(this.exit(1, hex(b.nextEip), count));
     return true;
   }

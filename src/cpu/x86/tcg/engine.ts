@@ -25,6 +25,8 @@ export class TcgEngine {
     this.cache = new TBCache(cpu.sys, maxCodeBytes);
     this.jumpCache = this.cache.newJumpCache();
     cpu.mmu.codeWriteHook = (ramAddr, size) => this.cache.invalidateRange(ramAddr, size, 'write');
+    // Precise SMC: a write that invalidates the running block ends it right after the write.
+    this.cache.onCurrentInvalidated = () => (cpu.tbExit = 1);
     // A TLB flush may remap virtual pages: virtual-pc lookups must start afresh.
     cpu.mmu.tlb.onFlush = () => this.jumpCache.fill(null);
   }
@@ -49,7 +51,7 @@ export class TcgEngine {
     if (pc > cpu.segLimit[R_CS]!) return null; // the interpreter raises #GP
     const lin = (csBase + pc) | 0;
     const ramAddr = codeRamAddr(cpu, lin); // may raise #PF: the fetch really happens
-    if (ramAddr < 0) return null;
+    if (ramAddr < 0 || this.cache.isHotSmcPage(Math.floor(ramAddr / 4096))) return null;
     let tb = this.cache.lookup(ramAddr, pc, csBase, flags, (t) => this.secondPageMatches(cpu, lin, t));
     if (!tb) {
       tb = translateBlock(cpu, flags, ramAddr);
@@ -108,7 +110,9 @@ export class TcgEngine {
           prev = null;
           continue;
         }
-        if (tb && prev && prevSlot >= 0 && prev.jmpTargetPc[prevSlot] === tb.pc && !prev.invalid && sameVirtualPage(prev, tb)) {
+        // As QEMU, never chain into a block spanning two pages: its second page's mapping can
+        // change without invalidating it (only a lookup checks it).
+        if (tb && prev && prevSlot >= 0 && prev.jmpTargetPc[prevSlot] === tb.pc && !prev.invalid && tb.page1 < 0 && sameVirtualPage(prev, tb)) {
           cache.link(prev, prevSlot, tb);
         }
       }
