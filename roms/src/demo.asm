@@ -111,9 +111,9 @@ pm_entry:
     call pm_hex32
     P32 `\n`
 
-    P32 `tcg86 demo: done\n`
-    mov al, 0
-    out DEBUGEXIT_PORT, al
+    P32 `tcg86 demo: done; resetting through the 8042 (with -no-reboot the run ends, status 0)\n`
+    mov al, 0xfe                ; 8042 command FE: pulse the CPU reset line
+    out 0x64, al
 .halt:
     cli
     hlt
