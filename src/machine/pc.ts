@@ -98,6 +98,8 @@ export class PcMachine {
     this.above4g = config.ramSize - this.below4g;
     this.chardevs = openChardevs(config, hooks.chardevOverride);
 
+    // RAM, the BIOS image (up to 16 MiB) and the option ROM area, each 64-page aligned.
+    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 17 * 1024 * 1024);
     sys.transaction(() => {
       this.mapRam();
       this.mapFirmware();

@@ -20,8 +20,18 @@ export class RamList {
   /** Bumped whenever a block is added or removed (QEMU's ram_list.version). */
   version = 0;
   private readonly backingHooks: BackingChangedHook[] = [];
+  /** Capacity the backing store is allocated with at least (see reserve). */
+  private reserved = 0;
 
   constructor(private readonly dirty: DirtyMemory) {}
+
+  /**
+   * Allocate the backing store for at least `bytes` of ram_addr space up front, so a board
+   * that knows its RAM and ROM sizes does not copy guest RAM each time a block is added.
+   */
+  reserve(bytes: number): void {
+    this.reserved = Math.min(RAM_ADDR_LIMIT, Math.max(this.reserved, bytes));
+  }
 
   /** Register a hook run after the backing store moved (soft TLBs must flush their addends). */
   onBackingChanged(hook: BackingChangedHook): void {
@@ -161,7 +171,7 @@ export class RamList {
     this.dirty.extend(end);
     if (end <= this.ram.length) return;
     // Grow by at least half again so a series of small blocks does not copy each time.
-    const size = Math.min(RAM_ADDR_LIMIT, Math.max(end, Math.ceil((this.ram.length * 1.5) / BLOCK_ALIGN) * BLOCK_ALIGN));
+    const size = Math.min(RAM_ADDR_LIMIT, Math.max(end, this.reserved, Math.ceil((this.ram.length * 1.5) / BLOCK_ALIGN) * BLOCK_ALIGN));
     const grown = new Uint8Array(size);
     grown.set(this.ram);
     this.ram = grown;

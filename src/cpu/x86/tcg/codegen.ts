@@ -275,7 +275,7 @@ export class CodeGen {
     const i = b.insn;
     if (i.rep !== 0) return false;
     if (i.isMem && !this.memInline(i) && i.op !== OP.lea_Gv_M) return this.emitBranch(b, last, count, loop, startEip);
-    if (this.emitByteOp(i)) return true;
+    if (this.emitByteOp(i, b.nextEip)) return true;
     if (i.opsize !== 32) return this.emitBranch(b, last, count, loop, startEip);
     const o = this.out;
     const op = i.op;
@@ -369,16 +369,21 @@ export class CodeGen {
     return this.emitBranch(b, last, count, loop, startEip);
   }
 
-  /** 8-bit ALU/test/mov between registers or with an immediate. */
-  private emitByteOp(i: Insn): boolean {
+  /** 8-bit ALU/mov between registers, with an immediate, or with a flat memory operand. */
+  private emitByteOp(i: Insn, next: number): boolean {
     const o = this.out;
     const name = OPS[i.op]!.name;
-    if (i.isMem) return false;
     const alu = /^(add|or|and|sub|xor|cmp)_(Eb_Gb|Gb_Eb|AL_Ib|Eb_Ib)$/.exec(name);
     const mov = /^mov_(Eb_Gb|Gb_Eb|Zb_Ib|Eb_Ib)$/.exec(name);
     if (mov) {
       const form = mov[1]!;
-      if (form === 'Eb_Gb') o.push(this.set8(i.rm, this.get8(i.reg)));
+      if (i.isMem) {
+        if (form === 'Gb_Eb') o.push(`${this.load8(this.ea(i), 'v')} ${this.set8(i.reg, 'v')}`);
+        else {
+          o.push(`a = ${this.ea(i)}; w = ${form === 'Eb_Gb' ? this.get8(i.reg) : String(i.imm & 255)}; ${this.store8()}`);
+          o.push(this.exitCheck(next));
+        }
+      } else if (form === 'Eb_Gb') o.push(this.set8(i.rm, this.get8(i.reg)));
       else if (form === 'Gb_Eb') o.push(this.set8(i.reg, this.get8(i.rm)));
       else if (form === 'Zb_Ib') o.push(this.set8(i.reg, String(i.imm & 255)));
       else o.push(this.set8(i.rm, String(i.imm & 255)));
@@ -387,10 +392,23 @@ export class CodeGen {
     if (!alu) return false;
     const op = ALU_NAMES.indexOf(alu[1]!);
     const form = alu[2]!;
+    const ccop = op === 0 ? CC_OP_ADD + S8 : op === 5 || op === 7 ? CC_OP_SUB + S8 : CC_OP_LOGIC + S8;
+    const flags = this.setFlags(ccop, ccop === CC_OP_LOGIC + S8 ? null : 'v', 'd');
+    if (i.isMem && form === 'Gb_Eb') {
+      o.push(`${this.load8(this.ea(i), 'v')} d = (${this.get8(i.reg)} ${ALU_JS[op]} v) & 255;${op === 7 ? '' : ' ' + this.set8(i.reg, 'd')} ${flags}`);
+      return true;
+    }
+    if (i.isMem) {
+      // Eb (memory) as the destination: read, compute, write back, then the flags.
+      o.push(`${this.load8(this.ea(i), 'w')} v = ${form === 'Eb_Gb' ? this.get8(i.reg) : String(i.imm & 255)}; d = (w ${ALU_JS[op]} v) & 255;`);
+      if (op !== 7) o.push(`w = d; ${this.store8()}`);
+      o.push(flags);
+      if (op !== 7) o.push(this.exitCheck(next));
+      return true;
+    }
     const [dstReg, src] =
       form === 'Eb_Gb' ? [i.rm, this.get8(i.reg)] : form === 'Gb_Eb' ? [i.reg, this.get8(i.rm)] : form === 'AL_Ib' ? [0, String(i.imm & 255)] : [i.rm, String(i.imm & 255)];
-    const ccop = op === 0 ? CC_OP_ADD + S8 : op === 5 || op === 7 ? CC_OP_SUB + S8 : CC_OP_LOGIC + S8;
-    o.push(`v = ${src}; d = (${this.get8(dstReg)} ${ALU_JS[op]} v) & 255;${op === 7 ? '' : ' ' + this.set8(dstReg, 'd')} ${this.setFlags(ccop, ccop === CC_OP_LOGIC + S8 ? null : 'v', 'd')}`);
+    o.push(`v = ${src}; d = (${this.get8(dstReg)} ${ALU_JS[op]} v) & 255;${op === 7 ? '' : ' ' + this.set8(dstReg, 'd')} ${flags}`);
     return true;
   }
 
