@@ -132,7 +132,7 @@ export class TBCache {
         }
       }
       if (hit) this.pageRewrites.set(p, (this.pageRewrites.get(p) ?? 0) + 1);
-      if (!this.byPage.has(p)) this.sys.dirty.setRange(p * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
+      // invalidate() has given the page its CODE bit back if its last block went.
     }
   }
 
@@ -149,8 +149,10 @@ export class TBCache {
       this.onCurrentInvalidated?.();
     }
     removeFrom(this.byPhys, tb.ramAddr, tb);
-    removeFrom(this.byPage, tb.page0, tb);
-    if (tb.page1 >= 0) removeFrom(this.byPage, tb.page1, tb);
+    // A page that loses its last block is dirty for CODE again (tlb_unprotect_code), whichever
+    // page of a spanning block was written, and on a flush.
+    if (removeFrom(this.byPage, tb.page0, tb)) this.sys.dirty.setRange(tb.page0 * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
+    if (tb.page1 >= 0 && removeFrom(this.byPage, tb.page1, tb)) this.sys.dirty.setRange(tb.page1 * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
     for (const jc of this.jumpCaches) {
       for (let i = 0; i < jc.length; i++) if (jc[i] === tb) jc[i] = null;
     }
@@ -160,6 +162,10 @@ export class TBCache {
       if (from.jmpDest[1] === tb) from.jmpDest[1] = null;
     }
     tb.incoming.length = 0;
+    for (const dest of tb.jmpDest) {
+      const k = dest ? dest.incoming.indexOf(tb) : -1;
+      if (k >= 0) dest!.incoming.splice(k, 1);
+    }
     tb.jmpDest[0] = null;
     tb.jmpDest[1] = null;
     tb.fn = null;
@@ -171,7 +177,6 @@ export class TBCache {
   flushAll(): void {
     for (const list of [...this.byPhys.values()]) for (const tb of [...list]) this.invalidate(tb, 'flush');
     for (const jc of this.jumpCaches) jc.fill(null);
-    for (const page of [...this.byPage.keys()]) this.sys.dirty.setRange(page * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
     this.byPage.clear();
     this.pageRewrites.clear();
     this.stats.flushes++;
@@ -191,10 +196,13 @@ export class TBCache {
   }
 }
 
-function removeFrom(map: Map<number, TranslationBlock[]>, key: number, tb: TranslationBlock): void {
+/** Remove tb from map[key]; true if that emptied (and deleted) the list. */
+function removeFrom(map: Map<number, TranslationBlock[]>, key: number, tb: TranslationBlock): boolean {
   const list = map.get(key);
-  if (!list) return;
+  if (!list) return false;
   const i = list.indexOf(tb);
   if (i >= 0) list.splice(i, 1);
-  if (list.length === 0) map.delete(key);
+  if (list.length !== 0) return false;
+  map.delete(key);
+  return true;
 }
