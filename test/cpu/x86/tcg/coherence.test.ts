@@ -1,0 +1,300 @@
+// Translator coherence on real (hand-assembled) x86 code under TcgEngine: blocks are reused,
+// stores into the running block take effect before the next instruction (precise SMC), DMA
+// into code forces re-translation, and the interpreter and the translator end in equal state.
+
+import { describe, expect, it } from 'vitest';
+import { CR0_PG_MASK, R_CS, R_EAX, R_EBX, R_ECX, R_EDI, R_EDX, R_ESP } from '../../../../src/cpu/x86/constants.js';
+import { EXIT_HALTED } from '../../../../src/cpu/x86/interp/index.js';
+import { TcgEngine } from '../../../../src/cpu/x86/tcg/engine.js';
+import type { TranslationBlock } from '../../../../src/softmmu/tb.js';
+import { CODE_BASE, flat32, peek32, peek8, realMode, type Machine } from '../harness.js';
+import { pmMachine, pmVector, stackDword } from '../system/pm-env.js';
+
+const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+
+/** Run to hlt under a fresh TcgEngine; returns the engine. */
+function runTcg(m: Machine, limit = 200_000): TcgEngine {
+  const e = new TcgEngine(m.cpu);
+  expect(e.run(m.cpu, limit)).toBe(EXIT_HALTED);
+  return e;
+}
+
+/** Everything that must match between the engines. */
+function snapshot(m: Machine) {
+  const cpu = m.cpu;
+  return {
+    regs: [...cpu.regs].map((r) => r >>> 0),
+    eip: cpu.eip >>> 0,
+    cs: cpu.segSel[R_CS],
+    eflags: cpu.getEflags() >>> 0,
+    icount: cpu.icount,
+    cr2: cpu.cr2 >>> 0,
+    halted: cpu.halted,
+    ram: Buffer.from(m.sys.ramList.ram.subarray(m.ram.ramBlock!.offset, m.ram.ramBlock!.offset + m.ram.size)).toString('base64'),
+  };
+}
+
+/** Build the same machine twice, run one on each engine, require equal final state; return both. */
+function bothEngines(make: () => Machine): { interp: Machine; tcg: Machine; engine: TcgEngine } {
+  const a = make();
+  a.interp.run(a.cpu, 200_000);
+  expect(a.cpu.halted).toBe(true);
+  const b = make();
+  const engine = runTcg(b);
+  const sa = snapshot(a);
+  const sb = snapshot(b);
+  // Compare the small fields first so a mismatch reads well, then memory.
+  expect({ ...sb, ram: '' }).toEqual({ ...sa, ram: '' });
+  expect(sb.ram === sa.ram).toBe(true);
+  return { interp: a, tcg: b, engine };
+}
+
+/** Pages 0..511 identity-mapped (P|RW) by a page directory at 0x10000, except `absent`. */
+function enablePaging(m: Machine, absent: number[]): void {
+  const pd = 0x10000;
+  const pt = 0x11000;
+  m.memAs.stl(pd, pt | 3);
+  for (let p = 0; p < 512; p++) m.memAs.stl(pt + p * 4, absent.includes(p * 4096) ? 0 : ((p * 4096) | 3) >>> 0);
+  const cpu = m.cpu;
+  cpu.cr3 = pd;
+  cpu.cr0 |= CR0_PG_MASK;
+  cpu.updateMmuIdx();
+  cpu.mmu.tlb.flushAll();
+}
+
+describe('translated blocks are reused', () => {
+  // mov esi,0x3000; mov ecx,16; xor eax,eax; L: add eax,[esi]; mov [esi+0x100],eax; add esi,4; dec ecx; jnz L; hlt
+  const SUM = [0xbe, 0x00, 0x30, 0x00, 0x00, 0xb9, 0x10, 0, 0, 0, 0x31, 0xc0, 0x03, 0x06, 0x89, 0x86, 0x00, 0x01, 0, 0, 0x83, 0xc6, 0x04, 0x49, 0x75, 0xf2, 0xf4];
+  const data = Array.from({ length: 16 }, (_, k) => (k * 0x01010101 + 7) >>> 0);
+  const make = () => {
+    const m = flat32(SUM);
+    data.forEach((v, k) => m.memAs.stl(0x3000 + 4 * k, v));
+    return m;
+  };
+
+  it('a loop is translated once; running the program again translates nothing', () => {
+    const m = make();
+    const e = new TcgEngine(m.cpu);
+    const inserted: number[] = [];
+    const insert = e.cache.insert.bind(e.cache);
+    e.cache.insert = (tb: TranslationBlock) => {
+      inserted.push(tb.pc);
+      insert(tb);
+    };
+    expect(e.run(m.cpu, 10_000)).toBe(EXIT_HALTED);
+    // The loop head (0x100c) was translated exactly once for 16 iterations.
+    expect(inserted.filter((pc) => pc === CODE_BASE + 0x0c)).toEqual([CODE_BASE + 0x0c]);
+    // SDM semantics: eax is the 32-bit sum, each partial sum stored 0x100 above its element.
+    let sum = 0;
+    data.forEach((v, k) => {
+      sum = (sum + v) >>> 0;
+      expect(peek32(m, 0x3100 + 4 * k)).toBe(sum);
+    });
+    expect(m.cpu.regs[R_EAX]! >>> 0).toBe(sum);
+    expect(m.cpu.icount).toBe(3 + 16 * 5 + 1);
+
+    const translations = e.cache.stats.translations;
+    const hitsBefore = e.cache.stats.jumpCacheHits + e.cache.stats.hashHits + e.cache.stats.chainFollows;
+    m.cpu.halted = false;
+    m.cpu.eip = CODE_BASE;
+    expect(e.run(m.cpu, 10_000)).toBe(EXIT_HALTED);
+    expect(e.cache.stats.translations).toBe(translations);
+    expect(e.cache.stats.jumpCacheHits + e.cache.stats.hashHits + e.cache.stats.chainFollows).toBeGreaterThan(hitsBefore);
+    expect(m.cpu.regs[R_EAX]! >>> 0).toBe(sum);
+  });
+});
+
+describe('self-modifying code', () => {
+  it('a store (through a handler) into the next instruction of the running block is seen (precise SMC)', () => {
+    // mov byte [0x1008], 0x42 ; mov eax, 1 (imm at 0x1008) ; hlt
+    const code = [0xc6, 0x05, ...le32(0x1008), 0x42, 0xb8, 0x01, 0, 0, 0, 0xf4];
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    expect(tcg.cpu.regs[R_EAX]).toBe(0x42);
+    expect(tcg.cpu.icount).toBe(3);
+    expect(engine.cache.stats.smcEvents).toBe(1);
+    expect(engine.cache.stats.invalidationsWrite).toBe(1);
+  });
+
+  it('an inline 32-bit store into the next instruction of the running block is seen', () => {
+    // mov dword [0x100b], 0x42 ; mov eax, 1 (imm at 0x100b) ; hlt
+    const code = [0xc7, 0x05, ...le32(0x100b), ...le32(0x42), 0xb8, 0x01, 0, 0, 0, 0xf4];
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    expect(tcg.cpu.regs[R_EAX]).toBe(0x42);
+    expect(engine.cache.stats.smcEvents).toBe(1);
+  });
+
+  it('a loop that patches an immediate later in its own body sees the new value every iteration', () => {
+    // mov ecx,5; xor edx,edx; L: mov [0x100f],cl; add edx,imm8 (imm at 0x100f); dec ecx; jnz L; hlt
+    // (Stale code would add 0 and then 5 each time: 20, not 15.)
+    const code = [0xb9, 5, 0, 0, 0, 0x31, 0xd2, 0x88, 0x0d, ...le32(0x100f), 0x83, 0xc2, 0x00, 0x49, 0x75, 0xf4, 0xf4];
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    expect(tcg.cpu.regs[R_EDX]).toBe(5 + 4 + 3 + 2 + 1);
+    // Every store rewrote the block it ran in.
+    expect(engine.cache.stats.smcEvents).toBe(5);
+  });
+
+  it('a store from another block into cached code invalidates it (cause write) before it runs again', () => {
+    // 0x1000 call 0x1100; mov ebx,eax; mov dword [0x1101],0x99; call 0x1100; hlt
+    // 0x1100 mov eax,5; ret
+    const code = new Array<number>(0x106).fill(0x90);
+    code.splice(0, 0x17, 0xe8, ...le32(0xfb), 0x89, 0xc3, 0xc7, 0x05, ...le32(0x1101), ...le32(0x99), 0xe8, ...le32(0xea), 0xf4);
+    code.splice(0x100, 6, 0xb8, 5, 0, 0, 0, 0xc3);
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    expect(tcg.cpu.regs[R_EBX]).toBe(5);
+    expect(tcg.cpu.regs[R_EAX]).toBe(0x99);
+    expect(engine.cache.stats.invalidationsWrite).toBe(1);
+    expect(engine.cache.stats.smcEvents).toBe(0); // the running block was not the one written
+  });
+
+  it('code written by DMA (as.write) is re-translated before it runs again', () => {
+    const m = flat32([0xb8, 0x01, 0, 0, 0, 0xf4]); // mov eax,1; hlt
+    const e = new TcgEngine(m.cpu);
+    expect(e.run(m.cpu, 100)).toBe(EXIT_HALTED);
+    expect(m.cpu.regs[R_EAX]).toBe(1);
+    const translations = e.cache.stats.translations;
+    m.memAs.write(CODE_BASE + 1, new Uint8Array([0x07, 0, 0, 0]));
+    expect(e.cache.stats.invalidationsDma).toBe(1);
+    m.cpu.halted = false;
+    m.cpu.eip = CODE_BASE;
+    expect(e.run(m.cpu, 100)).toBe(EXIT_HALTED);
+    expect(m.cpu.regs[R_EAX]).toBe(7);
+    expect(e.cache.stats.translations).toBe(translations + 1);
+    expect(e.cache.stats.invalidationsWrite).toBe(0);
+  });
+});
+
+describe('interpreter and translator agree', () => {
+  it('flags-dependent branches, setcc, adc and sbb over signed and unsigned pairs', () => {
+    // mov esi,0x3000; mov ecx,12; xor edx,edx; xor edi,edi
+    // L: mov eax,[esi]; mov ebx,[esi+4]; cmp eax,ebx; jb +1; inc edx; cmp eax,ebx; jl +1; inc edi
+    //    setb bl; add edx,ebx; adc edi,0; sbb edx,ecx; add esi,4; dec ecx; jnz L; hlt
+    const code = [
+      0xbe, 0x00, 0x30, 0, 0, 0xb9, 12, 0, 0, 0, 0x31, 0xd2, 0x31, 0xff,
+      0x8b, 0x06, 0x8b, 0x5e, 0x04, 0x39, 0xd8, 0x72, 0x01, 0x42, 0x39, 0xd8, 0x7c, 0x01, 0x47,
+      0x0f, 0x92, 0xc3, 0x01, 0xda, 0x83, 0xd7, 0x00, 0x19, 0xca, 0x83, 0xc6, 0x04, 0x49, 0x75, 0xe1, 0xf4,
+    ];
+    const data = [5, 0xfffffff0, 3, 3, 0x80000000, 0x7fffffff, 0, 1, 0xffffffff, 2, 100, 0x80000001, 7];
+    const { tcg } = bothEngines(() => {
+      const m = flat32(code);
+      data.forEach((v, k) => m.memAs.stl(0x3000 + 4 * k, v));
+      return m;
+    });
+    // The same computation from the SDM's definitions (CF of add/adc/sbb, jb unsigned, jl signed).
+    let edx = 0;
+    let edi = 0;
+    let ebx = 0;
+    for (let k = 0, ecx = 12; ecx > 0; k++, ecx--) {
+      const a = data[k]!;
+      ebx = data[k + 1]!;
+      const below = a < ebx;
+      const less = (a | 0) < (ebx | 0);
+      if (!below) edx = (edx + 1) >>> 0;
+      if (!less) edi = (edi + 1) >>> 0;
+      ebx = ((ebx & ~0xff) | (below ? 1 : 0)) >>> 0;
+      const s = edx + ebx;
+      edx = s >>> 0;
+      let cf = s > 0xffffffff ? 1 : 0;
+      const t = edi + cf;
+      edi = t >>> 0;
+      cf = t > 0xffffffff ? 1 : 0;
+      edx = (edx - ecx - cf) >>> 0;
+    }
+    expect(tcg.cpu.regs[R_EDX]! >>> 0).toBe(edx);
+    expect(tcg.cpu.regs[R_EDI]! >>> 0).toBe(edi);
+    expect(tcg.cpu.regs[R_EBX]! >>> 0).toBe(ebx);
+  });
+
+  it('push/pop, call/ret, shifts and loop', () => {
+    // mov eax,0x11111111; mov ebx,0x22222222; mov ecx,5
+    // L: push eax; push ebx; call F; pop edx; pop eax; push -1; pop edi; loop L; hlt
+    // F: add ebx,eax; shl eax,1; sar ebx,3; ret
+    const code = [
+      0xb8, ...le32(0x11111111), 0xbb, ...le32(0x22222222), 0xb9, 5, 0, 0, 0,
+      0x50, 0x53, 0xe8, ...le32(8), 0x5a, 0x58, 0x6a, 0xff, 0x5f, 0xe2, 0xf2, 0xf4,
+      0x01, 0xc3, 0xd1, 0xe0, 0xc1, 0xfb, 0x03, 0xc3,
+    ];
+    const { tcg } = bothEngines(() => flat32(code));
+    const cpu = tcg.cpu;
+    // Per iteration: F leaves ebx = (ebx + eax) >> 3 (arithmetic), the pops restore ebx into edx
+    // and the original eax into eax.
+    let ebx = 0x22222222;
+    let edx = 0;
+    for (let k = 0; k < 5; k++) {
+      edx = ebx;
+      ebx = ((ebx + 0x11111111) | 0) >> 3;
+    }
+    expect(cpu.regs[R_EAX]! >>> 0).toBe(0x11111111);
+    expect(cpu.regs[R_EBX]! >>> 0).toBe(ebx >>> 0);
+    expect(cpu.regs[R_EDX]! >>> 0).toBe(edx >>> 0);
+    expect(cpu.regs[R_EDI]! >>> 0).toBe(0xffffffff);
+    expect(cpu.regs[R_ECX]).toBe(0);
+    expect(cpu.regs[R_ESP]).toBe(0x80000);
+  });
+
+  it('a 16-bit real-mode loop with memory operands', () => {
+    // mov cx,10; xor ax,ax; mov si,0x3000; L: add ax,[si]; mov [si+0x40],ax; inc si; inc si; loop L; hlt
+    const code = [0xb9, 10, 0, 0x31, 0xc0, 0xbe, 0x00, 0x30, 0x03, 0x04, 0x89, 0x44, 0x40, 0x46, 0x46, 0xe2, 0xf7, 0xf4];
+    const words = Array.from({ length: 10 }, (_, k) => (k * 0x1357 + 0xfff0) & 0xffff);
+    const { tcg } = bothEngines(() => {
+      const m = realMode(code);
+      words.forEach((w, k) => m.memAs.stw(0x3000 + 2 * k, w));
+      return m;
+    });
+    let ax = 0;
+    for (const w of words) ax = (ax + w) & 0xffff;
+    expect(tcg.cpu.regs[R_EAX]! & 0xffff).toBe(ax);
+    expect(tcg.cpu.icount).toBe(3 + 10 * 5 + 1);
+  });
+
+  it('a page fault in the middle of a block: earlier instructions retire, #PF frame and CR2 exact', () => {
+    // mov ecx,5; inc ecx; mov eax,[0x40000] (not present); hlt
+    const code = [0xb9, 5, 0, 0, 0, 0x41, 0xa1, ...le32(0x40000), 0xf4];
+    const { tcg } = bothEngines(() => {
+      const m = pmMachine(code);
+      enablePaging(m, [0x40000]);
+      return m;
+    });
+    expect(pmVector(tcg)).toBe(14);
+    expect(tcg.cpu.cr2 >>> 0).toBe(0x40000);
+    expect(stackDword(tcg, 0)).toBe(0); // error code: not present, read, supervisor
+    expect(stackDword(tcg, 1)).toBe(CODE_BASE + 6); // EIP of the faulting instruction
+    expect(stackDword(tcg, 2)).toBe(0x08);
+    expect(tcg.cpu.regs[R_ECX]).toBe(6);
+    expect(tcg.cpu.icount).toBe(2 + 1); // mov, inc, then the stub's hlt
+  });
+
+  it('an inline page-crossing store whose second page is absent faults with nothing written', () => {
+    // mov eax,0x11223344; mov [0x3fffe],eax (crosses into the absent 0x40000); hlt
+    const code = [0xb8, ...le32(0x11223344), 0x89, 0x05, ...le32(0x3fffe), 0xf4];
+    const { tcg } = bothEngines(() => {
+      const m = pmMachine(code);
+      enablePaging(m, [0x40000]);
+      return m;
+    });
+    expect(pmVector(tcg)).toBe(14);
+    expect(tcg.cpu.cr2 >>> 0).toBe(0x40000); // the first byte of the second page
+    expect(stackDword(tcg, 0)).toBe(2); // W/R set, P clear, supervisor
+    expect(stackDword(tcg, 1)).toBe(CODE_BASE + 5);
+    expect(peek8(tcg, 0x3fffe)).toBe(0);
+    expect(peek8(tcg, 0x3ffff)).toBe(0);
+  });
+
+  it('a fault inside a translated loop leaves registers and icount as of the faulting instruction', () => {
+    // mov esi,0x3fff8; xor eax,eax; mov ecx,8; L: add eax,[esi]; add esi,4; dec ecx; jnz L; hlt
+    // The third load reads 0x40000 (absent).
+    const code = [0xbe, ...le32(0x3fff8), 0x31, 0xc0, 0xb9, 8, 0, 0, 0, 0x03, 0x06, 0x83, 0xc6, 0x04, 0x49, 0x75, 0xf8, 0xf4];
+    const { tcg } = bothEngines(() => {
+      const m = pmMachine(code);
+      enablePaging(m, [0x40000]);
+      m.memAs.stl(0x3fff8, 0x10);
+      m.memAs.stl(0x3fffc, 0x20);
+      return m;
+    });
+    expect(pmVector(tcg)).toBe(14);
+    expect(tcg.cpu.cr2 >>> 0).toBe(0x40000);
+    expect(stackDword(tcg, 1)).toBe(CODE_BASE + 0x0c);
+    expect(tcg.cpu.regs[R_EAX]).toBe(0x30);
+    expect(tcg.cpu.regs[R_ECX]).toBe(6);
+    expect(tcg.cpu.icount).toBe(3 + 2 * 4 + 1);
+  });
+});
