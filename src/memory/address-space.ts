@@ -178,6 +178,19 @@ export class AddressSpace {
     }
   }
 
+  /**
+   * The ram_addr of `size` bytes at addr if they lie in plain RAM inside one range (readable,
+   * or writable when forWrite), else -1. The cheap path for page walks and TLB fills: no IOMMU,
+   * no allocation; callers fall back to the full access path on -1.
+   */
+  ramAddrOf(addr: number, size: number, forWrite: boolean): number {
+    const range = this.dispatch.rangeAt(addr);
+    if (!range || addr + size > range.end) return -1;
+    const mr = range.mr;
+    if (forWrite ? !mr.isRamForWrite || range.readonly : !mr.isRamForRead) return -1;
+    return mr.ramBlock!.offset + (addr - range.addr + range.offsetInRegion);
+  }
+
   /** Bytes from addr up to the next mapped range (a hole's extent). */
   private unassignedRun(as: AddressSpace, addr: number): number {
     const ranges = as.currentMap.ranges;

@@ -29,6 +29,21 @@ export class AddressSpaceDispatch {
 
   /** Section index for a physical address (resolving subpages). No allocation. */
   lookup(addr: number): number {
+    if (addr < 0x100000000 && addr >= 0) {
+      // Below 4 GiB (nearly every access): integer shifts, top-level index 0.
+      const nodes = this.nodes;
+      let e = nodes[0]!;
+      if (e >= 0) {
+        e = nodes[e * NODE_SIZE]!; // page bits 20-29 are address bits 32-41: zero here
+        if (e >= 0) {
+          e = nodes[e * NODE_SIZE + ((addr >>> 22) & 1023)]!;
+          if (e >= 0) e = nodes[e * NODE_SIZE + ((addr >>> 12) & 1023)]!;
+        }
+      }
+      const s = ~e;
+      const sub = this.subpages[s];
+      return sub ? sub[addr & 0xfff]! : s;
+    }
     const page = Math.floor(addr / PAGE);
     const top = Math.floor(page / TOP_SPAN);
     if (top >= NODE_SIZE) return SECTION_UNASSIGNED;

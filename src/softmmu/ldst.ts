@@ -75,9 +75,21 @@ export class SoftMMU {
    */
   setPage(vaddr: number, physAddr: number, prot: number, mmuIdx: number, size: number): void {
     const physPage = physAddr - (physAddr % 4096);
-    const t = this.as.translate(physPage, false, MEMTXATTRS_UNSPECIFIED);
     const target = this.target;
     target.physAddr = physPage;
+    // Fast path: the whole page is one range of RAM/ROM (no subpage, no IOMMU).
+    const fast = this.as.dispatch.rangeAt(physPage);
+    if (fast && fast.mr.ramBlock && fast.end >= physPage + 4096 && fast.addr <= physPage && fast.mr.kind !== 'iommu') {
+      const mr = fast.mr;
+      const ramAddr = mr.ramBlock!.offset + (physPage - fast.addr + fast.offsetInRegion);
+      target.ramAddr = ramAddr;
+      target.readDirect = mr.isRamForRead;
+      target.writeDirect = mr.isRamForWrite && !fast.readonly;
+      target.discardWrite = !target.writeDirect && (mr.kind === 'rom' || (mr.kind === 'ram' && (mr.readonly || fast.readonly)));
+      this.tlb.setPage(vaddr, target, prot, mmuIdx, size, this.sys.dirty.isClean(ramAddr));
+      return;
+    }
+    const t = this.as.translate(physPage, false, MEMTXATTRS_UNSPECIFIED);
     const range = t.range;
     const mr = range?.mr;
     if (!range || !mr || !mr.ramBlock || t.len < 4096 || t.as !== this.as || this.as.dispatch.isSubpage(physPage)) {

@@ -141,8 +141,9 @@ export class TLBTable {
 
   /** Look in the victim TLB for the page; on a hit swap it into the main table. */
   victimHit(idx: number, page: number, access: number): boolean {
+    const cmps = access === 0 ? this.vRead : access === 1 ? this.vWrite : this.vCode;
     for (let v = 0; v < VTLB_SIZE; v++) {
-      const cmp = access === 0 ? this.vRead[v]! : access === 1 ? this.vWrite[v]! : this.vCode[v]!;
+      const cmp = cmps[v]!;
       if (cmp !== TLB_EMPTY && !(cmp & TLB_INVALID) && (cmp & PAGE_MASK) === page) {
         swap(this.addrRead, idx, this.vRead, v);
         swap(this.addrWrite, idx, this.vWrite, v);

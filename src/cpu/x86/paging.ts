@@ -64,12 +64,29 @@ function a20(cpu: X86CPU, addr: number): number {
   return addr - lo + ((lo & cpu.a20Mask) >>> 0);
 }
 
+/** A page-table entry read: straight from RAM when the table is in RAM (the usual case). */
 function ldPhys32(cpu: X86CPU, addr: number): number {
-  return cpu.memory.ldl(a20(cpu, addr));
+  const a = a20(cpu, addr);
+  const ra = cpu.memory.ramAddrOf(a, 4, false);
+  if (ra < 0) return cpu.memory.ldl(a);
+  const ram = cpu.sys.ramList.ram;
+  return (ram[ra]! | (ram[ra + 1]! << 8) | (ram[ra + 2]! << 16) | (ram[ra + 3]! << 24)) >>> 0;
 }
 
+/** An accessed/dirty-bit update: written like any other write (dirty bits, code invalidation). */
 function stPhys32(cpu: X86CPU, addr: number, v: number): void {
-  cpu.memory.stl(a20(cpu, addr), v >>> 0);
+  const a = a20(cpu, addr);
+  const ra = cpu.memory.ramAddrOf(a, 4, true);
+  if (ra < 0) {
+    cpu.memory.stl(a, v >>> 0);
+    return;
+  }
+  const ram = cpu.sys.ramList.ram;
+  ram[ra] = v;
+  ram[ra + 1] = v >> 8;
+  ram[ra + 2] = v >> 16;
+  ram[ra + 3] = v >> 24;
+  cpu.sys.invalidateAndSetDirty(ra, 4);
 }
 
 /**
