@@ -4,7 +4,7 @@
 
 import { EXCP01_DB, EXCP02_NMI } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
-import { decode } from '../decoder/index.js';
+import { decode, formatInsn } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 import { IF_MASK, TF_MASK } from '../flags.js';
 import { deliverHardwareInterrupt, deliverPendingException } from '../interrupts.js';
@@ -62,6 +62,8 @@ export class Interpreter {
       try {
         const eip = cpu.eip;
         decode(insn, cpu, eip, cpu.code32);
+        // -d in_asm: the interpreter has no blocks, so it logs every instruction it runs.
+        if (cpu.log?.inAsm) cpu.log.write(`0x${((cpu.segBase[1]! + eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`);
         cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
         handlers[insn.op]!(cpu, insn);
         cpu.eip = cpu.nextEip;

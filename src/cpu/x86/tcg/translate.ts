@@ -7,7 +7,7 @@ import { TranslationBlock, type TBFunction } from '../../../softmmu/tb.js';
 import { computeCF, testCondition } from '../cc.js';
 import { R_CS } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
-import { decode, END, F, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, OPS } from '../decoder/index.js';
+import { decode, END, F, formatInsn, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, OPS } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 import { HANDLERS } from '../interp/handlers.js';
 import { CodeGen, type BlockInsn } from './codegen.js';
@@ -86,6 +86,12 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number): Tra
     size += insn.len;
     eip = nextEip >>> 0;
     if (ramAddr1 >= 0 || endsBlock(insn.op)) break;
+  }
+  if (cpu.log?.inAsm) {
+    // -d in_asm: the guest code of each new block, as QEMU logs it at translation.
+    let text = '----------------\nIN: \n';
+    for (const b of block) text += `0x${((csBase + b.eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(b.insn)}\n`;
+    cpu.log.write(text + '\n');
   }
   const lastInsn = block[block.length - 1]!;
   const lastTarget = lastInsn.insn.op !== OP_INVALID ? ((lastInsn.nextEip + lastInsn.insn.imm) & mask) >>> 0 : -1;
