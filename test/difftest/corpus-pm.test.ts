@@ -1,0 +1,4 @@
+// Difftest corpus, pm mode: both engines against QEMU's recorded dumps (see corpus-suite.ts).
+import { corpusSuite } from './corpus-suite.js';
+
+corpusSuite('pm');

@@ -1,0 +1,40 @@
+// The difftest corpus suite for one mode: ROMs regenerated from committed seeds run on both tcg86
+// engines and must dump exactly what QEMU 7.2 dumped (test/golden/difftest/MODE.json). Known
+// disagreements run as expected failures (it.fails) named in corpus.ts KNOWN.
+
+import { describe, expect, it } from 'vitest';
+import type { Mode } from './gen.js';
+import { disassemble, formatDump, makeCase, romHash, runTcg86 } from './run.js';
+import { KNOWN, loadGolden } from './corpus.js';
+
+function diffLines(want: string, got: string): string {
+  const a = want.split('\n');
+  const b = got.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) out.push(`  want: ${a[i] ?? '(none)'}\n  got:  ${b[i] ?? '(none)'}`);
+  }
+  return out.join('\n');
+}
+
+export function corpusSuite(mode: Mode): void {
+  const golden = loadGolden(mode);
+  describe(`difftest corpus (${mode}, ${golden.cases.length} seeds)`, () => {
+    for (const g of golden.cases) {
+      const known = KNOWN[`${mode}:${g.seed}`];
+      const test = known ? it.fails : it;
+      test(`seed ${g.seed}${known ? ` (known: ${known})` : ''}`, async () => {
+        const c = makeCase(g.seed, mode);
+        expect(romHash(c.rom.image), 'the ROM generator changed: re-record with npm run difftest -- --record').toBe(g.hash);
+        const problems: string[] = [];
+        for (const engine of ['interp', 'tcg'] as const) {
+          const got = formatDump(c.program, await runTcg86(c.rom.image, engine));
+          if (got !== g.dump) problems.push(`${engine} differs from QEMU:\n${diffLines(g.dump, got)}`);
+        }
+        if (problems.length) {
+          throw new Error(`seed ${g.seed} mode ${mode}\n${problems.join('\n')}\nblock:\n${disassemble(c.rom, c.program)}`);
+        }
+      });
+    }
+  });
+}

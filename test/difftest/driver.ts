@@ -1,0 +1,131 @@
+// `npm run difftest` (bundled and run by scripts/difftest.mjs): runs fresh seeds on a live
+// qemu-system-i386 and on both tcg86 engines, minimises every mismatching block by dropping
+// units while the mismatch stays, and prints seed, mode, minimal block and expected vs got.
+// --record re-records the committed corpus goldens (test/golden/difftest/MODE.json).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MODES, type Mode } from './gen.js';
+import { disassemble, formatDump, makeCase, qemuAvailable, romHash, runQemu, runTcg86 } from './run.js';
+import { CORPUS_SEEDS, goldenPath, type GoldenFile } from './corpus.js';
+
+interface Options {
+  seeds: number;
+  start: number;
+  modes: Mode[];
+  record: boolean;
+  minimise: boolean;
+  quiet: boolean;
+}
+
+function parse(argv: string[]): Options {
+  const o: Options = { seeds: 100, start: Date.now() % 1_000_000_000, modes: [...MODES], record: false, minimise: true, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [a, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const val = () => inline ?? argv[++i] ?? '';
+    if (a === '--seeds') o.seeds = Number(val());
+    else if (a === '--start') o.start = Number(val());
+    else if (a === '--mode') o.modes = val().split(',') as Mode[];
+    else if (a === '--record') o.record = true;
+    else if (a === '--no-minimise') o.minimise = false;
+    else if (a === '--quiet') o.quiet = true;
+    else if (a === '--help' || a === '-h') {
+      console.log('npm run difftest -- [--seeds N] [--start SEED] [--mode real|pm|paging[,..]] [--no-minimise] [--quiet] [--record]');
+      process.exit(0);
+    } else throw new Error(`difftest: unknown option ${a}`);
+  }
+  for (const m of o.modes) if (!MODES.includes(m)) throw new Error(`difftest: unknown mode ${m} (${MODES.join(', ')})`);
+  if (!Number.isSafeInteger(o.seeds) || o.seeds < 0) throw new Error('difftest: --seeds wants a count');
+  return o;
+}
+
+interface Outcome {
+  qemu: string;
+  interp: string;
+  tcg: string;
+}
+
+async function runAll(seed: number, mode: Mode, keep?: boolean[]): Promise<Outcome> {
+  const c = makeCase(seed, mode, keep);
+  return {
+    qemu: formatDump(c.program, runQemu(c.rom.image)),
+    interp: formatDump(c.program, await runTcg86(c.rom.image, 'interp')),
+    tcg: formatDump(c.program, await runTcg86(c.rom.image, 'tcg')),
+  };
+}
+const differs = (o: Outcome) => o.qemu !== o.interp || o.qemu !== o.tcg;
+
+/** Lines of `got` that differ from `want`, side by side. */
+export function diffLines(want: string, got: string): string {
+  const a = want.split('\n');
+  const b = got.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) out.push(`    want: ${a[i] ?? '(none)'}\n    got:  ${b[i] ?? '(none)'}`);
+  }
+  return out.join('\n');
+}
+
+async function minimise(seed: number, mode: Mode): Promise<{ keep: boolean[]; outcome: Outcome }> {
+  const n = makeCase(seed, mode).program.units.length;
+  const keep = new Array<boolean>(n).fill(true);
+  let outcome = await runAll(seed, mode, keep);
+  // Drop trailing units first (cheap wins), then single units front to back, until stable.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = n - 1; i >= 0; i--) {
+      if (!keep[i]) continue;
+      keep[i] = false;
+      const o = await runAll(seed, mode, keep);
+      if (differs(o)) {
+        outcome = o;
+        changed = true;
+      } else keep[i] = true;
+    }
+  }
+  return { keep, outcome };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const o = parse(argv);
+  if (!qemuAvailable()) {
+    console.error('difftest: qemu-system-i386 is not installed (npm test checks the committed goldens without it)');
+    return 2;
+  }
+  if (o.record) return record();
+  let total = 0;
+  let bad = 0;
+  const t0 = Date.now();
+  for (const mode of o.modes) {
+    for (let k = 0; k < o.seeds; k++) {
+      const seed = o.start + k;
+      total++;
+      const out = await runAll(seed, mode);
+      if (!differs(out)) continue;
+      bad++;
+      const { keep, outcome } = o.minimise ? await minimise(seed, mode) : { keep: undefined, outcome: out };
+      const c = makeCase(seed, mode, keep);
+      console.log(`MISMATCH seed ${seed} mode ${mode}${keep ? ` (minimal: ${keep.filter(Boolean).length} of ${keep.length} units)` : ''}`);
+      if (!o.quiet) console.log(disassemble(c.rom, c.program, keep));
+      if (outcome.interp !== outcome.qemu) console.log(`  interp vs QEMU:\n${diffLines(outcome.qemu, outcome.interp)}`);
+      if (outcome.tcg !== outcome.qemu) console.log(`  tcg vs QEMU:\n${diffLines(outcome.qemu, outcome.tcg)}`);
+    }
+  }
+  console.log(`difftest: ${total} programs (${o.modes.join(', ')}), ${total - bad} match QEMU on both engines, ${bad} mismatch (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return bad ? 1 : 0;
+}
+
+/** Re-record the corpus goldens from QEMU. */
+function record(): number {
+  for (const mode of MODES) {
+    const file: GoldenFile = { mode, note: 'QEMU 7.2 TCG dumps of test/difftest/gen.ts ROMs; re-record with npm run difftest -- --record', cases: [] };
+    for (const seed of CORPUS_SEEDS) {
+      const c = makeCase(seed, mode);
+      file.cases.push({ seed, hash: romHash(c.rom.image), dump: formatDump(c.program, runQemu(c.rom.image)) });
+    }
+    fs.mkdirSync(path.dirname(goldenPath(mode)), { recursive: true });
+    fs.writeFileSync(goldenPath(mode), JSON.stringify(file, null, 1) + '\n');
+    console.log(`recorded ${file.cases.length} ${mode} cases -> ${goldenPath(mode)}`);
+  }
+  return 0;
+}
