@@ -7,7 +7,7 @@ import { CR0_PG_MASK, R_CS, R_EAX, R_EBX, R_ECX, R_EDI, R_EDX, R_ESP } from '../
 import { EXIT_HALTED } from '../../../../src/cpu/x86/interp/index.js';
 import { TcgEngine } from '../../../../src/cpu/x86/tcg/engine.js';
 import type { TranslationBlock } from '../../../../src/softmmu/tb.js';
-import { CODE_BASE, flat32, peek32, peek8, realMode, type Machine } from '../harness.js';
+import { CODE_BASE, flat32, load, peek32, peek8, realMode, type Machine } from '../harness.js';
 import { pmMachine, pmVector, stackDword } from '../system/pm-env.js';
 
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
@@ -160,6 +160,46 @@ describe('self-modifying code', () => {
     expect(m.cpu.regs[R_EAX]).toBe(7);
     expect(e.cache.stats.translations).toBe(translations + 1);
     expect(e.cache.stats.invalidationsWrite).toBe(0);
+  });
+});
+
+describe('blocks spanning two pages and the code budget', () => {
+  it('a block whose last instruction crosses into a remapped page is not reused for the new mapping', () => {
+    // Virtual 0xaffc: mov eax, imm32 with its last immediate byte on the next page, then hlt.
+    const m = flat32([0xf4]);
+    enablePaging(m, []);
+    load(m, 0xaffc, [0xb8, 0x11, 0x22, 0x33]);
+    load(m, 0xb000, [0x44, 0xf4]);
+    load(m, 0xc000, [0x55, 0xf4]);
+    const e = new TcgEngine(m.cpu);
+    m.cpu.eip = 0xaffc;
+    expect(e.run(m.cpu, 100)).toBe(EXIT_HALTED);
+    expect(m.cpu.regs[R_EAX]! >>> 0).toBe(0x44332211);
+    // Point virtual page 0xb000 at physical 0xc000 (PTE 0xb of the table at 0x11000).
+    m.memAs.stl(0x11000 + 0xb * 4, 0xc000 | 3);
+    m.cpu.mmu.tlb.flushAll();
+    m.cpu.halted = false;
+    m.cpu.eip = 0xaffc;
+    expect(e.run(m.cpu, 100)).toBe(EXIT_HALTED);
+    expect(m.cpu.regs[R_EAX]! >>> 0).toBe(0x55332211);
+    // Writing the new second page (now code) invalidates what was made from it.
+    m.memAs.stb(0xc000, 0x66);
+    m.cpu.halted = false;
+    m.cpu.eip = 0xaffc;
+    expect(e.run(m.cpu, 100)).toBe(EXIT_HALTED);
+    expect(m.cpu.regs[R_EAX]! >>> 0).toBe(0x66332211);
+  });
+
+  it('a code budget too small for the program flushes and still computes the same result', () => {
+    const SUM = [0xbe, 0x00, 0x30, 0x00, 0x00, 0xb9, 0x10, 0, 0, 0, 0x31, 0xc0, 0x03, 0x06, 0x89, 0x86, 0x00, 0x01, 0, 0, 0x83, 0xc6, 0x04, 0x49, 0x75, 0xf2, 0xf4];
+    const a = flat32(SUM);
+    a.interp.run(a.cpu, 10_000);
+    const b = flat32(SUM);
+    const e = new TcgEngine(b.cpu, 1); // every insert exceeds the budget
+    expect(e.run(b.cpu, 10_000)).toBe(EXIT_HALTED);
+    expect(e.cache.stats.flushes).toBeGreaterThan(0);
+    expect(e.cache.blockCount).toBe(1);
+    expect({ ...snapshot(b) }).toEqual({ ...snapshot(a) });
   });
 });
 
