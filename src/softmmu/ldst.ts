@@ -38,8 +38,6 @@ export class SoftMMU {
   fill: TLBFill = () => {
     throw new Error('soft TLB has no fill function');
   };
-  /** Set by the notdirty path when it invalidated translated code (precise SMC needs it). */
-  codeInvalidated = false;
   /**
    * Invalidates translated code for a CPU store (the TB layer sets it, to count invalidations
    * by cause); without it the memory system's code invalidator is used.
@@ -290,10 +288,8 @@ export class SoftMMU {
     const dirty = this.sys.dirty;
     if (!dirty.allDirty(ramAddr, size, DIRTY_MEMORY_CODE)) {
       const inv = this.codeWriteHook ?? this.sys.codeInvalidator;
-      if (inv) {
-        inv(ramAddr, size);
-        this.codeInvalidated = true;
-      } else dirty.setRange(ramAddr, size, 1 << DIRTY_MEMORY_CODE);
+      if (inv) inv(ramAddr, size);
+      else dirty.setRange(ramAddr, size, 1 << DIRTY_MEMORY_CODE);
     }
     dirty.setRange(ramAddr, size, DIRTY_CLIENTS_NOCODE);
     if (!dirty.isClean(ramAddr)) this.tlb.setDirty(vaddr);

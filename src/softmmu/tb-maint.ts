@@ -44,8 +44,6 @@ export class TBCache {
   current: TranslationBlock | null = null;
   /** Set when `current` was invalidated during its own execution. */
   currentInvalidated = false;
-  /** Set by the soft TLB around its notdirty path, so invalidations are counted by cause. */
-  cpuWriteInProgress = false;
   /** Invalidations by writes per ram_addr page: pages rewritten over and over stop being translated. */
   private readonly pageRewrites = new Map<number, number>();
   /** Told when the running block is invalidated: the CPU must leave it after this access. */
@@ -56,7 +54,9 @@ export class TBCache {
     /** Flush everything when the generated code exceeds this many bytes. */
     readonly maxCodeBytes = 64 * 1024 * 1024,
   ) {
-    sys.codeInvalidator = (ramAddr, length) => this.invalidateRange(ramAddr, length, this.cpuWriteInProgress ? 'write' : 'dma');
+    // Writes through an address space (devices, loaders, page walks) come here; CPU stores
+    // come through the soft TLB's codeWriteHook, which the engine points at 'write'.
+    sys.codeInvalidator = (ramAddr, length) => this.invalidateRange(ramAddr, length, 'dma');
   }
 
   newJumpCache(): (TranslationBlock | null)[] {
@@ -153,9 +153,9 @@ export class TBCache {
     // page of a spanning block was written, and on a flush.
     if (removeFrom(this.byPage, tb.page0, tb)) this.sys.dirty.setRange(tb.page0 * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
     if (tb.page1 >= 0 && removeFrom(this.byPage, tb.page1, tb)) this.sys.dirty.setRange(tb.page1 * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
-    for (const jc of this.jumpCaches) {
-      for (let i = 0; i < jc.length; i++) if (jc[i] === tb) jc[i] = null;
-    }
+    // A block sits in a jump cache only at the slot of its own virtual pc.
+    const slot = jumpCacheHash((tb.csBase + tb.pc) | 0);
+    for (const jc of this.jumpCaches) if (jc[slot] === tb) jc[slot] = null;
     // Unlink: nobody may jump here any more, and our own links go.
     for (const from of tb.incoming) {
       if (from.jmpDest[0] === tb) from.jmpDest[0] = null;
