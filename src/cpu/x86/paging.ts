@@ -111,41 +111,40 @@ function checkRights(
   return PAGE_READ | (canWrite ? PAGE_WRITE : 0) | (execOk ? PAGE_EXEC : 0);
 }
 
+/**
+ * Set A (and D for a write) in the final entry at `addr` if not yet set, and return the TLB
+ * protection: without D already set a read installs no write permission, so the first write
+ * walks again and sets D.
+ */
+function markUsed(cpu: X86CPU, addr: number, entry: number, access: number, prot: number): number {
+  const updated = entry | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
+  if (updated !== entry) stPhys32(cpu, addr, updated);
+  return updated & PG_DIRTY_MASK ? prot : prot & ~PAGE_WRITE;
+}
+
 function walk32(cpu: X86CPU, vaddr: number, access: number, user: boolean): void {
   const pdeAddr = ((cpu.cr3 & ~0xfff) + ((vaddr >>> 22) << 2)) >>> 0;
-  let pde = ldPhys32(cpu, pdeAddr);
+  const pde = ldPhys32(cpu, pdeAddr);
   if (!(pde & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
   if (pde & PG_PSE_MASK && cpu.cr4 & CR4_PSE_MASK) {
     // 4 MiB page; PSE-36 puts physical address bits 32-35 in bits 13-16.
-    let prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, true);
-    const newPde = pde | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
-    if (newPde !== pde) {
-      stPhys32(cpu, pdeAddr, newPde);
-      pde = newPde;
-    }
-    if (!(pde & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+    const prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, true);
+    walk.prot = markUsed(cpu, pdeAddr, pde, access, prot);
     const high = ((pde >>> 13) & 0xf) * 2 ** 32;
     walk.physAddr = high + ((pde & 0xffc00000) >>> 0) + (vaddr & 0x3ff000);
-    walk.prot = prot;
     walk.pageSize = 4 * 1024 * 1024;
     return;
   }
   const pteAddr = ((pde & ~0xfff) + (((vaddr >>> 12) & 0x3ff) << 2)) >>> 0;
-  let pte = ldPhys32(cpu, pteAddr);
+  const pte = ldPhys32(cpu, pteAddr);
   // A 386 leaves the PDE's accessed bit clear when the PTE then faults: set it only after.
   if (!(pte & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
   const userOk = (pde & pte & PG_USER_MASK) !== 0;
   const writeOk = (pde & pte & PG_RW_MASK) !== 0;
-  let prot = checkRights(cpu, vaddr, access, user, userOk, writeOk, true);
+  const prot = checkRights(cpu, vaddr, access, user, userOk, writeOk, true);
   if (!(pde & PG_ACCESSED_MASK)) stPhys32(cpu, pdeAddr, pde | PG_ACCESSED_MASK);
-  const newPte = pte | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
-  if (newPte !== pte) {
-    stPhys32(cpu, pteAddr, newPte);
-    pte = newPte;
-  }
-  if (!(pte & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+  walk.prot = markUsed(cpu, pteAddr, pte, access, prot);
   walk.physAddr = (pte & ~0xfff) >>> 0;
-  walk.prot = prot;
   walk.pageSize = 4096;
 }
 
@@ -165,41 +164,29 @@ function walkPae(cpu: X86CPU, vaddr: number, access: number, user: boolean): voi
   if (pdpte & 0x1e6 || paeHighReserved(cpu, pdpteHi)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
   const pdBase = (pdpteHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pdpte & ~0xfff) >>> 0);
   const pdeAddr = pdBase + (((vaddr >>> 21) & 0x1ff) << 3);
-  let pde = ldPhys32(cpu, pdeAddr);
+  const pde = ldPhys32(cpu, pdeAddr);
   const pdeHi = ldPhys32(cpu, pdeAddr + 4);
   if (!(pde & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
   if (paeHighReserved(cpu, pdeHi)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
   const pdeNx = nxe && (pdeHi & 0x80000000) !== 0;
   if (pde & PG_PSE_MASK) {
     if (pde & 0x1fe000) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
-    let prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, !pdeNx);
-    const newPde = pde | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
-    if (newPde !== pde) {
-      stPhys32(cpu, pdeAddr, newPde);
-      pde = newPde;
-    }
-    if (!(pde & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+    const prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, !pdeNx);
+    walk.prot = markUsed(cpu, pdeAddr, pde, access, prot);
     walk.physAddr = (pdeHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pde & 0xffe00000) >>> 0) + (vaddr & 0x1ff000);
-    walk.prot = prot;
     walk.pageSize = 2 * 1024 * 1024;
     return;
   }
   const ptBase = (pdeHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pde & ~0xfff) >>> 0);
   const pteAddr = ptBase + (((vaddr >>> 12) & 0x1ff) << 3);
-  let pte = ldPhys32(cpu, pteAddr);
+  const pte = ldPhys32(cpu, pteAddr);
   const pteHi = ldPhys32(cpu, pteAddr + 4);
   if (!(pte & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
   if (paeHighReserved(cpu, pteHi)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
   const nx = pdeNx || (nxe && (pteHi & 0x80000000) !== 0);
-  let prot = checkRights(cpu, vaddr, access, user, (pde & pte & PG_USER_MASK) !== 0, (pde & pte & PG_RW_MASK) !== 0, !nx);
+  const prot = checkRights(cpu, vaddr, access, user, (pde & pte & PG_USER_MASK) !== 0, (pde & pte & PG_RW_MASK) !== 0, !nx);
   if (!(pde & PG_ACCESSED_MASK)) stPhys32(cpu, pdeAddr, pde | PG_ACCESSED_MASK);
-  const newPte = pte | PG_ACCESSED_MASK | (access === MMU_DATA_STORE ? PG_DIRTY_MASK : 0);
-  if (newPte !== pte) {
-    stPhys32(cpu, pteAddr, newPte);
-    pte = newPte;
-  }
-  if (!(pte & PG_DIRTY_MASK)) prot &= ~PAGE_WRITE;
+  walk.prot = markUsed(cpu, pteAddr, pte, access, prot);
   walk.physAddr = (pteHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pte & ~0xfff) >>> 0);
-  walk.prot = prot;
   walk.pageSize = 4096;
 }
