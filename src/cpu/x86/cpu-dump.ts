@@ -6,6 +6,22 @@ import { SEG_NAMES } from './constants.js';
 
 const hex = (v: number, w = 8) => (v >>> 0).toString(16).padStart(w, '0');
 
+const SYS_TYPES = ['Reserved', 'TSS16-avl', 'LDT', 'TSS16-busy', 'CallGate16', 'TaskGate', 'IntGate16', 'TrapGate16', 'Reserved', 'TSS32-avl', 'Reserved', 'TSS32-busy', 'CallGate32', 'Reserved', 'IntGate32', 'TrapGate32'];
+
+/** QEMU's description of a segment cache in protected mode (" DPL=0 CS32 [-R-]"). */
+function describe(s: CPUX86State, flags: number): string {
+  if (!s.pe || !(flags & 0x8000)) return '';
+  let d = ` DPL=${(flags >> 13) & 3} `;
+  if (flags & 0x1000) {
+    if (flags & 0x800) d += `${flags & 0x400000 ? 'CS32' : 'CS16'} [${flags & 0x400 ? 'C' : '-'}${flags & 0x200 ? 'R' : '-'}`;
+    else d += `${flags & 0x400000 ? 'DS  ' : 'DS16'} [${flags & 0x400 ? 'E' : '-'}${flags & 0x200 ? 'W' : '-'}`;
+    d += `${flags & 0x100 ? 'A' : '-'}]`;
+  } else {
+    d += SYS_TYPES[(flags >> 8) & 15];
+  }
+  return d;
+}
+
 export function formatCpuState(s: CPUX86State): string {
   const r = s.regs;
   const fl = (s.eflags | computeAll(s)) >>> 0;
@@ -18,14 +34,14 @@ export function formatCpuState(s: CPUX86State): string {
     `EIP=${hex(s.eip)} EFL=${hex(fl)} [${flagStr}] CPL=${s.cpl} II=0 A20=${s.a20Mask === -1 ? 1 : 0} SMM=0 HLT=0`,
   ];
   for (let i = 0; i < 6; i++) {
-    lines.push(`${SEG_NAMES[i]} =${hex(s.segSel[i]!, 4)} ${hex(s.segBase[i]!)} ${hex(s.segLimit[i]!)} ${hex(s.segFlags[i]!)}`);
+    lines.push(`${SEG_NAMES[i]} =${hex(s.segSel[i]!, 4)} ${hex(s.segBase[i]!)} ${hex(s.segLimit[i]!)} ${hex(s.segFlags[i]!)}${describe(s, s.segFlags[i]!)}`);
   }
-  lines.push(`LDT=${hex(s.ldt.selector, 4)} ${hex(s.ldt.base)} ${hex(s.ldt.limit)} ${hex(s.ldt.flags)}`);
-  lines.push(`TR =${hex(s.tr.selector, 4)} ${hex(s.tr.base)} ${hex(s.tr.limit)} ${hex(s.tr.flags)}`);
+  lines.push(`LDT=${hex(s.ldt.selector, 4)} ${hex(s.ldt.base)} ${hex(s.ldt.limit)} ${hex(s.ldt.flags)}${describe(s, s.ldt.flags)}`);
+  lines.push(`TR =${hex(s.tr.selector, 4)} ${hex(s.tr.base)} ${hex(s.tr.limit)} ${hex(s.tr.flags)}${describe(s, s.tr.flags)}`);
   lines.push(`GDT=     ${hex(s.gdt.base)} ${hex(s.gdt.limit)}`);
   lines.push(`IDT=     ${hex(s.idt.base)} ${hex(s.idt.limit)}`);
   lines.push(`CR0=${hex(s.cr0)} CR2=${hex(s.cr2)} CR3=${hex(s.cr3)} CR4=${hex(s.cr4)}`);
-  lines.push(`DR0=${hex(s.dr[0]!)} DR1=${hex(s.dr[1]!)} DR2=${hex(s.dr[2]!)} DR3=${hex(s.dr[3]!)}`);
+  lines.push(`DR0=${hex(s.dr[0]!)} DR1=${hex(s.dr[1]!)} DR2=${hex(s.dr[2]!)} DR3=${hex(s.dr[3]!)} `);
   lines.push(`DR6=${hex(s.dr[6]!)} DR7=${hex(s.dr[7]!)}`);
   lines.push(`EFER=${hex(s.efer, 16)}`);
   return lines.join('\n') + '\n';

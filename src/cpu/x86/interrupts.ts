@@ -40,6 +40,7 @@ function doInterruptReal(cpu: X86CPU, intno: number, isInt: boolean, nextEip: nu
 function checkException(cpu: X86CPU): void {
   const intno = cpu.excVector;
   const old = cpu.oldException;
+  if (cpu.log?.int) cpu.log.write(`check_exception old: 0x${(old >>> 0).toString(16)} new 0x${intno.toString(16)}\n`);
   const firstContributory = old === 0 || (old >= 10 && old <= 13);
   const secondContributory = intno === 0 || (intno >= 10 && intno <= 13);
   if (old === EXCP08_DBLE && (secondContributory || intno === EXCP0E_PAGE || intno === EXCP08_DBLE)) {
@@ -84,10 +85,16 @@ export function deliverHardwareInterrupt(cpu: X86CPU, vector: number): void {
   }
 }
 
+/** -d int, in QEMU's layout (do_interrupt_all's log line, then the register dump). */
+let logCount = 0;
 function logInterrupt(cpu: X86CPU, intno: number, isInt: boolean, errorCode: number, hasError: boolean, isHw: boolean): void {
+  void isHw;
   const hex = (v: number, w: number) => (v >>> 0).toString(16).padStart(w, '0');
+  const tail = intno === 0x0e ? ` CR2=${hex(cpu.cr2, 8)}` : ` env->regs[R_EAX]=${hex(cpu.regs[0]!, 8)}`;
   cpu.log!.write(
-    `${hex(cpu.icount, 6)}: v=${hex(intno, 2)} e=${hex(hasError ? errorCode : 0, 4)} i=${isInt ? 1 : 0} hw=${isHw ? 1 : 0} ` +
-      `cpl=${cpu.cpl} IP=${hex(cpu.segSel[R_CS]!, 4)}:${hex(cpu.eip, 8)} CR2=${hex(cpu.cr2, 8)}\n`,
+    `${String(logCount++).padStart(6)}: v=${hex(intno, 2)} e=${hex(hasError ? errorCode : 0, 4)} i=${isInt ? 1 : 0} cpl=${cpu.cpl} ` +
+      `IP=${hex(cpu.segSel[R_CS]!, 4)}:${hex(cpu.eip, 8)} pc=${hex(cpu.segBase[R_CS]! + cpu.eip, 8)} ` +
+      `SP=${hex(cpu.segSel[2]!, 4)}:${hex(cpu.regs[4]!, 8)}${tail}\n` +
+      formatCpuState(cpu),
   );
 }
