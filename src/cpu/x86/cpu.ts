@@ -4,6 +4,7 @@
 
 import type { AddressSpace, MemorySystem } from '../../memory/index.js';
 import { SoftMMU } from '../../softmmu/ldst.js';
+import { MMU_DATA_STORE } from '../../softmmu/tlb-flags.js';
 import { CPUX86State } from './cpu-state.js';
 import {
   EXCP0C_STACK,
@@ -184,6 +185,16 @@ export class X86CPU extends CPUX86State implements CodeReader {
   }
   write32(seg: number, off: number, v: number): void {
     this.mmu.st32(this.linearWrite(seg, off, 4), v, this.mmuIdx);
+  }
+
+  /**
+   * Make sure `size` bytes at linear `lin` can be written in the current mode (page faults
+   * raised now, for both pages of a crossing access); returns lin.
+   */
+  probeWrite(lin: number, size: number): number {
+    this.mmu.probe(lin, MMU_DATA_STORE, this.mmuIdx);
+    if (((lin ^ (lin + size - 1)) & -4096) !== 0) this.mmu.probe((lin + size - 1) & -4096, MMU_DATA_STORE, this.mmuIdx);
+    return lin;
   }
 
   // ---- linear accesses in the current mode (after a linearRead/linearWrite check) ----

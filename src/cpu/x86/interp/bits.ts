@@ -1,7 +1,7 @@
 // Bit instructions: bt bts btr btc (register offset or imm8; a register offset reaches
 // memory beyond the operand), bsf bsr, setcc, cmovcc, bswap.
 
-import { CC_OP_LOGIC, testCondition } from '../cc.js';
+import { CC_OP_EFLAGS, CC_OP_LOGIC, CC_OP_SAR, testCondition } from '../cc.js';
 import type { X86CPU } from '../cpu.js';
 import type { Insn } from '../decoder/index.js';
 import { CC_C } from '../flags.js';
@@ -14,12 +14,19 @@ const BTR = 2;
 const BTC = 3;
 
 /**
- * CF = the tested bit; the other flags keep their values. (The SDM leaves OF SF AF PF
- * undefined; QEMU keeps them too whenever the previous flag producer is not known inside
- * the translated block, so this is one of its two behaviours, and the deterministic one.)
+ * Flags after bt*: CF = the tested bit, ZF unchanged (SDM); OF SF AF PF are undefined and
+ * follow QEMU: after a known flag producer it keeps CC_DST and switches to CC_OP_SAR of that
+ * producer's width with CC_SRC = value >> offset (so ZF comes out unchanged), otherwise it
+ * replaces only CF in the computed EFLAGS. `shifted` is the operand shifted right by the offset.
  */
-function setCF(cpu: X86CPU, bit: number): void {
-  cpu.setEflags(bit ? CC_C : 0, CC_C);
+function setBitFlags(cpu: X86CPU, shifted: number): void {
+  const op = cpu.ccOp;
+  if (op !== CC_OP_EFLAGS) {
+    cpu.ccOp = CC_OP_SAR + ((op - 1) % 3);
+    cpu.ccSrc = shifted;
+  } else {
+    cpu.setEflags(shifted & 1 ? CC_C : 0, CC_C);
+  }
 }
 
 function applyBit(op: number, v: number, mask: number): number {
@@ -39,7 +46,7 @@ function bitOp(cpu: X86CPU, i: Insn, op: number, offset: number, fromReg: boolea
   if (!i.isMem) {
     const r = i.rm;
     const v = size === 4 ? cpu.regs[r]! : cpu.regs[r]! & 0xffff;
-    setCF(cpu, (v >>> n) & 1);
+    setBitFlags(cpu, v >>> n);
     if (op === BT) return;
     if (size === 4) cpu.regs[r] = applyBit(op, v, mask);
     else cpu.setReg16(r, applyBit(op, v, mask));
@@ -53,14 +60,15 @@ function bitOp(cpu: X86CPU, i: Insn, op: number, offset: number, fromReg: boolea
   }
   if (op === BT) {
     const v = size === 4 ? cpu.read32(i.seg, off) : cpu.read16(i.seg, off);
-    setCF(cpu, (v >>> n) & 1);
+    setBitFlags(cpu, v >>> n);
     return;
   }
   const lin = cpu.linearWrite(i.seg, off, size);
   const v = size === 4 ? cpu.ldLin32(lin) : cpu.ldLin16(lin);
+  cpu.probeWrite(lin, size);
   if (size === 4) cpu.stLin32(lin, applyBit(op, v, mask));
   else cpu.stLin16(lin, applyBit(op, v, mask));
-  setCF(cpu, (v >>> n) & 1);
+  setBitFlags(cpu, v >>> n);
 }
 
 for (const [name, op] of [

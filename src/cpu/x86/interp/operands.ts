@@ -59,25 +59,32 @@ export function writeGv(cpu: X86CPU, i: Insn, v: number): void {
 }
 
 /**
- * Read-modify-write of E without closures: rmwRead* checks a memory destination for write
- * access before reading (so a fault changes nothing) and remembers its linear address in
- * cpu.rmwLin; rmwWrite* stores the result to the same place.
+ * Read-modify-write of E without closures: rmwRead* checks the segment for writing, reads
+ * (a read fault reports a read, as QEMU's load-then-store does), then checks the page(s) for
+ * writing before anything changes, so a handler that sets flags and then stores cannot fault
+ * half-way; it remembers the linear address in cpu.rmwLin; rmwWrite* stores the result there.
  */
 export function rmwRead8(cpu: X86CPU, i: Insn): number {
   if (!i.isMem) return cpu.getReg8(i.rm);
-  cpu.rmwLin = cpu.linearWrite(i.seg, ea(cpu, i), 1);
-  return cpu.ldLin8(cpu.rmwLin);
+  const lin = cpu.linearWrite(i.seg, ea(cpu, i), 1);
+  const v = cpu.ldLin8(lin);
+  cpu.rmwLin = cpu.probeWrite(lin, 1);
+  return v;
 }
 export function rmwRead16(cpu: X86CPU, i: Insn): number {
   if (!i.isMem) return cpu.regs[i.rm]! & 0xffff;
-  cpu.rmwLin = cpu.linearWrite(i.seg, ea(cpu, i), 2);
-  return cpu.ldLin16(cpu.rmwLin);
+  const lin = cpu.linearWrite(i.seg, ea(cpu, i), 2);
+  const v = cpu.ldLin16(lin);
+  cpu.rmwLin = cpu.probeWrite(lin, 2);
+  return v;
 }
 /** As int32. */
 export function rmwRead32(cpu: X86CPU, i: Insn): number {
   if (!i.isMem) return cpu.regs[i.rm]!;
-  cpu.rmwLin = cpu.linearWrite(i.seg, ea(cpu, i), 4);
-  return cpu.ldLin32(cpu.rmwLin);
+  const lin = cpu.linearWrite(i.seg, ea(cpu, i), 4);
+  const v = cpu.ldLin32(lin);
+  cpu.rmwLin = cpu.probeWrite(lin, 4);
+  return v;
 }
 export function rmwReadV(cpu: X86CPU, i: Insn): number {
   return i.opsize === 32 ? rmwRead32(cpu, i) : rmwRead16(cpu, i);

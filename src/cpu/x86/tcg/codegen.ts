@@ -75,7 +75,7 @@ export class CodeGen {
     o.push(`const R = cpu.regs, mmu = cpu.mmu, T = mmu.tlb.tables[${this.mmu}], ram = mmu.ram, ram32 = mmu.ram32;`);
     o.push('let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];');
     o.push('let ccop = cpu.ccOp, ccsrc = cpu.ccSrc, ccdst = cpu.ccDst;');
-    o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0;');
+    o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0, h = 0;');
     o.push('try {');
     if (loop) o.push('L: for (;;) {');
     block.forEach((b, n) => {
@@ -92,7 +92,9 @@ export class CodeGen {
       }
     });
     if (loop) o.push('}');
-    o.push(`} catch (e) { ${WRITEBACK} cpu.eip = EIPS[k]; cpu.icount += k; throw e; }`);
+    // While a handler runs the CPU holds the state (h = 1): the locals must not overwrite what it
+    // did before faulting (e.g. the iterations a rep string op completed).
+    o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} } cpu.eip = EIPS[k]; cpu.icount += k; throw e; }`);
     return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps };
   }
 
@@ -119,7 +121,7 @@ export class CodeGen {
     Object.assign(copy, b.insn);
     this.insns.push(copy);
     const o = this.out;
-    o.push(`${WRITEBACK} cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
+    o.push(`${WRITEBACK} h = 1; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
     this.flagOp = -1;
     if (last) {
       o.push(`{ cpu.icount += ${count};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
@@ -127,7 +129,7 @@ export class CodeGen {
       return;
     }
     o.push(`if (cpu.tbExit || cpu.nextEip !== ${hex(b.nextEip)}) { cpu.icount += ${this.k + 1};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
-    o.push(RELOAD);
+    o.push(`${RELOAD} h = 0;`);
   }
 
   // ---- operands ----
