@@ -82,10 +82,13 @@ function chardevFromDevString(st: ParseState, flag: string, spec: string): strin
   if (s === 'stdio') backend = { kind: 'stdio' };
   else if (s === 'null') backend = { kind: 'null' };
   else if (s === 'vc' || s.startsWith('vc:')) backend = { kind: 'vc' };
-  else if (s.startsWith('file:')) backend = { kind: 'file', path: s.slice(5) };
+  else if (s.startsWith('file:')) {
+    if (s.length === 5) return fail(flag, "'file:' needs a path (file:PATH)");
+    backend = { kind: 'file', path: s.slice(5) };
+  }
   else return fail(flag, `character device '${spec}' is not supported (use stdio, null, file:PATH, chardev:ID or none)`);
   const id = `${flag.replace(/^-+/, '')}${st.anon++}`;
-  st.cfg.chardevs.set(id, { id, backend, mux });
+  st.cfg.chardevs.set(id, { id, backend, mux, flag });
   return id;
 }
 
@@ -109,7 +112,7 @@ function parseChardev(st: ParseState, flag: string, text: string): void {
   } else {
     return fail(flag, `chardev backend '${head}' is not supported (use stdio, file or null)`);
   }
-  const spec: ChardevSpec = { id: id!, backend, mux: props.get('mux') === 'on' };
+  const spec: ChardevSpec = { id: id!, backend, mux: props.get('mux') === 'on', flag };
   st.cfg.chardevs.set(id!, spec);
 }
 

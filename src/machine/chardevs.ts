@@ -4,6 +4,9 @@
 import { FileCharBackend, NullCharBackend, StdioCharBackend, type CharBackend } from '../devices/chardev.js';
 import type { MachineConfig } from './config.js';
 
+/** A backend that cannot be opened (a bad path): a usage error naming the flag. */
+export class ChardevError extends Error {}
+
 export class Chardevs {
   private readonly byId = new Map<string, CharBackend>();
 
@@ -42,7 +45,7 @@ export function openChardevs(
         try {
           out.add(spec.id, new FileCharBackend(b.path));
         } catch (e) {
-          throw new Error(`chardev '${spec.id}': cannot open ${b.path} (${(e as Error).message})`);
+          throw new ChardevError(`${spec.flag ?? '-chardev'}: cannot open ${b.path} (${(e as Error).message})`);
         }
         break;
       case 'null':

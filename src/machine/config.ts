@@ -5,6 +5,8 @@ export type ChardevBackend = { kind: 'stdio' } | { kind: 'null' } | { kind: 'fil
 export interface ChardevSpec {
   id: string;
   backend: ChardevBackend;
+  /** The flag that defined it (-chardev, -serial, -debugcon...), for error messages. */
+  flag?: string;
   /** Monitor multiplexed on this chardev (QEMU's mon:stdio). */
   mux?: boolean;
 }

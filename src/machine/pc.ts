@@ -26,7 +26,7 @@ import { TripleFault } from '../cpu/x86/exception.js';
 import { IF_MASK } from '../cpu/x86/flags.js';
 import { formatCpuState } from '../cpu/x86/cpu-dump.js';
 import type { MachineConfig } from './config.js';
-import { openChardevs, type Chardevs } from './chardevs.js';
+import { ChardevError, openChardevs, type Chardevs } from './chardevs.js';
 import type { CharBackend } from '../devices/chardev.js';
 import { pcCmosInit } from './cmos.js';
 import { MachineLog } from './log.js';
@@ -96,7 +96,12 @@ export class PcMachine {
 
     this.below4g = config.ramSize >= 0xe0000000 ? LOWMEM_SPLIT : config.ramSize;
     this.above4g = config.ramSize - this.below4g;
-    this.chardevs = openChardevs(config, hooks.chardevOverride);
+    try {
+      this.chardevs = openChardevs(config, hooks.chardevOverride);
+    } catch (e) {
+      if (e instanceof ChardevError) throw new MachineError(e.message);
+      throw e;
+    }
 
     // RAM, the BIOS image (up to 16 MiB) and the option ROM area, each 64-page aligned.
     sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 17 * 1024 * 1024);
