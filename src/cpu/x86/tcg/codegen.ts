@@ -92,9 +92,10 @@ export class CodeGen {
       }
     });
     if (loop) o.push('}');
-    // While a handler runs the CPU holds the state (h = 1): the locals must not overwrite what it
-    // did before faulting (e.g. the iterations a rep string op completed).
-    o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} } cpu.eip = EIPS[k]; cpu.icount += k; throw e; }`);
+    // While a handler runs the CPU holds the state (h = 1, and cpu.eip was set before the call):
+    // neither the locals nor EIPS may overwrite what it did before raising (the iterations a rep
+    // string op completed, the return address int1 leaves in EIP).
+    o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} cpu.eip = EIPS[k]; } cpu.icount += k; throw e; }`);
     return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps };
   }
 
