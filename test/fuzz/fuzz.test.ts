@@ -11,7 +11,6 @@ const LIMIT = 20_000;
 /** "mode:seed" -> the disagreement found (see the issue 5 report). */
 const KNOWN: Readonly<Record<string, string>> = {
   'pm:2': 'tcg state diverges from interp at icount 3254 (self-modifying random code at 0x338a)',
-  'real:4': 'retf at 0300:0297 (icount 52) pops IP 6 on interp, 5 on tcg: guest memory diverged earlier',
 };
 
 // Each program runs once; its two tests share the result.
