@@ -321,7 +321,7 @@ export class PcMachine {
   }
 
   private syncClock(): void {
-    const ns = this.cpu.icount * this.nsPerInsn + this.idleNs;
+    const ns = this.cpu.events * this.nsPerInsn + this.idleNs;
     if (ns > this.clock.nowNs) this.clock.advanceTo(ns);
   }
 
@@ -334,8 +334,12 @@ export class PcMachine {
     let slices = 0;
     for (;;) {
       if (this.exitStatus !== null) return this.exitStatus;
-      if (cpu.icount >= maxInstructions) {
-        throw new MachineError(`the guest ran ${cpu.icount} instructions without exiting (limit ${maxInstructions})`);
+      // The limit is on events, and on guest time too: a guest halted for good while device
+      // timers tick (time moving, no instruction retiring) must also reach it.
+      if (cpu.events >= maxInstructions || this.clock.nowNs >= maxInstructions * this.nsPerInsn) {
+        throw new MachineError(
+          `the guest ran ${cpu.icount} instructions and ${cpu.deliveries} exception/interrupt deliveries without exiting (limit ${maxInstructions})`,
+        );
       }
       if (this.resetPending) {
         this.resetPending = false;
@@ -360,9 +364,11 @@ export class PcMachine {
       }
       this.syncClock();
       this.clock.runExpired();
-      const wakeNow = cpu.nmiPending || (cpu.interruptRequest && (cpu.eflags & IF_MASK) !== 0);
+      // An NMI wakes a halted CPU only when NMIs are not blocked (inside an NMI handler).
+      const nmiDeliverable = cpu.nmiPending && !cpu.nmiBlocked;
+      const wakeNow = nmiDeliverable || (cpu.interruptRequest && (cpu.eflags & IF_MASK) !== 0);
       if (reason === EXIT_HALTED && cpu.halted && !wakeNow && this.exitStatus === null && !this.resetPending) {
-        const canWake = (cpu.eflags & IF_MASK) !== 0 || cpu.nmiPending;
+        const canWake = (cpu.eflags & IF_MASK) !== 0 || nmiDeliverable;
         const next = this.clock.nextDeadlineNs();
         if (!canWake || next === Infinity) {
           process.stderr.write(

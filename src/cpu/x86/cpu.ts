@@ -91,6 +91,17 @@ export class X86CPU extends CPUX86State implements CodeReader {
   halted = false;
   /** Instructions retired since reset (guest time derives from it). */
   icount = 0;
+  /**
+   * Exceptions and interrupts delivered since reset. Guest time and engine budgets count them
+   * too, so a guest stuck delivering faults without retiring anything still moves time on
+   * (timers fire, limits trip) instead of hanging the host.
+   */
+  deliveries = 0;
+
+  /** Instructions plus deliveries: what budgets and guest time are measured in. */
+  get events(): number {
+    return this.icount + this.deliveries;
+  }
 
   log: CpuLog | null = null;
   /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */

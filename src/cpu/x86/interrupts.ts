@@ -14,6 +14,7 @@ import { formatCpuState } from './cpu-dump.js';
  * checked); `isHw`: external interrupt. Faults during delivery propagate as guest exceptions.
  */
 export function doInterrupt(cpu: X86CPU, intno: number, isInt: boolean, errorCode: number, hasError: boolean, nextEip: number, isHw: boolean): void {
+  cpu.deliveries++;
   if (cpu.log?.int) logInterrupt(cpu, intno, isInt, errorCode, hasError, isHw);
   if (cpu.pe) doInterruptProtected(cpu, intno, isInt, errorCode, hasError, nextEip, isHw);
   else doInterruptReal(cpu, intno, isInt, nextEip);

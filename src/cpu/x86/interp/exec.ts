@@ -45,10 +45,10 @@ export class Interpreter {
   run(cpu: X86CPU, budget: number): number {
     const insn = cpu.insn;
     const handlers = HANDLERS;
-    const start = cpu.icount;
-    const end = start + budget;
+    // The budget counts delivered events too (see X86CPU.deliveries), so a fault loop ends it.
+    const end = cpu.events + budget;
     this.exitRequest = false;
-    while (cpu.icount < end) {
+    while (cpu.events < end) {
       if (this.exitRequest) return EXIT_REQUESTED;
       if (cpu.interruptRequest || cpu.nmiPending) {
         if (cpu.inhibitIrq) {

@@ -75,13 +75,14 @@ export class TcgEngine {
   }
 
   run(cpu: X86CPU, budget: number): number {
-    const end = cpu.icount + budget;
+    // The budget counts delivered events too (see X86CPU.deliveries), so a fault loop ends it.
+    const end = cpu.events + budget;
     const cache = this.cache;
     const stats = cache.stats;
     let prev: TranslationBlock | null = null;
     let prevSlot = -1;
     this.exitRequest = false;
-    while (cpu.icount < end) {
+    while (cpu.events < end) {
       if (this.exitRequest) return EXIT_REQUESTED;
       if ((cpu.interruptRequest || cpu.nmiPending) && !cpu.inhibitIrq && checkInterrupts(cpu)) {
         prev = null;
@@ -116,13 +117,13 @@ export class TcgEngine {
           cache.link(prev, prevSlot, tb);
         }
       }
-      if (!tb || cpu.icount + tb.insnCount > end) {
+      if (!tb || cpu.events + tb.insnCount > end) {
         this.step(cpu);
         prev = null;
         continue;
       }
       cpu.tbExit = 0;
-      cpu.tbBudgetEnd = end;
+      cpu.tbBudgetEnd = end - cpu.deliveries; // blocks count instructions only
       cache.current = tb;
       cache.currentInvalidated = false;
       tb.execCount++;
