@@ -1,8 +1,6 @@
 // `npm run fuzz -- [--programs N] [--limit INSNS] [--start SEED] [--mode real,pm,paging] [--bisect]`:
 // long fuzz run on both engines (bundles test/fuzz/fuzz.ts with esbuild); prints a summary of
 // programs, instructions, host crashes and engine disagreements (with --bisect: where they start).
-// Known: some programs (e.g. --start 23 real, --start 1000007 pm) livelock tcg86 in an exception/
-// interrupt delivery loop that retires no instruction, so the limit never triggers and the run hangs.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
