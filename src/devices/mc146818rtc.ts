@@ -65,6 +65,11 @@ export interface RtcOptions {
   onNmiMask?: (masked: boolean) => void;
 }
 
+/** The registers holding the date and time (kept in step with the virtual clock). */
+function isTimeField(i: number): boolean {
+  return i <= RTC_YEAR ? i % 2 === 0 || i >= RTC_DAY_OF_WEEK : i === RTC_CENTURY;
+}
+
 export class Mc146818Rtc {
   readonly iobase = 0x70;
   readonly region: MemoryRegion;
@@ -307,17 +312,11 @@ export class Mc146818Rtc {
   private readData(): number {
     const i = this.index;
     const c = this.cmos;
+    if (isTimeField(i)) {
+      if (this.running) this.storeTime(this.currentSec());
+      return c[i]!;
+    }
     switch (i) {
-      case RTC_SECONDS:
-      case RTC_MINUTES:
-      case RTC_HOURS:
-      case RTC_DAY_OF_WEEK:
-      case RTC_DAY_OF_MONTH:
-      case RTC_MONTH:
-      case RTC_YEAR:
-      case RTC_CENTURY:
-        if (this.running) this.storeTime(this.currentSec());
-        return c[i]!;
       case RTC_REG_A:
         return (c[i]! & ~REG_A_UIP) | (this.updateInProgress() ? REG_A_UIP : 0);
       case RTC_REG_C: {
@@ -337,26 +336,20 @@ export class Mc146818Rtc {
   private writeData(v: number): void {
     const i = this.index;
     const c = this.cmos;
+    if (isTimeField(i)) {
+      if (this.running) {
+        // Bring the other fields up to date, then take them all as the new time.
+        this.syncFlags();
+        this.storeTime(this.currentSec());
+        c[i] = v;
+        this.setTimeFromRegs();
+        this.rearm();
+      } else {
+        c[i] = v;
+      }
+      return;
+    }
     switch (i) {
-      case RTC_SECONDS:
-      case RTC_MINUTES:
-      case RTC_HOURS:
-      case RTC_DAY_OF_WEEK:
-      case RTC_DAY_OF_MONTH:
-      case RTC_MONTH:
-      case RTC_YEAR:
-      case RTC_CENTURY:
-        if (this.running) {
-          // Bring the other fields up to date, then take them all as the new time.
-          this.syncFlags();
-          this.storeTime(this.currentSec());
-          c[i] = v;
-          this.setTimeFromRegs();
-          this.rearm();
-        } else {
-          c[i] = v;
-        }
-        return;
       case RTC_REG_A: {
         this.syncFlags();
         const wasRunning = this.dividerRunning;
