@@ -174,7 +174,8 @@ export class X86CPU extends CPUX86State implements CodeReader {
     return (this.segBase[seg]! + off) | 0;
   }
 
-  private segFault(seg: number): never {
+  /** The fault of an access outside segment `seg`: #SS(0) for SS, else #GP(0). */
+  segFault(seg: number): never {
     this.raise(seg === R_SS ? EXCP0C_STACK : EXCP0D_GPF, 0);
   }
 

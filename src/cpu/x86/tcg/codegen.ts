@@ -148,11 +148,19 @@ export class CodeGen {
     return i.adsize === 32 && this.flat && (i.seg === R_DS || i.seg === R_ES || i.seg === R_SS);
   }
 
-  private load32(addr: string, dst: string): string {
+  /**
+   * In a flat segment the only limit violation is an access running past 4 GiB; such an
+   * address always misses the TLB compare, so the check lives on the slow path only.
+   */
+  private wrapCheck(size: number, seg: number): string {
+    return `((a >>> 0) > ${0x100000000 - size} ? cpu.segFault(${seg}) : 0, `;
+  }
+
+  private load32(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
       `a = ${addr}; x = (a >>> 12) & T.mask; ` +
-      `${dst} = T.addrRead[x] === ((a + 3) & -4096) ? ((i = (a + T.addend[x]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : mmu.loadSlow(a, 4, ${this.mmu}, 0) | 0;`
+      `${dst} = T.addrRead[x] === ((a + 3) & -4096) ? ((i = (a + T.addend[x]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}mmu.loadSlow(a, 4, ${this.mmu}, 0) | 0);`
     );
   }
 
@@ -161,21 +169,21 @@ export class CodeGen {
     return `a = ${addr}; x = (a >>> 12) & T.mask; ${dst} = T.addrRead[x] === (a & -4096) ? ram[(a + T.addend[x]) >>> 0] : mmu.loadSlow(a, 1, ${this.mmu}, 0);`;
   }
 
-  private load16(addr: string, dst: string): string {
+  private load16(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
       `a = ${addr}; x = (a >>> 12) & T.mask; ` +
-      `${dst} = T.addrRead[x] === ((a + 1) & -4096) ? ((i = (a + T.addend[x]) >>> 0), ram[i] | (ram[i + 1] << 8)) : mmu.loadSlow(a, 2, ${this.mmu}, 0);`
+      `${dst} = T.addrRead[x] === ((a + 1) & -4096) ? ((i = (a + T.addend[x]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}mmu.loadSlow(a, 2, ${this.mmu}, 0));`
     );
   }
 
   /** Store w (already computed) at a (already computed). */
-  private store32(): string {
+  private store32(seg: number): string {
     this.memOps++;
     return (
       `x = (a >>> 12) & T.mask; ` +
       `if (T.addrWrite[x] === ((a + 3) & -4096)) { i = (a + T.addend[x]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
-      `else mmu.storeSlow(a, w, 4, ${this.mmu});`
+      `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); mmu.storeSlow(a, w, 4, ${this.mmu}); }`
     );
   }
 
@@ -291,7 +299,7 @@ export class CodeGen {
       return true;
     }
     if (op === OP.mov_Gv_Ev) {
-      o.push(i.isMem ? this.load32(this.ea(i), reg) : `${reg} = ${rm};`);
+      o.push(i.isMem ? this.load32(this.ea(i), reg, i.seg) : `${reg} = ${rm};`);
       return true;
     }
     if (op === OP.mov_Ev_Gv || op === OP.mov_Ev_Iz) {
@@ -300,7 +308,7 @@ export class CodeGen {
         o.push(`${rm} = ${val};`);
         return true;
       }
-      o.push(`a = ${this.ea(i)}; w = ${val}; ${this.store32()}`);
+      o.push(`a = ${this.ea(i)}; w = ${val}; ${this.store32(i.seg)}`);
       o.push(this.exitCheck(next));
       return true;
     }
@@ -317,7 +325,7 @@ export class CodeGen {
     }
     if (op === OP.movzx_Gv_Ew || op === OP.movsx_Gv_Ew) {
       const ext = op === OP.movzx_Gv_Ew ? 'v' : '((v << 16) >> 16)';
-      o.push(i.isMem ? this.load16(this.ea(i), 'v') : `v = ${rm} & 0xffff;`);
+      o.push(i.isMem ? this.load16(this.ea(i), 'v', i.seg) : `v = ${rm} & 0xffff;`);
       o.push(`${reg} = ${ext};`);
       return true;
     }
@@ -341,7 +349,7 @@ export class CodeGen {
     if (test) {
       const src = test[1] === 'Ev_Gv' ? reg : String(i.imm | 0);
       if (test[1] === 'eAX_Iz') o.push('v = r0;');
-      else o.push(i.isMem ? this.load32(this.ea(i), 'v') : `v = ${rm};`);
+      else o.push(i.isMem ? this.load32(this.ea(i), 'v', i.seg) : `v = ${rm};`);
       o.push(`d = v & ${src}; ${this.setFlags(CC_OP_LOGIC + S32, null, 'd')}`);
       return true;
     }
@@ -360,12 +368,12 @@ export class CodeGen {
     if (this.flat && this.ss32) {
       if (op === OP.push_Zv || op === OP.push_Iz || op === OP.push_Ib) {
         const val = op === OP.push_Zv ? reg : String(i.imm | 0);
-        o.push(`w = ${val}; a = (r4 - 4) | 0; ${this.store32()} r4 = a;`);
+        o.push(`w = ${val}; a = (r4 - 4) | 0; ${this.store32(2)} r4 = a;`);
         o.push(this.exitCheck(next));
         return true;
       }
       if (op === OP.pop_Zv) {
-        o.push(`${this.load32('r4', 'v')} r4 = (a + 4) | 0; ${reg} = v;`);
+        o.push(`${this.load32('r4', 'v', 2)} r4 = (a + 4) | 0; ${reg} = v;`);
         return true;
       }
     }
@@ -443,7 +451,7 @@ export class CodeGen {
     const arith = ccop !== CC_OP_LOGIC + S32;
     const flags = (dst: string, src: string) => this.setFlags(ccop, arith ? src : null, dst);
     if (form === 'Gv_Ev') {
-      o.push(i.isMem ? this.load32(this.ea(i), 'w') : `w = ${rm};`);
+      o.push(i.isMem ? this.load32(this.ea(i), 'w', i.seg) : `w = ${rm};`);
       o.push(`d = (${reg} ${js} w) | 0; ${aluOp === 7 ? '' : `${reg} = d; `}${flags('d', 'w')}`);
       return true;
     }
@@ -455,13 +463,13 @@ export class CodeGen {
       o.push(`v = ${srcExpr}; d = (${rm} ${js} v) | 0; ${aluOp === 7 ? '' : `${rm} = d; `}${flags('d', 'v')}`);
       return true;
     }
-    o.push(this.load32(this.ea(i), 'v'));
+    o.push(this.load32(this.ea(i), 'v', i.seg));
     o.push(`v = (v ${js} ${srcExpr}) | 0;`);
     if (aluOp === 7) {
       o.push(flags('v', srcExpr));
       return true;
     }
-    o.push(`w = v; ${this.store32()} ${flags('v', srcExpr)}`);
+    o.push(`w = v; ${this.store32(i.seg)} ${flags('v', srcExpr)}`);
     o.push(this.exitCheck(next));
     return true;
   }
