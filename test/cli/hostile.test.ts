@@ -1,6 +1,6 @@
 // Hostile input to the emulator itself: bad ROM files, bad -m, malformed -device/-chardev/-object
 // strings (clear errors naming the flag, which main.ts turns into exit status 1), and guests that
-// flood debugcon (10 MiB, every byte must arrive), rewrite their own code on every iteration, or
+// flood debugcon (10 MiB, every byte must arrive) or the serial port, rewrite their own code on every iteration, or
 // run the PIT at its fastest rate (progress, same output on both engines and on every run).
 
 import * as fs from 'node:fs';
@@ -122,6 +122,30 @@ describe('hostile guests', () => {
     expect(out.bad).toBe(-1);
     expect(out.count).toBe(N);
     expect(process.memoryUsage().rss - before).toBeLessThan(256 << 20);
+  });
+
+  it('a guest that floods the serial port: every byte reaches the -serial backend, in order', async () => {
+    const N = 1 << 20;
+    // mov dx,0x3fd; xor bx,bx; mov ecx,N; L: in al,dx; test al,0x20; jz L; mov dl,0xf8;
+    // mov al,bl; out dx,al; inc bl; mov dl,0xfd; a32 loop L; exit(0)
+    const rom = romWith([
+      0xba, 0xfd, 0x03, 0x31, 0xdb, 0x66, 0xb9, ...[N & 0xff, (N >> 8) & 0xff, (N >> 16) & 0xff, N >>> 24],
+      0xec, 0xa8, 0x20, 0x74, 0xfb, 0xb2, 0xf8, 0x88, 0xd8, 0xee, 0xfe, 0xc3, 0xb2, 0xfd, 0x67, 0xe2, 0xef,
+      0xb0, 0x00, 0xe6, 0xf4, 0xf4,
+    ]);
+    const p = file('serial-flood.bin', rom);
+    const out = new PatternBackend();
+    const m = new PcMachine(
+      parseArgs(['-bios', p, '-m', '2', '-nographic', '-monitor', 'none', '-no-reboot', '-serial', 'stdio', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']),
+      { chardevOverride: (_id, kind) => (kind === 'stdio' ? out : null) },
+    );
+    try {
+      expect(await m.run(100_000_000)).toBe(1);
+    } finally {
+      m.shutdown();
+    }
+    expect(out.bad).toBe(-1);
+    expect(out.count).toBe(N);
   });
 
   it('a guest that rewrites the next instruction on every iteration: exact result on both engines', async () => {
