@@ -54,6 +54,8 @@ export class AddressSpace {
   /** Byte read from unassigned addresses (all-ones by default, as an open bus). */
   unassignedByte = 0xff;
   private dispatchMap: AddressSpaceDispatch | null = null;
+  /** The range ramAddrOf last found (of the current view; cleared when the view changes). */
+  private lastRange: FlatRange | null = null;
   private readonly xlat = new Translation();
   private readonly valueOut: ValueOut = { value: 0 };
   private readonly scratch = new Uint8Array(8);
@@ -82,6 +84,7 @@ export class AddressSpace {
     if (old === view) return;
     this.currentMap = view;
     this.dispatchMap = null;
+    this.lastRange = null;
     if (this.listeners.length === 0) return;
     this.updateTopologyPass(old, view, false);
     this.updateTopologyPass(old, view, true);
@@ -179,12 +182,24 @@ export class AddressSpace {
   }
 
   /**
+   * The flat range at addr (null in a hole), trying the last one found first: page walks and
+   * TLB fills hit the same big RAM range over and over. No IOMMU translation.
+   */
+  rangeAt(addr: number): FlatRange | null {
+    const last = this.lastRange;
+    if (last !== null && addr >= last.addr && addr < last.end) return last;
+    const range = this.dispatch.rangeAt(addr);
+    if (range !== null) this.lastRange = range;
+    return range;
+  }
+
+  /**
    * The ram_addr of `size` bytes at addr if they lie in plain RAM inside one range (readable,
    * or writable when forWrite), else -1. The cheap path for page walks and TLB fills: no IOMMU,
    * no allocation; callers fall back to the full access path on -1.
    */
   ramAddrOf(addr: number, size: number, forWrite: boolean): number {
-    const range = this.dispatch.rangeAt(addr);
+    const range = this.rangeAt(addr);
     if (!range || addr + size > range.end) return -1;
     const mr = range.mr;
     if (forWrite ? !mr.isRamForWrite || range.readonly : !mr.isRamForRead) return -1;

@@ -76,7 +76,7 @@ export class SoftMMU {
     const target = this.target;
     target.physAddr = physPage;
     // Fast path: the whole page is one range of RAM/ROM (no subpage, no IOMMU).
-    const fast = this.as.dispatch.rangeAt(physPage);
+    const fast = this.as.rangeAt(physPage);
     if (fast && fast.mr.ramBlock && fast.end >= physPage + 4096 && fast.addr <= physPage && fast.mr.kind !== 'iommu') {
       const mr = fast.mr;
       const ramAddr = mr.ramBlock!.offset + (physPage - fast.addr + fast.offsetInRegion);
