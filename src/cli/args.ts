@@ -171,7 +171,14 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (!arg.startsWith('-')) fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
-    // Our own long options: --engine, --stats.
+    // Our own long options: --engine, --stats, --tb-cache-size.
+    if (arg.startsWith('--tb-cache-size')) {
+      const [name, inline] = arg.split('=', 2) as [string, string | undefined];
+      const v = inline ?? argv[++k];
+      if (v === undefined) fail(name, 'requires a size (e.g. 64M)');
+      cfg.tbCacheBytes = parseSize(name, v!);
+      continue;
+    }
     if (arg.startsWith('--engine') || arg.startsWith('--stats')) {
       const [name, inline] = arg.split('=', 2) as [string, string | undefined];
       if (name === '--stats') {

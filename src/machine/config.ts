@@ -42,6 +42,8 @@ export interface MachineConfig {
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
   icountShift: number;
   stats: 'none' | 'table' | 'json';
+  /** Generated-code budget of the translator in bytes (a full flush when exceeded). */
+  tbCacheBytes: number;
 }
 
 export function defaultConfig(): MachineConfig {
@@ -60,5 +62,6 @@ export function defaultConfig(): MachineConfig {
     engine: 'tcg',
     icountShift: 3,
     stats: 'none',
+    tbCacheBytes: 64 * 1024 * 1024,
   };
 }

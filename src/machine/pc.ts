@@ -115,7 +115,7 @@ export class PcMachine {
     cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
     cpu.log = this.log.cpuLog();
     cpu.tscShift = config.icountShift;
-    this.engine = config.engine === 'tcg' ? new TcgEngine(cpu) : new Interpreter();
+    this.engine = config.engine === 'tcg' ? new TcgEngine(cpu, config.tbCacheBytes) : new Interpreter();
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
     this.pic = new I8259(sys);
