@@ -299,5 +299,3 @@ export class SoftMMU {
 function comparator(t: TLBTable, access: number, idx: number): number {
   return access === MMU_DATA_LOAD ? t.addrRead[idx]! : access === MMU_DATA_STORE ? t.addrWrite[idx]! : t.addrCode[idx]!;
 }
-
-export { TLB_NOTDIRTY, TLB_MMIO };

@@ -319,5 +319,3 @@ function rearm(cmp: Int32Array, addend: Int32Array, start: number, end: number):
     if (ram >= start && ram < end) cmp[i] = c | TLB_NOTDIRTY;
   }
 }
-
-export { PAGE_EXEC, PAGE_READ, PAGE_WRITE };
