@@ -13,10 +13,11 @@ fi
 names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then
   shopt -s nullglob
-  # Multiboot kernels are booted with -kernel: scripts/record-golden-kernels.sh records them.
+  # Multiboot kernels are booted with -kernel: scripts/record-golden-kernels.sh records them;
+  # the mon-* ROMs halt for the monitor: scripts/record-golden-monitor.sh records those.
   for asm in "$root"/roms/src/*.asm; do
     name="$(basename "$asm" .asm)"
-    [[ $name == mbkernel-* ]] || names+=("$name")
+    [[ $name == mbkernel-* || $name == mon-* ]] || names+=("$name")
   done
 fi
 

@@ -207,6 +207,9 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
         case 'nodefaults':
           st.nodefaults = true;
           break;
+        case 'S':
+          cfg.startPaused = true;
+          break;
         case 'no-shutdown':
           break;
         default:
@@ -259,11 +262,25 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
         if (id) cfg.debugcons.push({ iobase: 0xe9, chardev: id });
         break;
       }
-      case 'monitor':
+      case 'monitor': {
         st.monitorGiven = true;
-        if (v !== 'none') fail(flag, `'${v}': the monitor is not implemented yet (use -monitor none)`);
-        cfg.monitor = null;
+        const [dev, ...opts] = v.split(',');
+        if (opts.length > 0 && !(opts.length === 1 && opts[0] === 'readline')) fail(flag, `'${v}': only the human monitor (readline) is supported`);
+        cfg.monitor = chardevFromDevString(st, flag, dev!);
         break;
+      }
+      case 'mon': {
+        st.monitorGiven = true;
+        const { props } = parseProps(flag, v, 'chardev');
+        checkKnown(flag, '-mon', props, ['chardev', 'mode', 'pretty']);
+        const id = props.get('chardev');
+        if (!id) fail(flag, "needs a 'chardev' property");
+        if (!cfg.chardevs.has(id!)) fail(flag, `chardev '${id}' not found (define it with -chardev ...,id=${id} before use)`);
+        const mode = props.get('mode') ?? 'readline';
+        if (mode !== 'readline') fail(flag, `mode '${mode}' is not supported (QMP is not implemented; use mode=readline)`);
+        cfg.monitor = id!;
+        break;
+      }
       case 'chardev':
         parseChardev(st, flag, v);
         break;
@@ -308,17 +325,32 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
   return cfg;
 }
 
-/** QEMU's defaults: -nographic puts a serial port and the monitor on stdio. */
+/**
+ * QEMU's defaults: with -nographic the serial port and the monitor share stdio (mon:stdio,
+ * C-a c switches), or whichever of them was not given goes there alone; otherwise both go to
+ * the display's virtual console, which tcg86 (no display) makes a sink.
+ */
 function finishDefaults(st: ParseState): void {
   const cfg = st.cfg;
   if (!st.nodefaults) {
     if (st.nographic) {
-      // QEMU puts the serial port and the monitor on stdio; the monitor is not built yet,
-      // so only the serial port goes there (the stdio conflict check below still applies).
-      if (!st.serialGiven) cfg.serials.push(chardevFromDevString(st, '-serial', st.monitorGiven ? 'stdio' : 'mon:stdio'));
-    } else {
-      if (!st.serialGiven) cfg.serials.push(chardevFromDevString(st, '-serial', 'vc'));
+      if (!st.serialGiven && !st.monitorGiven) {
+        const id = chardevFromDevString(st, '-serial', 'mon:stdio');
+        cfg.serials.push(id);
+        cfg.monitor = id;
+      } else if (!st.serialGiven) {
+        cfg.serials.push(chardevFromDevString(st, '-serial', 'stdio'));
+      } else if (!st.monitorGiven) {
+        cfg.monitor = chardevFromDevString(st, '-monitor', 'stdio');
+      }
+    } else if (!st.serialGiven) {
+      cfg.serials.push(chardevFromDevString(st, '-serial', 'vc'));
     }
+  }
+  // A monitor on the display's console (tcg86 has no display) cannot be reached: none.
+  if (cfg.monitor && cfg.chardevs.get(cfg.monitor)?.backend.kind === 'vc') cfg.monitor = null;
+  if (cfg.startPaused && !cfg.monitor) {
+    throw new UsageError('-S: the machine would stay stopped for good: no monitor can continue it (give -monitor stdio)');
   }
   // One stdio chardev at most (QEMU: "cannot use stdio by multiple character devices").
   const stdio = [...cfg.chardevs.values()].filter((c) => c.backend.kind === 'stdio');

@@ -5,6 +5,7 @@
 import { parseArgs, UsageError } from './args.js';
 import { MachineError, PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
+import { Monitor } from '../monitor/monitor.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
@@ -16,6 +17,11 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw e;
+  }
+  const monitorId = machine.config.monitor;
+  if (monitorId) {
+    const muxed = machine.config.chardevs.get(monitorId)?.mux === true;
+    new Monitor(machine, machine.chardevs.get(monitorId), { muxed });
   }
   const start = process.hrtime.bigint();
   try {

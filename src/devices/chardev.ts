@@ -8,6 +8,10 @@ export interface CharReceiver {
   /** How many bytes the frontend can take now (0 = full; input waits in the backend). */
   canReceive(): number;
   receive(data: Uint8Array): void;
+  /** The focus of a mux chardev moved to (mux-in) or away from (mux-out) this frontend. */
+  event?(ev: 'mux-in' | 'mux-out'): void;
+  /** The input source is exhausted (end of file on stdin): no more input will come. */
+  inputEnded?(): void;
 }
 
 export interface CharBackend {
@@ -26,6 +30,14 @@ export interface CharBackend {
 class InputQueue {
   private chunks: Uint8Array[] = [];
   receiver: CharReceiver | null = null;
+  ended = false;
+  private endTold = false;
+
+  /** No more input will be pushed: tell the frontend once what is queued has been offered. */
+  end(): void {
+    this.ended = true;
+    this.pump();
+  }
 
   push(data: Uint8Array): void {
     if (data.length > 0) this.chunks.push(data);
@@ -44,14 +56,20 @@ class InputQueue {
     while (this.chunks.length > 0) {
       const room = r.canReceive();
       if (room <= 0) return;
+      // Take the bytes off the queue before delivering them: a frontend may ask for more
+      // (acceptInput) from inside receive.
       const c = this.chunks[0]!;
       if (c.length <= room) {
         this.chunks.shift();
         r.receive(c);
       } else {
-        r.receive(c.subarray(0, room));
         this.chunks[0] = c.subarray(room);
+        r.receive(c.subarray(0, room));
       }
+    }
+    if (this.ended && !this.endTold) {
+      this.endTold = true;
+      r.inputEnded?.();
     }
   }
 }
@@ -94,6 +112,10 @@ export class MemoryCharBackend implements CharBackend {
   /** Queue input for the frontend; a string is taken as latin1 bytes. */
   inject(data: Uint8Array | string): void {
     this.input.push(typeof data === 'string' ? Uint8Array.from(Buffer.from(data, 'latin1')) : data.slice());
+  }
+  /** The end of input (like EOF on stdin): the frontend is told once it has taken the rest. */
+  endInput(): void {
+    this.input.end();
   }
   /** Input bytes not yet taken by the frontend. */
   get pendingInput(): number {
@@ -149,8 +171,8 @@ export class FileCharBackend implements CharBackend {
 function stdinIsReadable(): boolean {
   try {
     const st = fs.fstatSync(0);
-    // A TTY or a pipe/socket gives input; a regular file or /dev/null gives none worth waiting for.
-    return process.stdin.isTTY === true || st.isFIFO() || st.isSocket();
+    // A TTY, a pipe/socket or a file of commands gives input; /dev/null gives none.
+    return process.stdin.isTTY === true || st.isFIFO() || st.isSocket() || st.isFile();
   } catch {
     return false; // stdin is closed
   }
@@ -177,7 +199,10 @@ export class StdioCharBackend implements CharBackend {
   }
   setReceiver(receiver: CharReceiver | null): void {
     this.input.receiver = receiver;
-    if (receiver && !this.listening && this.opts.input !== false && stdinIsReadable()) this.listen();
+    if (receiver && !this.listening && !this.input.ended) {
+      if (this.opts.input !== false && stdinIsReadable()) this.listen();
+      else this.input.end(); // nothing will ever come
+    }
     this.input.pump();
   }
   acceptInput(): void {
@@ -190,8 +215,13 @@ export class StdioCharBackend implements CharBackend {
       this.rawSet = true;
     }
     stdin.on('data', this.onData);
-    stdin.on('error', () => this.stopListening()); // a closed or broken stdin just ends input
-    stdin.on('end', () => this.stopListening());
+    // A closed or broken stdin just ends input.
+    const ended = (): void => {
+      this.stopListening();
+      this.input.end();
+    };
+    stdin.on('error', ended);
+    stdin.on('end', ended);
     stdin.resume();
     stdin.unref?.();
     this.listening = true;

@@ -37,6 +37,8 @@ export interface MachineConfig {
   debugExits: { iobase: number; iosize: number }[];
   /** Chardev id of the monitor, or null for none. */
   monitor: string | null;
+  /** -S: start with the CPU stopped (prelaunch) until the monitor's `cont`. */
+  startPaused: boolean;
   log: LogConfig;
   engine: Engine;
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
@@ -58,6 +60,7 @@ export function defaultConfig(): MachineConfig {
     debugcons: [],
     debugExits: [],
     monitor: null,
+    startPaused: false,
     log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, file: null },
     engine: 'tcg',
     icountShift: 3,

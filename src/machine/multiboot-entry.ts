@@ -24,7 +24,7 @@ export const MB_GDT_BYTES: Uint8Array = Uint8Array.of(
   0xff, 0xff, 0x00, 0x00, 0x00, 0x92, 0x00, 0x00,
 );
 
-/** A segment descriptor cache as CPUX86State.loadSegCache takes it (flags: e2 & 0x00f0ff00). */
+/** A segment descriptor cache as CPUX86State.loadSegCache takes it (flags: the descriptor's high dword). */
 export interface SegmentCache {
   selector: number;
   base: number;
@@ -57,10 +57,10 @@ export interface MultibootEntryState {
   a20: boolean;
 }
 
-/** G, D/B, P, S, type 0xa (execute/read): the accessed bit stays clear, a far JMP does not set it. */
-const CODE_FLAGS = 0x00c09a00;
-/** G, D/B, P, S, type 0x3 (read/write, accessed). */
-const DATA_FLAGS = 0x00c09300;
+/** The ROM's GDT high dwords: limit 0xfffff, G, D/B, P, S, type 0xa (execute/read; a far JMP leaves A clear). */
+const CODE_FLAGS = 0x00cf9a00;
+/** Limit 0xfffff, G, D/B, P, S, type 0x3 (read/write, accessed). */
+const DATA_FLAGS = 0x00cf9300;
 
 /**
  * The entry state for a kernel entered at `entry` with the info structure at `mbiAddr`.

@@ -42,6 +42,9 @@ const SLICE = 200_000;
 
 export class MachineError extends Error {}
 
+/** QEMU's run states as `info status` reports them. */
+export type RunState = 'prelaunch' | 'running' | 'paused';
+
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
   chardevOverride?: (id: string, kind: string) => CharBackend | null;
@@ -74,6 +77,15 @@ export class PcMachine {
   private idleNs = 0;
   private exitStatus: number | null = null;
   private resetPending = false;
+  /** -S starts in prelaunch; the monitor's stop/cont move between paused and running. */
+  runState: RunState;
+  /**
+   * Whether something on the host (a monitor whose input has not ended) can still act when
+   * the guest cannot: then a guest halted for good waits instead of ending the run.
+   */
+  hostCanAct: (() => boolean) | null = null;
+  /** Wakes the run loop while it waits for the host (stopped, or halted for good). */
+  private wakeHost: (() => void) | null = null;
 
   constructor(
     readonly config: MachineConfig,
@@ -175,6 +187,8 @@ export class PcMachine {
         new DebugExit(sys, (status) => this.requestExit(status), d).map(this.ioRoot);
       }
     });
+    this.runState = config.startPaused ? 'prelaunch' : 'running';
+    this.chardevs.startMuxes(() => this.requestExit(0));
     this.reset();
   }
 
@@ -309,11 +323,42 @@ export class PcMachine {
   requestExit(status: number): void {
     this.exitStatus = status & 0xff;
     this.engine.exitRequest = true;
+    this.kickHost();
   }
 
   requestReset(): void {
     this.resetPending = true;
     this.engine.exitRequest = true;
+    this.kickHost();
+  }
+
+  /** The monitor's `stop`: the guest stops between two instructions. */
+  stop(): void {
+    if (this.runState === 'running') this.runState = 'paused';
+    this.engine.exitRequest = true;
+  }
+
+  /** The monitor's `cont` (also leaves -S's prelaunch state). */
+  cont(): void {
+    this.runState = 'running';
+    this.kickHost();
+  }
+
+  private kickHost(): void {
+    const wake = this.wakeHost;
+    this.wakeHost = null;
+    wake?.();
+  }
+
+  /** Wait for the host to act (a monitor command), checking now and then. */
+  private waitForHost(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.kickHost(), 50);
+      this.wakeHost = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   get nsPerInsn(): number {
@@ -346,6 +391,10 @@ export class PcMachine {
         if (this.config.noReboot) return 0;
         this.reset();
       }
+      if (this.runState !== 'running') {
+        await this.waitForHost();
+        continue;
+      }
       const deadline = this.clock.nextDeadlineNs();
       let budget = SLICE;
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
@@ -370,6 +419,11 @@ export class PcMachine {
       if (reason === EXIT_HALTED && cpu.halted && !wakeNow && this.exitStatus === null && !this.resetPending) {
         const canWake = (cpu.eflags & IF_MASK) !== 0 || nmiDeliverable;
         const next = this.clock.nextDeadlineNs();
+        if ((!canWake || next === Infinity) && this.hostCanAct?.()) {
+          // A monitor may still reset, stop or quit the machine: wait for it, as QEMU does.
+          await this.waitForHost();
+          continue;
+        }
         if (!canWake || next === Infinity) {
           process.stderr.write(
             `tcg86: the guest halted ${canWake ? 'with no timer armed' : 'with interrupts disabled'}; nothing can wake it. Registers:\n` +

@@ -470,8 +470,8 @@ describe('multiboot: entry state', () => {
     expect([e.eip, e.eax, e.ebx, e.ecx]).toEqual([0x100044, 0x2badb002, 0x9500, 0x100044]);
     expect(e.cr0).toBe(0x11);
     expect(e.eflags & ((1 << 9) | (1 << 17) | (1 << 10))).toBe(0); // IF, VM, DF clear
-    expect(e.cs).toEqual({ selector: 0x08, base: 0, limit: 0xffffffff, flags: 0x00c09a00 });
-    for (const s of [e.ds, e.es, e.fs, e.gs, e.ss]) expect(s).toEqual({ selector: 0x10, base: 0, limit: 0xffffffff, flags: 0x00c09300 });
+    expect(e.cs).toEqual({ selector: 0x08, base: 0, limit: 0xffffffff, flags: 0x00cf9a00 });
+    for (const s of [e.ds, e.es, e.fs, e.gs, e.ss]) expect(s).toEqual({ selector: 0x10, base: 0, limit: 0xffffffff, flags: 0x00cf9300 });
     expect(e.gdt).toEqual({ base: 0xcb2b8, limit: 0x27 });
     expect(e.idt).toEqual({ base: 0, limit: 0x3ff });
     expect(e.a20).toBe(true);

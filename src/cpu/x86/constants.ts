@@ -18,7 +18,7 @@ export const R_FS = 4;
 export const R_GS = 5;
 export const SEG_NAMES = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'] as const;
 
-// Segment descriptor cache flags: the descriptor's high dword masked with 0x00f0ff00.
+// Segment descriptor cache flags: the descriptor's high dword as loaded (QEMU keeps e2 whole).
 export const DESC_G_MASK = 1 << 23;
 export const DESC_B_MASK = 1 << 22;
 export const DESC_L_MASK = 1 << 21;
@@ -38,6 +38,7 @@ export const DESC_E_MASK = 1 << 10;
 /** Readable (code) / writable (data). */
 export const DESC_R_MASK = 1 << 9;
 export const DESC_W_MASK = 1 << 9;
+/** The attribute bits LAR returns from a descriptor's high dword. */
 export const DESC_FLAGS_MASK = 0x00f0ff00;
 
 export const CR0_PE_MASK = 1 << 0;

@@ -32,7 +32,7 @@ import { SWITCH_TSS_CALL, SWITCH_TSS_JMP, switchTask } from './task-switch.js';
 
 /** Load CS from the descriptor in `desc` at privilege `cpl` (RPL becomes cpl). */
 function loadCs(cpu: X86CPU, selector: number, cpl: number, e1: number, e2: number): void {
-  cpu.loadSegCache(R_CS, (selector & 0xfffc) | cpl, descBase(e1, e2), descLimit(e1, e2), e2 & 0x00f0ff00);
+  cpu.loadSegCache(R_CS, (selector & 0xfffc) | cpl, descBase(e1, e2), descLimit(e1, e2), e2);
 }
 
 /**
@@ -245,7 +245,7 @@ export function returnProtected(cpu: X86CPU, is32: boolean, isIret: boolean, add
     if (!(s2 & DESC_P_MASK)) cpu.raise(EXCP0C_STACK, sErr);
     const s1 = desc.e1;
     loadCs(cpu, newCs, rpl, e1, e2);
-    cpu.loadSegCache(R_SS, newSs, descBase(s1, s2), descLimit(s1, s2), s2 & 0x00f0ff00);
+    cpu.loadSegCache(R_SS, newSs, descBase(s1, s2), descLimit(s1, s2), s2);
     cpu.setSP((newEsp + addend) | 0); // a 16-bit SS changes only SP
     cpu.cpl = rpl;
     cpu.updateMmuIdx();

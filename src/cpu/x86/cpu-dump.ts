@@ -22,7 +22,13 @@ function describe(s: CPUX86State, flags: number): string {
   return d;
 }
 
-export function formatCpuState(s: CPUX86State): string {
+/** The CPU's run state beside its registers (QEMU's cs->halted and HF_INHIBIT_IRQ). */
+export interface DumpedCpu extends CPUX86State {
+  halted: boolean;
+  inhibitIrq: boolean;
+}
+
+export function formatCpuState(s: DumpedCpu): string {
   const r = s.regs;
   const fl = (s.eflags | computeAll(s)) >>> 0;
   const flagChars = ['D', 'O', 'S', 'Z', 'A', 'P', 'C'];
@@ -31,7 +37,7 @@ export function formatCpuState(s: CPUX86State): string {
   const lines = [
     `EAX=${hex(r[0]!)} EBX=${hex(r[3]!)} ECX=${hex(r[1]!)} EDX=${hex(r[2]!)}`,
     `ESI=${hex(r[6]!)} EDI=${hex(r[7]!)} EBP=${hex(r[5]!)} ESP=${hex(r[4]!)}`,
-    `EIP=${hex(s.eip)} EFL=${hex(fl)} [${flagStr}] CPL=${s.cpl} II=0 A20=${s.a20Mask === -1 ? 1 : 0} SMM=0 HLT=0`,
+    `EIP=${hex(s.eip)} EFL=${hex(fl)} [${flagStr}] CPL=${s.cpl} II=${s.inhibitIrq ? 1 : 0} A20=${s.a20Mask === -1 ? 1 : 0} SMM=0 HLT=${s.halted ? 1 : 0}`,
   ];
   for (let i = 0; i < 6; i++) {
     lines.push(`${SEG_NAMES[i]} =${hex(s.segSel[i]!, 4)} ${hex(s.segBase[i]!)} ${hex(s.segLimit[i]!)} ${hex(s.segFlags[i]!)}${describe(s, s.segFlags[i]!)}`);

@@ -59,7 +59,7 @@ export function loadInnerSs(cpu: X86CPU, ss: number, dpl: number, ext: number): 
   innerSs.sel = ss;
   innerSs.base = descBase(desc.e1, e2);
   innerSs.limit = descLimit(desc.e1, e2);
-  innerSs.flags = e2 & 0x00f0ff00;
+  innerSs.flags = e2;
 }
 
 /**
@@ -149,7 +149,7 @@ export function doInterruptProtected(cpu: X86CPU, intno: number, isInt: boolean,
     cpu.loadSegCache(R_SS, (innerSs.sel & ~3) | dpl, innerSs.base, innerSs.limit, innerSs.flags);
   }
   frameCommitSp(cpu);
-  cpu.loadSegCache(R_CS, (selector & ~3) | dpl, descBase(ce1, ce2), descLimit(ce1, ce2), ce2 & 0x00f0ff00);
+  cpu.loadSegCache(R_CS, (selector & ~3) | dpl, descBase(ce1, ce2), descLimit(ce1, ce2), ce2);
   cpu.cpl = dpl;
   cpu.eip = offset >>> 0;
   if (wasVm) cpu.updateAllSegAccess();

@@ -71,7 +71,7 @@ export function markAccessed(cpu: X86CPU): void {
 
 /** Load the segment cache from the descriptor in `desc`. */
 export function loadCacheFromDesc(cpu: X86CPU, seg: number, selector: number): void {
-  cpu.loadSegCache(seg, selector, descBase(desc.e1, desc.e2), descLimit(desc.e1, desc.e2), desc.e2 & 0x00f0ff00);
+  cpu.loadSegCache(seg, selector, descBase(desc.e1, desc.e2), descLimit(desc.e1, desc.e2), desc.e2);
 }
 
 /**

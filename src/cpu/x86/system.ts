@@ -4,6 +4,7 @@
 import {
   DESC_C_MASK,
   DESC_CS_MASK,
+  DESC_FLAGS_MASK,
   DESC_P_MASK,
   DESC_R_MASK,
   DESC_S_MASK,
@@ -106,7 +107,7 @@ export function loadLdt(cpu: X86CPU, selector: number, tsFault = false): void {
   cpu.ldt.selector = selector;
   cpu.ldt.base = descBase(desc.e1, e2) | 0;
   cpu.ldt.limit = descLimit(desc.e1, e2);
-  cpu.ldt.flags = e2 & 0x00f0ff00;
+  cpu.ldt.flags = e2;
 }
 
 defineHandler('ltr_Ew', (cpu, i) => {
@@ -124,7 +125,7 @@ defineHandler('ltr_Ew', (cpu, i) => {
   cpu.tr.selector = selector;
   cpu.tr.base = descBase(desc.e1, e2) | 0;
   cpu.tr.limit = descLimit(desc.e1, e2);
-  cpu.tr.flags = e2 & 0x00f0ff00;
+  cpu.tr.flags = e2;
   cpu.stKernel32(desc.addr + 4, e2 | (2 << 8)); // mark the TSS busy
 });
 
@@ -154,7 +155,7 @@ defineHandler('lar_Gv_Ew', (cpu, i) => {
   const e2 = desc.e2;
   if (ok && !(e2 & DESC_S_MASK) && !((LAR_SYS_TYPES >> ((e2 >> 8) & 0xf)) & 1)) ok = false;
   if (ok && !probeVisible(cpu, selector, e2)) ok = false;
-  if (ok) writeGv(cpu, i, e2 & 0x00f0ff00);
+  if (ok) writeGv(cpu, i, e2 & DESC_FLAGS_MASK);
   setZF(cpu, ok);
 });
 

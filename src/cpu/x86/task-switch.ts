@@ -133,7 +133,7 @@ export function switchTask(cpu: X86CPU, selector: number, source: number, nextEi
   cpu.tr.selector = selector;
   cpu.tr.base = base;
   cpu.tr.limit = limit;
-  cpu.tr.flags = e2 & 0x00f0ff00;
+  cpu.tr.flags = e2;
   if (new32 && cpu.cr0 & CR0_PG_MASK) writeCr3(cpu, newCr3);
   let mask = CC_MASK | DF_MASK | TF_MASK | AC_MASK | ID_MASK | IF_MASK | IOPL_MASK | VM_MASK | RF_MASK | NT_MASK;
   if (!new32) mask &= 0xffff;

@@ -1,0 +1,255 @@
+// The monitor's commands (a subset of QEMU's HMP with QEMU's names, arguments and output),
+// plus tcg86's dispatch and soft-TLB counters under `info jit`.
+
+import { formatMtree, formatMtreeFlat, formatRamblocks } from '../memory/index.js';
+import { formatCpuState } from '../cpu/x86/cpu-dump.js';
+import { debugTranslate, formatMemInfo, formatTlbInfo } from '../cpu/x86/paging-info.js';
+import { TcgEngine } from '../cpu/x86/tcg/engine.js';
+import type { PcMachine } from '../machine/pc.js';
+import { collectStats, formatStats } from '../machine/stats.js';
+import { evalExpr, ExprParser, MonitorError } from './expr.js';
+import { FormatDefaults, memoryDump, memorySave, type DumpFormat } from './memory-dump.js';
+
+/** tcg86's version (package.json's; a test keeps them equal). */
+export const TCG86_VERSION = '0.1.0';
+
+export interface MonitorContext {
+  readonly machine: PcMachine;
+  readonly formats: FormatDefaults;
+  print(text: string): void;
+  /** Wall-clock start of the run, for the MIPS figure in `info jit`. */
+  readonly startNs: bigint;
+}
+
+interface Command {
+  name: string;
+  alias?: string;
+  args: string;
+  help: string;
+  run(ctx: MonitorContext, args: string): void;
+}
+
+/** Split an optional leading "/FMT" off the arguments. */
+function takeFormat(args: string): { fmt: string | null; rest: string } {
+  const m = /^\s*\/(\S*)\s*(.*)$/s.exec(args);
+  return m ? { fmt: m[1]!, rest: m[2]! } : { fmt: null, rest: args.trim() };
+}
+
+function required(text: string, name: string): string {
+  if (text.trim() === '') throw new MonitorError(`Parameter '${name}' is missing`, true);
+  return text;
+}
+
+/** Evaluate consecutive expressions (e.g. "addr size"), leaving the remaining text. */
+function takeExprs(ctx: MonitorContext, text: string, names: string[]): { values: number[]; rest: string } {
+  const values: number[] = [];
+  let rest = text;
+  for (const name of names) {
+    required(rest, name);
+    const p = new ExprParser(rest, ctx.machine.cpu);
+    values.push(Number(p.parse()));
+    rest = p.rest.trim();
+  }
+  return { values, rest };
+}
+
+function dump(ctx: MonitorContext, args: string, physical: boolean): void {
+  const { fmt, rest } = takeFormat(args);
+  const f: DumpFormat = ctx.formats.parse(fmt);
+  const addr = Number(evalExpr(required(rest, 'addr'), ctx.machine.cpu));
+  ctx.print(memoryDump(ctx.machine.cpu, f, addr, physical));
+}
+
+function printValue(v: bigint, format: string): string {
+  switch (format) {
+    case 'o':
+      return v === 0n ? '0' : '0' + v.toString(8);
+    case 'x':
+      return v === 0n ? '0' : '0x' + v.toString(16);
+    case 'u':
+      return v.toString();
+    case 'c':
+      return `'${String.fromCharCode(Number(v & 0xffn))}'`;
+    default:
+      return BigInt.asIntN(64, v).toString();
+  }
+}
+
+const INFO: Command[] = [
+  { name: 'version', args: '', help: 'show the version of tcg86', run: (c) => c.print(`tcg86 ${TCG86_VERSION}\n`) },
+  {
+    name: 'status',
+    args: '',
+    help: 'show the current VM status (running|paused)',
+    run: (c) => {
+      const s = c.machine.runState;
+      c.print(`VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : 'paused (prelaunch)'}\n`);
+    },
+  },
+  { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu)) },
+  { name: 'cpus', args: '', help: 'show infos for each CPU', run: (c) => c.print(`* CPU #0: thread_id=${process.pid}\n`) },
+  {
+    name: 'mtree',
+    args: '[-f]',
+    help: 'show memory tree (-f: dump flat view for address spaces)',
+    run: (c, a) => {
+      const flags = a.trim().split(/\s+/).filter(Boolean);
+      for (const f of flags) if (f !== '-f') throw new MonitorError(`info mtree: unknown option '${f}'`);
+      c.print(flags.includes('-f') ? formatMtreeFlat(c.machine.sys) : formatMtree(c.machine.sys));
+    },
+  },
+  { name: 'ramblock', args: '', help: 'Display system RAMBlock information', run: (c) => c.print(formatRamblocks(c.machine.sys)) },
+  { name: 'tlb', args: '', help: 'show virtual to physical memory mappings', run: (c) => c.print(formatTlbInfo(c.machine.cpu)) },
+  { name: 'mem', args: '', help: 'show the active virtual memory mappings', run: (c) => c.print(formatMemInfo(c.machine.cpu)) },
+  { name: 'jit', args: '', help: 'show dynamic compiler info (translated blocks, dispatch, soft TLB)', run: (c) => c.print(jitInfo(c)) },
+];
+
+/** `info jit`: QEMU's translation-buffer summary, then tcg86's full counters (as --stats). */
+function jitInfo(c: MonitorContext): string {
+  const m = c.machine;
+  let out = '';
+  if (m.engine instanceof TcgEngine) {
+    const cache = m.engine.cache;
+    const s = cache.stats;
+    out += 'Translation buffer state:\n';
+    out += `gen code size       ${cache.codeBytes}/${cache.maxCodeBytes}\n`;
+    out += `TB count            ${cache.blockCount}\n`;
+    out += '\nStatistics:\n';
+    out += `TB flush count      ${s.flushes}\n`;
+    out += `TB invalidate count ${s.invalidationsWrite + s.invalidationsDma + s.invalidationsFlush}\n`;
+    const tlb = m.cpu.mmu.tlb.tables;
+    out += `TLB full flushes    ${tlb.reduce((n, t) => n + t.stats.flushes, 0)}\n`;
+    out += `TLB partial flushes ${tlb.reduce((n, t) => n + t.stats.pageFlushes, 0)}\n\n`;
+  } else {
+    out += 'Translation buffer state: none (the interpreter engine runs this machine)\n\n';
+  }
+  return out + formatStats(collectStats(m, Number(process.hrtime.bigint() - c.startNs) / 1e9));
+}
+
+const COMMANDS: Command[] = [
+  {
+    name: 'help',
+    alias: '?',
+    args: '[cmd]',
+    help: 'show the help',
+    run: (c, a) => {
+      const want = a.trim();
+      const list = want ? COMMANDS.filter((k) => k.name === want || k.alias === want) : COMMANDS;
+      if (want === 'info') {
+        c.print(INFO.map((k) => `info ${k.name}${k.args ? ' ' + k.args : ''} -- ${k.help}\n`).join(''));
+        return;
+      }
+      c.print(list.map((k) => `${k.alias ? `${k.name}|${k.alias}` : k.name}${k.args ? ' ' + k.args : ''} -- ${k.help}\n`).join(''));
+    },
+  },
+  {
+    name: 'info',
+    args: '[subcommand]',
+    help: 'show various information about the system state',
+    run: (c, a) => {
+      const [sub, ...rest] = a.trim().split(/\s+/);
+      if (!sub) {
+        c.print(INFO.map((k) => `info ${k.name}${k.args ? ' ' + k.args : ''} -- ${k.help}\n`).join(''));
+        return;
+      }
+      const cmd = INFO.find((k) => k.name === sub);
+      if (!cmd) throw new MonitorError(`unknown command: 'info ${sub}'`);
+      cmd.run(c, rest.join(' '));
+    },
+  },
+  { name: 'x', args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'', run: (c, a) => dump(c, a, false) },
+  { name: 'xp', args: '/fmt addr', help: 'physical memory dump starting at \'addr\'', run: (c, a) => dump(c, a, true) },
+  {
+    name: 'gva2gpa',
+    args: 'addr',
+    help: 'print the guest physical address corresponding to a guest virtual address',
+    run: (c, a) => {
+      const addr = Number(evalExpr(required(a, 'addr'), c.machine.cpu) & 0xffffffffn);
+      const phys = debugTranslate(c.machine.cpu, addr);
+      c.print(phys < 0 ? 'Unmapped\n' : `gpa: 0x${phys.toString(16)}\n`);
+    },
+  },
+  {
+    name: 'print',
+    alias: 'p',
+    args: '/fmt expr',
+    help: 'print expression value (use $reg for CPU register access)',
+    run: (c, a) => {
+      const { fmt, rest } = takeFormat(a);
+      const f = c.formats.parse(fmt);
+      c.print(printValue(evalExpr(required(rest, 'val'), c.machine.cpu), f.format) + '\n');
+    },
+  },
+  {
+    name: 'i',
+    args: '/fmt addr',
+    help: 'I/O port read',
+    run: (c, a) => {
+      const { fmt, rest } = takeFormat(a);
+      const size = c.formats.parse(fmt).size;
+      const port = Number(evalExpr(required(rest, 'addr'), c.machine.cpu) & 0xffffn);
+      const n = size === 2 ? 2 : size === 4 ? 4 : 1;
+      const buf = new Uint8Array(n);
+      c.machine.io.read(port, buf);
+      let v = 0;
+      for (let k = n - 1; k >= 0; k--) v = v * 256 + buf[k]!;
+      c.print(`port${n === 1 ? 'b' : n === 2 ? 'w' : 'l'}[0x${port.toString(16).padStart(4, '0')}] = 0x${v.toString(16).padStart(n * 2, '0')}\n`);
+    },
+  },
+  {
+    name: 'o',
+    args: '/fmt addr value',
+    help: 'I/O port write',
+    run: (c, a) => {
+      const { fmt, rest } = takeFormat(a);
+      const size = c.formats.parse(fmt).size;
+      const { values, rest: tail } = takeExprs(c, rest, ['addr', 'val']);
+      if (tail) throw new MonitorError(`extraneous characters at the end of line: '${tail}'`);
+      const n = size === 2 ? 2 : size === 4 ? 4 : 1;
+      const buf = new Uint8Array(n);
+      for (let k = 0, v = values[1]!; k < n; k++, v = Math.floor(v / 256)) buf[k] = v & 0xff;
+      c.machine.io.write(values[0]! & 0xffff, buf);
+    },
+  },
+  {
+    name: 'memsave',
+    args: 'addr size file',
+    help: "save to disk virtual memory dump starting at 'addr' of size 'size'",
+    run: (c, a) => {
+      const { values, rest } = takeExprs(c, a, ['val', 'size']);
+      memorySave(c.machine.cpu, values[0]! >>> 0, values[1]!, required(rest, 'filename'), false);
+    },
+  },
+  {
+    name: 'pmemsave',
+    args: 'addr size file',
+    help: "save to disk physical memory dump starting at 'addr' of size 'size'",
+    run: (c, a) => {
+      const { values, rest } = takeExprs(c, a, ['val', 'size']);
+      memorySave(c.machine.cpu, values[0]!, values[1]!, required(rest, 'filename'), true);
+    },
+  },
+  { name: 'system_reset', args: '', help: 'reset the system', run: (c) => c.machine.requestReset() },
+  { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
+  { name: 'cont', alias: 'c', args: '', help: 'resume emulation', run: (c) => c.machine.cont() },
+  { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
+];
+
+/** Run one command line; errors are printed, never thrown. Returns false after `quit`. */
+export function runCommand(ctx: MonitorContext, line: string): boolean {
+  const m = /^\s*(\S+)\s*(.*)$/s.exec(line);
+  if (!m) return true;
+  const name = m[1]!;
+  const cmd = COMMANDS.find((k) => k.name === name || k.alias === name);
+  if (!cmd) {
+    ctx.print(`unknown command: '${name}'\n`);
+    return true;
+  }
+  try {
+    cmd.run(ctx, m[2]!);
+  } catch (e) {
+    if (!(e instanceof MonitorError)) throw e;
+    ctx.print(e.message + '\n' + (e.usage ? `Try "help ${cmd.name}" for more information\n` : ''));
+  }
+  return cmd.name !== 'quit';
+}

@@ -1,0 +1,163 @@
+// The monitor's memory commands: `x`/`xp` (QEMU's memory_dump with its /FMT syntax and
+// defaults remembered between commands) and `memsave`/`pmemsave` (raw bytes to a file).
+
+import * as fs from 'node:fs';
+import { MEMTX_OK } from '../memory/index.js';
+import type { X86CPU } from '../cpu/x86/cpu.js';
+import { debugTranslate } from '../cpu/x86/paging-info.js';
+import { decode, formatInsn, Insn } from '../cpu/x86/decoder/index.js';
+import { MonitorError } from './expr.js';
+
+export interface DumpFormat {
+  count: number;
+  format: string;
+  /** Bytes per item; -1 for 'i' without a size (the CS default). */
+  size: number;
+}
+
+/** What a bare `x addr` uses: the last format and size given (QEMU's default_fmt_*). */
+export class FormatDefaults {
+  format = 'x';
+  size = 4;
+
+  /** Parse "/NFS" (count, format, size letters in any order) or nothing. */
+  parse(arg: string | null): DumpFormat {
+    if (arg === null) return { count: 1, format: this.format, size: this.format === 'i' ? -1 : this.size };
+    const m = /^(\d*)([a-zA-Z]*)$/.exec(arg);
+    if (!m) {
+      const bad = arg.replace(/^\d*[oduxicbhwgL]*/, '')[0];
+      throw new MonitorError(`invalid char in format: '${bad}'`, true);
+    }
+    let format = -1 as number | string;
+    let size = -1;
+    for (const c of m[2]!) {
+      if ('oduxic'.includes(c)) format = c;
+      else if (c === 'b') size = 1;
+      else if (c === 'h') size = 2;
+      else if (c === 'w') size = 4;
+      else if (c === 'g' || c === 'L') size = 8;
+      else throw new MonitorError(`invalid char in format: '${c}'`, true);
+    }
+    const fmt = format === -1 ? this.format : (format as string);
+    if (fmt !== 'i') {
+      if (size < 0) size = this.size;
+      this.size = size;
+    }
+    this.format = fmt;
+    return { count: m[1] ? Number(m[1]) : 1, format: fmt, size };
+  }
+}
+
+/** Reads guest memory for the monitor: physical through the address space, virtual through a debug page walk. */
+function readMemory(cpu: X86CPU, addr: number, len: number, physical: boolean): Uint8Array | null {
+  const buf = new Uint8Array(len);
+  let done = 0;
+  while (done < len) {
+    const a = physical ? addr + done : (addr + done) % 2 ** 32;
+    const pageLeft = 4096 - (a % 4096);
+    const n = Math.min(pageLeft, len - done);
+    const phys = physical ? a : debugTranslate(cpu, a);
+    if (phys < 0) return null;
+    if (cpu.memory.read(phys, buf.subarray(done, done + n)) !== MEMTX_OK) return null;
+    done += n;
+  }
+  return buf;
+}
+
+function printChar(c: number): string {
+  if (c === 0x27) return "'\\''";
+  if (c === 0x5c) return "'\\\\'";
+  if (c === 0x0a) return "'\\n'";
+  if (c === 0x0d) return "'\\r'";
+  if (c >= 32 && c <= 126) return `'${String.fromCharCode(c)}'`;
+  return `'\\x${c.toString(16).padStart(2, '0')}'`;
+}
+
+function item(v: bigint, fmt: string, wsize: number): string {
+  switch (fmt) {
+    case 'o': {
+      const digits = Math.ceil((wsize * 8) / 3);
+      return (v === 0n ? '0' : '0' + v.toString(8)).padStart(digits);
+    }
+    case 'u':
+      return v.toString().padStart(Math.ceil((wsize * 8 * 10) / 33));
+    case 'd':
+      // QEMU reads items unsigned and prints them as int64: only 8-byte items go negative.
+      return BigInt.asIntN(64, v).toString().padStart(Math.ceil((wsize * 8 * 10) / 33));
+    case 'c':
+      return printChar(Number(v));
+    default:
+      return '0x' + v.toString(16).padStart(wsize * 2, '0');
+  }
+}
+
+/** `x` (virtual) and `xp` (physical): QEMU's layout, 8 bytes a line for bytes, else 16. */
+export function memoryDump(cpu: X86CPU, f: DumpFormat, addr: number, physical: boolean): string {
+  if (f.format === 'i') return disassemble(cpu, f, addr, physical);
+  // As in QEMU, the length and line size come from the size in force, even for 'c'.
+  let len = f.count * f.size;
+  const lineSize = f.size === 1 ? 8 : 16;
+  const wsize = f.format === 'c' ? 1 : f.size;
+  let out = '';
+  while (len > 0) {
+    out += physical ? `${addr.toString(16).padStart(16, '0')}:` : `${(addr >>> 0).toString(16).padStart(8, '0')}:`;
+    const l = Math.min(len, lineSize);
+    const buf = readMemory(cpu, addr, l, physical);
+    if (!buf) {
+      out += ' Cannot access memory\n';
+      break;
+    }
+    for (let i = 0; i < l; i += wsize) {
+      let v = 0n;
+      for (let k = wsize - 1; k >= 0; k--) v = (v << 8n) | BigInt(buf[i + k] ?? 0);
+      out += ' ' + item(v, f.format, wsize);
+    }
+    out += '\n';
+    addr += l;
+    len -= l;
+  }
+  return out;
+}
+
+/** `x /Ni`: N instructions decoded with the shared decoder, in -d in_asm's text. */
+function disassemble(cpu: X86CPU, f: DumpFormat, addr: number, physical: boolean): string {
+  const code32 = f.size === 4 || (f.size !== 2 && (cpu.segFlags[1]! & 0x400000) !== 0);
+  const insn = new Insn();
+  let out = '';
+  let failedAt = -1;
+  const reader = {
+    base: 0,
+    readCode8(off: number): number {
+      const a = this.base + off;
+      const b = readMemory(cpu, a, 1, physical);
+      if (!b) {
+        failedAt = a;
+        return 0;
+      }
+      return b[0]!;
+    },
+  };
+  for (let k = 0; k < f.count; k++) {
+    reader.base = addr;
+    failedAt = -1;
+    decode(insn, reader, 0, code32);
+    if (failedAt >= 0) {
+      out += `0x${addr.toString(16).padStart(8, '0')}:  Cannot access memory\n`;
+      break;
+    }
+    out += `0x${addr.toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`;
+    addr += insn.len;
+  }
+  return out;
+}
+
+/** `memsave`/`pmemsave`: size bytes from addr into a file. */
+export function memorySave(cpu: X86CPU, addr: number, size: number, path: string, physical: boolean): void {
+  const buf = readMemory(cpu, addr, size, physical);
+  if (!buf) throw new MonitorError(physical ? 'Invalid addr 0x' + addr.toString(16) : 'Invalid addr 0x' + addr.toString(16) + ' specified');
+  try {
+    fs.writeFileSync(path, buf);
+  } catch (e) {
+    throw new MonitorError(`could not open '${path}': ${(e as Error).message}`);
+  }
+}
