@@ -11,6 +11,7 @@ export { type MemoryListener } from './listener.js';
 export { AddressSpace, Translation, type MemoryMapping, type AddressSpaceStats } from './address-space.js';
 export { MemorySystem, type CodeInvalidator } from './memory-system.js';
 export * from './dirty-memory.js';
+export * from './region-dirty.js';
 export * from './ramblock.js';
 export { RamList, RAM_ADDR_LIMIT } from './ram-list.js';
 export { formatMtree, formatMtreeFlat, formatRamblocks, type MtreeOptions } from './mtree-info.js';
