@@ -26,7 +26,7 @@ import { RF_MASK } from './flags.js';
 import { innerSs, loadInnerSs, readTssStack, tssStack } from './interrupts-pm.js';
 import { defineHandler } from './interp/handlers.js';
 import { ea } from './interp/operands.js';
-import { desc, descBase, descDpl, descLimit, loadDescriptor, validateSegAfterPrivDrop } from './seg.js';
+import { desc, descBase, descDpl, descLimit, loadDescriptor, setAccessed, validateSegAfterPrivDrop } from './seg.js';
 import { frameBegin, frameCommitSp, framePush } from './stack-frame.js';
 import { SWITCH_TSS_CALL, SWITCH_TSS_JMP, switchTask } from './task-switch.js';
 
@@ -74,9 +74,10 @@ export function jmpFar(cpu: X86CPU, sel: number, eip: number): void {
   fetchTarget(cpu, sel);
   const e1 = desc.e1;
   const e2 = desc.e2;
+  const addr = desc.addr;
   if (e2 & DESC_S_MASK) {
     checkDirectCode(cpu, sel, e1, e2, eip >>> 0);
-    loadCs(cpu, sel, cpu.cpl, e1, e2);
+    loadCs(cpu, sel, cpu.cpl, e1, setAccessed(cpu, addr, e2));
     cpu.nextEip = eip >>> 0;
     return;
   }
@@ -95,13 +96,14 @@ export function jmpFar(cpu: X86CPU, sel: number, eip: number): void {
   fetchTarget(cpu, gateCs);
   const ce1 = desc.e1;
   const ce2 = desc.e2;
+  const caddr = desc.addr;
   const err = gateCs & 0xfffc;
   if ((ce2 & (DESC_S_MASK | DESC_CS_MASK)) !== (DESC_S_MASK | DESC_CS_MASK)) cpu.raise(EXCP0D_GPF, err);
   const dpl = descDpl(ce2);
   if (ce2 & DESC_C_MASK ? dpl > cpu.cpl : dpl !== cpu.cpl) cpu.raise(EXCP0D_GPF, err);
   if (!(ce2 & DESC_P_MASK)) cpu.raise(EXCP0B_NOSEG, err);
   if (target > descLimit(ce1, ce2)) cpu.raise(EXCP0D_GPF, 0);
-  loadCs(cpu, gateCs, cpu.cpl, ce1, ce2);
+  loadCs(cpu, gateCs, cpu.cpl, ce1, setAccessed(cpu, caddr, ce2));
   cpu.nextEip = target;
 }
 
@@ -121,13 +123,15 @@ export function callFar(cpu: X86CPU, sel: number, eip: number, opsize: number): 
   fetchTarget(cpu, sel);
   const e1 = desc.e1;
   const e2 = desc.e2;
+  const addr = desc.addr;
   if (e2 & DESC_S_MASK) {
     checkDirectCode(cpu, sel, e1, e2, eip >>> 0);
+    const e2a = setAccessed(cpu, addr, e2);
     frameBegin(cpu, cpu.segBase[R_SS]!, cpu.segLimit[R_SS]!, cpu.segFlags[R_SS]!, cpu.regs[4]!, cpu.cpl, 0);
     framePush(cpu, cpu.segSel[R_CS]!, is32);
     framePush(cpu, retEip, is32);
     frameCommitSp(cpu);
-    loadCs(cpu, sel, cpu.cpl, e1, e2);
+    loadCs(cpu, sel, cpu.cpl, e1, e2a);
     cpu.nextEip = eip >>> 0;
     return;
   }
@@ -151,7 +155,8 @@ function callGate(cpu: X86CPU, sel: number, e1: number, e2: number, retEip: numb
   const params = e2 & 0x1f;
   fetchTarget(cpu, codeSel);
   const ce1 = desc.e1;
-  const ce2 = desc.e2;
+  let ce2 = desc.e2;
+  const caddr = desc.addr;
   const err = codeSel & 0xfffc;
   if ((ce2 & (DESC_S_MASK | DESC_CS_MASK)) !== (DESC_S_MASK | DESC_CS_MASK)) cpu.raise(EXCP0D_GPF, err);
   let dpl = descDpl(ce2);
@@ -162,6 +167,8 @@ function callGate(cpu: X86CPU, sel: number, e1: number, e2: number, retEip: numb
   if (inner) {
     readTssStack(cpu, dpl);
     loadInnerSs(cpu, tssStack.ss, dpl, 0);
+    innerSs.flags = setAccessed(cpu, innerSs.addr, innerSs.flags);
+    ce2 = setAccessed(cpu, caddr, ce2);
     frameBegin(cpu, innerSs.base, innerSs.limit, innerSs.flags, tssStack.esp, dpl, innerSs.sel & 0xfffc);
     framePush(cpu, cpu.segSel[R_SS]!, gate32);
     framePush(cpu, cpu.regs[4]!, gate32);
@@ -174,6 +181,7 @@ function callGate(cpu: X86CPU, sel: number, e1: number, e2: number, retEip: numb
     }
   } else {
     dpl = cpu.cpl;
+    ce2 = setAccessed(cpu, caddr, ce2);
     frameBegin(cpu, cpu.segBase[R_SS]!, cpu.segLimit[R_SS]!, cpu.segFlags[R_SS]!, cpu.regs[4]!, dpl, 0);
   }
   framePush(cpu, cpu.segSel[R_CS]!, gate32);
@@ -215,7 +223,8 @@ export function returnProtected(cpu: X86CPU, is32: boolean, isIret: boolean, add
   }
   fetchTarget(cpu, newCs);
   const e1 = desc.e1;
-  const e2 = desc.e2;
+  let e2 = desc.e2;
+  const addr = desc.addr;
   const err = newCs & 0xfffc;
   if (!(e2 & DESC_S_MASK) || !(e2 & DESC_CS_MASK)) cpu.raise(EXCP0D_GPF, err);
   const rpl = newCs & 3;
@@ -229,7 +238,7 @@ export function returnProtected(cpu: X86CPU, is32: boolean, isIret: boolean, add
   // The EFLAGS mask depends on the privilege before the return.
   const flagMask = isIret ? popfMask(cpu, is32 ? 32 : 16) | (is32 ? RF_MASK : 0) : 0;
   if (rpl === cpl) {
-    loadCs(cpu, newCs, cpl, e1, e2);
+    loadCs(cpu, newCs, cpl, e1, setAccessed(cpu, addr, e2));
     cpu.setSP(spOff(cpu, k));
   } else {
     // Return to an outer level: SS:ESP come from the stack too.
@@ -244,8 +253,11 @@ export function returnProtected(cpu: X86CPU, is32: boolean, isIret: boolean, add
     if (descDpl(s2) !== rpl) cpu.raise(EXCP0D_GPF, sErr);
     if (!(s2 & DESC_P_MASK)) cpu.raise(EXCP0C_STACK, sErr);
     const s1 = desc.e1;
+    const sAddr = desc.addr;
+    e2 = setAccessed(cpu, addr, e2);
+    const s2a = setAccessed(cpu, sAddr, s2);
     loadCs(cpu, newCs, rpl, e1, e2);
-    cpu.loadSegCache(R_SS, newSs, descBase(s1, s2), descLimit(s1, s2), s2);
+    cpu.loadSegCache(R_SS, newSs, descBase(s1, s2a), descLimit(s1, s2a), s2a);
     cpu.setSP((newEsp + addend) | 0); // a 16-bit SS changes only SP
     cpu.cpl = rpl;
     cpu.updateMmuIdx();

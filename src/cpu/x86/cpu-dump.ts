@@ -28,7 +28,11 @@ export interface DumpedCpu extends CPUX86State {
   inhibitIrq: boolean;
 }
 
-export function formatCpuState(s: DumpedCpu): string {
+/** QEMU's cc_op names for ours (each operation in B, W, L sizes after EFLAGS). */
+const CC_OP_NAMES = ['EFLAGS', ...['ADD', 'ADC', 'SUB', 'SBB', 'LOGIC', 'INC', 'DEC', 'SHL', 'SAR', 'MUL'].flatMap((n) => [n + 'B', n + 'W', n + 'L'])];
+
+/** `ccop`: add the lazy-flag line QEMU's -d int dump has (X86_DUMP_CCOP). */
+export function formatCpuState(s: DumpedCpu, opts: { ccop?: boolean } = {}): string {
   const r = s.regs;
   const fl = (s.eflags | computeAll(s)) >>> 0;
   const flagChars = ['D', 'O', 'S', 'Z', 'A', 'P', 'C'];
@@ -49,6 +53,7 @@ export function formatCpuState(s: DumpedCpu): string {
   lines.push(`CR0=${hex(s.cr0)} CR2=${hex(s.cr2)} CR3=${hex(s.cr3)} CR4=${hex(s.cr4)}`);
   lines.push(`DR0=${hex(s.dr[0]!)} DR1=${hex(s.dr[1]!)} DR2=${hex(s.dr[2]!)} DR3=${hex(s.dr[3]!)} `);
   lines.push(`DR6=${hex(s.dr[6]!)} DR7=${hex(s.dr[7]!)}`);
+  if (opts.ccop) lines.push(`CCS=${hex(s.ccSrc)} CCD=${hex(s.ccDst)} CCO=${CC_OP_NAMES[s.ccOp] ?? String(s.ccOp)}`);
   lines.push(`EFER=${hex(s.efer, 16)}`);
   return lines.join('\n') + '\n';
 }

@@ -21,7 +21,7 @@ import {
 } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { IF_MASK, NT_MASK, RF_MASK, TF_MASK, VM_MASK } from './flags.js';
-import { desc, descBase, descDpl, descLimit, loadDescriptor } from './seg.js';
+import { desc, descBase, descDpl, descLimit, loadDescriptor, setAccessed } from './seg.js';
 import { frameBegin, frameCommitSp, framePush } from './stack-frame.js';
 import { SWITCH_TSS_CALL, switchTask } from './task-switch.js';
 
@@ -45,7 +45,7 @@ export function readTssStack(cpu: X86CPU, dpl: number): void {
 }
 
 /** Inner stack segment selected from the TSS: the SDM's #TS checks, #SS if not present. */
-export const innerSs = { sel: 0, base: 0, limit: 0, flags: 0 };
+export const innerSs = { sel: 0, base: 0, limit: 0, flags: 0, addr: 0 };
 
 export function loadInnerSs(cpu: X86CPU, ss: number, dpl: number, ext: number): void {
   const err = (ss & 0xfffc) + ext;
@@ -60,6 +60,7 @@ export function loadInnerSs(cpu: X86CPU, ss: number, dpl: number, ext: number): 
   innerSs.base = descBase(desc.e1, e2);
   innerSs.limit = descLimit(desc.e1, e2);
   innerSs.flags = e2;
+  innerSs.addr = desc.addr;
 }
 
 /**
@@ -100,7 +101,8 @@ export function doInterruptProtected(cpu: X86CPU, intno: number, isInt: boolean,
   if ((selector & 0xfffc) === 0) cpu.raise(EXCP0D_GPF, ext);
   if (!loadDescriptor(cpu, selector)) cpu.raise(EXCP0D_GPF, selErr);
   const ce1 = desc.e1;
-  const ce2 = desc.e2;
+  let ce2 = desc.e2;
+  const csAddr = desc.addr;
   if (!(ce2 & DESC_S_MASK) || !(ce2 & DESC_CS_MASK)) cpu.raise(EXCP0D_GPF, selErr);
   let dpl = descDpl(ce2);
   if (dpl > cpu.cpl) cpu.raise(EXCP0D_GPF, selErr);
@@ -113,10 +115,13 @@ export function doInterruptProtected(cpu: X86CPU, intno: number, isInt: boolean,
     if (wasVm && dpl !== 0) cpu.raise(EXCP0D_GPF, selErr);
     readTssStack(cpu, dpl);
     loadInnerSs(cpu, tssStack.ss, dpl, ext);
+    innerSs.flags = setAccessed(cpu, innerSs.addr, innerSs.flags);
+    ce2 = setAccessed(cpu, csAddr, ce2);
     frameBegin(cpu, innerSs.base, innerSs.limit, innerSs.flags, tssStack.esp, dpl, (tssStack.ss & 0xfffc) + ext);
   } else {
     if (wasVm) cpu.raise(EXCP0D_GPF, selErr);
     dpl = cpu.cpl;
+    ce2 = setAccessed(cpu, csAddr, ce2);
     frameBegin(cpu, cpu.segBase[R_SS]!, cpu.segLimit[R_SS]!, cpu.segFlags[R_SS]!, cpu.regs[4]!, dpl, ext);
   }
 

@@ -96,6 +96,6 @@ function logInterrupt(cpu: X86CPU, intno: number, isInt: boolean, errorCode: num
     `${String(logCount++).padStart(6)}: v=${hex(intno, 2)} e=${hex(hasError ? errorCode : 0, 4)} i=${isInt ? 1 : 0} cpl=${cpu.cpl} ` +
       `IP=${hex(cpu.segSel[R_CS]!, 4)}:${hex(cpu.eip, 8)} pc=${hex(cpu.segBase[R_CS]! + cpu.eip, 8)} ` +
       `SP=${hex(cpu.segSel[2]!, 4)}:${hex(cpu.regs[4]!, 8)}${tail}\n` +
-      formatCpuState(cpu),
+      formatCpuState(cpu, { ccop: true }),
   );
 }

@@ -69,6 +69,19 @@ export function markAccessed(cpu: X86CPU): void {
   }
 }
 
+/**
+ * Set the accessed bit of the descriptor at `addr` in memory and return e2 with it. The CPU
+ * does this on every segment load (far transfers, gates, task switches included); QEMU only
+ * on mov/pop loads. Done after the checks and before anything commits, so a fault writing it
+ * is precise.
+ */
+export function setAccessed(cpu: X86CPU, addr: number, e2: number): number {
+  if (e2 & DESC_A_MASK) return e2;
+  e2 |= DESC_A_MASK;
+  cpu.stKernel32(addr + 4, e2);
+  return e2;
+}
+
 /** Load the segment cache from the descriptor in `desc`. */
 export function loadCacheFromDesc(cpu: X86CPU, seg: number, selector: number): void {
   cpu.loadSegCache(seg, selector, descBase(desc.e1, desc.e2), descLimit(desc.e1, desc.e2), desc.e2);

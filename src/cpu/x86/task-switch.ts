@@ -22,7 +22,7 @@ import {
 import { writeCr3 } from './control-regs.js';
 import type { X86CPU } from './cpu.js';
 import { AC_MASK, CC_MASK, DF_MASK, ID_MASK, IF_MASK, IOPL_MASK, NT_MASK, RF_MASK, TF_MASK, VM_MASK } from './flags.js';
-import { desc, descBase, descDpl, descLimit, loadCacheFromDesc, loadDescriptor } from './seg.js';
+import { desc, descBase, descDpl, descLimit, loadCacheFromDesc, loadDescriptor, markAccessed } from './seg.js';
 import { loadLdt } from './system.js';
 
 export const SWITCH_TSS_JMP = 0;
@@ -94,8 +94,9 @@ export function switchTask(cpu: X86CPU, selector: number, source: number, nextEi
   } else {
     newEip = cpu.ldKernel16(base + 0x0e);
     newEflags = cpu.ldKernel16(base + 0x10);
-    // A 286 task has 16-bit registers: the upper halves keep their values.
-    for (let r = 0; r < 8; r++) newRegs[r] = (cpu.regs[r]! & ~0xffff) | cpu.ldKernel16(base + 0x12 + r * 2);
+    // A 286 TSS holds 16-bit registers: the upper halves load as all ones and FS/GS become
+    // null, as Bochs models the hardware (QEMU zeroes the upper halves; REFERENCE.md).
+    for (let r = 0; r < 8; r++) newRegs[r] = 0xffff0000 | cpu.ldKernel16(base + 0x12 + r * 2);
     for (let s = 0; s < 4; s++) newSegs[s] = cpu.ldKernel16(base + 0x22 + s * 2);
     newSegs[4] = 0;
     newSegs[5] = 0;
@@ -188,5 +189,6 @@ function loadTaskSeg(cpu: X86CPU, seg: number, selector: number, ext: number): v
     if ((!(e2 & DESC_CS_MASK) || !(e2 & DESC_C_MASK)) && (dpl < cpl || dpl < rpl)) cpu.raise(EXCP0A_TSS, err);
   }
   if (!(e2 & DESC_P_MASK)) cpu.raise(seg === R_SS ? EXCP0C_STACK : EXCP0B_NOSEG, err);
+  markAccessed(cpu);
   loadCacheFromDesc(cpu, seg, selector);
 }

@@ -3,8 +3,8 @@
 // privilege faults, and iret in V86 mode at IOPL 0.
 import { describe, expect, it } from 'vitest';
 import { R_CS, R_ESP, R_SS } from '../../../../src/cpu/x86/constants.js';
-import { load, peek32, run } from '../harness.js';
-import { SEL_CODE16, SEL_CODE32, STACK0, STACK3, pmMachine, pmVector, setCallGate, stackDword } from './pm-env.js';
+import { load, peek32, peek8, run } from '../harness.js';
+import { GDT, SEL_CODE16, SEL_CODE32, STACK0, STACK3, pmMachine, pmVector, setCallGate, stackDword } from './pm-env.js';
 
 // push 33; push 80000; push 2; push 2b; push r3; iretd
 // r3: push 22222222; push 11111111; call 0x4b:0; mov ecx, ds; hlt
@@ -77,5 +77,19 @@ describe('iret in V86 mode', () => {
     run(m);
     expect(pmVector(m)).toBe(13);
     expect([0, 1, 2].map((k) => stackDword(m, k))).toEqual([0, 0, 0x500]);
+  });
+});
+
+describe('accessed bits', () => {
+  it('every segment load sets the descriptor\'s accessed bit: far jmp, the ring-3 iret and the call gate\'s CS and inner SS', () => {
+    const m = pmMachine(RING3_GATE);
+    setCallGate(m, 0x48, 0x1100, SEL_CODE32, 2, 0xec);
+    load(m, 0x1100, [0xf4]);
+    const aBit = (sel: number) => peek8(m, GDT + (sel & 0xfff8) + 5) & 1;
+    for (const sel of [0x08, 0x10, 0x28, 0x30]) m.memAs.stb(GDT + sel + 5, peek8(m, GDT + sel + 5) & ~1);
+    run(m);
+    expect(m.cpu.eip).toBe(0x1101);
+    // 0x2b/0x33: iretd to ring 3 (CS, SS); 0x08: the gate's code segment; 0x10: SS from the TSS.
+    expect([0x08, 0x10, 0x28, 0x30].map(aBit)).toEqual([1, 1, 1, 1]);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CR0_TS_MASK } from '../../../../src/cpu/x86/constants.js';
 import { NT_MASK } from '../../../../src/cpu/x86/flags.js';
 import { load, peek16, peek32, peek8, run, type Machine } from '../harness.js';
-import { ATTR_TSS32, GDT, SEL_TSS, TSS, TSS2, pmMachine, pmVector, setDesc, stackDword } from './pm-env.js';
+import { ATTR_CODE16, ATTR_DATA16, ATTR_TSS16, ATTR_TSS32, GDT, SEL_TSS, TSS, TSS2, pmMachine, pmVector, setDesc, stackDword } from './pm-env.js';
 
 const SEL_TSS2 = 0x48;
 
@@ -70,5 +70,31 @@ describe('task switch', () => {
     run(m2);
     expect(pmVector(m2)).toBe(13);
     expect(stackDword(m2, 0)).toBe(SEL_TSS2);
+  });
+
+  it('a switch to a 286 TSS loads the upper register halves as all ones and null FS/GS (Bochs, not QEMU)', () => {
+    // mov eax, 0xaaaa5555; jmp 0x48:0
+    const m = pmMachine([0xb8, 0x55, 0x55, 0xaa, 0xaa, 0xea, 0x00, 0x00, 0x00, 0x00, 0x48, 0x00]);
+    setDesc(m, GDT, SEL_TSS2, TSS2, 0x2b, ATTR_TSS16);
+    setDesc(m, GDT, 0x50, 0, 0xffff, ATTR_CODE16); // not accessed yet
+    setDesc(m, GDT, 0x58, 0, 0xffff, ATTR_DATA16);
+    const st = (off: number, v: number) => m.memAs.stw(TSS2 + off, v);
+    st(0x0e, 0x1100); // IP
+    st(0x10, 0x0002); // FLAGS
+    for (let r = 0; r < 8; r++) st(0x12 + r * 2, 0x100 + r); // AX..DI
+    st(0x22, 0x58); // ES
+    st(0x24, 0x50); // CS
+    st(0x26, 0x58); // SS
+    st(0x28, 0x58); // DS
+    m.cpu.loadSegCache(4, 0x10, 0, 0xffffffff, 0x00cf9300);
+    m.interp.run(m.cpu, 2);
+    const cpu = m.cpu;
+    expect(cpu.tr.selector).toBe(SEL_TSS2);
+    expect(cpu.eip).toBe(0x1100);
+    for (let r = 0; r < 8; r++) expect(cpu.regs[r]! >>> 0).toBe(0xffff0100 + r);
+    expect([cpu.segSel[4], cpu.segSel[5]]).toEqual([0, 0]);
+    // Every descriptor the switch loaded is marked accessed in the GDT, as the CPU does.
+    expect(peek8(m, GDT + 0x50 + 5) & 1).toBe(1);
+    expect(peek8(m, GDT + 0x58 + 5) & 1).toBe(1);
   });
 });
