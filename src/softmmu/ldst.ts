@@ -57,6 +57,21 @@ export class SoftMMU {
     this.ram32 = new Int32Array(this.ram.buffer, this.ram.byteOffset, this.ram.length >>> 2);
     sys.ramList.onBackingChanged(() => this.backingChanged());
     sys.dirty.onBitsCleared((start, len) => this.tlb.resetDirty(start, len));
+    // A new memory map (a device mapping or unmapping a window) makes every cached
+    // translation suspect: flush when a commit gave the CPU's address space a new view, as
+    // QEMU's tcg_commit does (but not when the listener is registered: nothing changed).
+    let view = as.currentMap;
+    sys.registerListener(
+      {
+        name: 'tcg',
+        commit: () => {
+          if (as.currentMap === view) return;
+          view = as.currentMap;
+          this.tlb.flushAll();
+        },
+      },
+      as,
+    );
   }
 
   private backingChanged(): void {
