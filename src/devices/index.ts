@@ -1,5 +1,5 @@
 // The PC devices' public surface: plumbing (IRQ lines, virtual clock, char backends) and the
-// ISA devices of the pc board. Each device exposes its regions and a map(ioRoot) helper.
+// devices of the pc board (ISA ones, and the std VGA). Each exposes its regions and a map() helper.
 
 export * from './irq.js';
 export * from './clock.js';
@@ -15,3 +15,5 @@ export * from './port92.js';
 export * from './ps2kbd.js';
 export * from './i8042.js';
 export * from './serial-16550a.js';
+export * from './portio.js';
+export * from './vga/index.js';
