@@ -59,6 +59,7 @@ interface ParseState {
   nographic: boolean;
   displayNone: boolean;
   nodefaults: boolean;
+  vgaGiven: boolean;
   serialGiven: boolean;
   monitorGiven: boolean;
   anon: number;
@@ -167,7 +168,7 @@ function parseLog(st: ParseState, flag: string, text: string): void {
 /** Parse argv (without node and script) into a machine configuration. */
 export function parseArgs(argv: readonly string[]): MachineConfig {
   const cfg = defaultConfig();
-  const st: ParseState = { cfg, nographic: false, displayNone: false, nodefaults: false, serialGiven: false, monitorGiven: false, anon: 0 };
+  const st: ParseState = { cfg, nographic: false, displayNone: false, nodefaults: false, vgaGiven: false, serialGiven: false, monitorGiven: false, anon: 0 };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (!arg.startsWith('-')) fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
@@ -292,7 +293,9 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
         if (v !== 'none') fail(flag, `'${v}' is not supported (only none)`);
         break;
       case 'vga':
-        if (v !== 'none') fail(flag, `'${v}' is not supported (tcg86 has no display adapter yet; use -vga none)`);
+        if (v !== 'std' && v !== 'none') fail(flag, `'${v}' is not supported (use std or none)`);
+        cfg.vga = v as 'std' | 'none';
+        st.vgaGiven = true;
         break;
       case 'display':
         if (v.split(',')[0] !== 'none') fail(flag, `'${v}' is not supported (use -display none or -nographic)`);
@@ -332,6 +335,8 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
  */
 function finishDefaults(st: ParseState): void {
   const cfg = st.cfg;
+  // -nodefaults drops the default display adapter too, unless -vga asks for one.
+  if (st.nodefaults && !st.vgaGiven) cfg.vga = 'none';
   if (!st.nodefaults) {
     if (st.nographic) {
       if (!st.serialGiven && !st.monitorGiven) {

@@ -46,6 +46,8 @@ export interface MachineConfig {
   stats: 'none' | 'table' | 'json';
   /** Generated-code budget of the translator in bytes (a full flush when exceeded). */
   tbCacheBytes: number;
+  /** Display adapter: QEMU's default std VGA (VGA core + Bochs VBE), or none. */
+  vga: 'std' | 'none';
 }
 
 export function defaultConfig(): MachineConfig {
@@ -66,5 +68,6 @@ export function defaultConfig(): MachineConfig {
     icountShift: 3,
     stats: 'none',
     tbCacheBytes: 64 * 1024 * 1024,
+    vga: 'std',
   };
 }

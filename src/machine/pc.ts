@@ -17,6 +17,7 @@ import { Port92 } from '../devices/port92.js';
 import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
 import { Apic } from '../devices/apic.js';
+import { VGACommonState } from '../devices/vga/index.js';
 import { loadMultiboot, MultibootError, type MultibootEntryState } from './multiboot.js';
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
@@ -35,6 +36,8 @@ import { MachineLog } from './log.js';
 const LOWMEM_SPLIT = 0xc0000000;
 const PC_ROM_BASE = 0xc0000;
 const PC_ROM_SIZE = 0x20000;
+/** Where QEMU's pc puts the std VGA (the owner part of its RAM block's name). */
+const VGA_PCI_ADDR = '0000:00:02.0';
 /** The most RAM one JS typed array can back (the ram_addr space also holds ROMs). */
 const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 /** Instructions run between checks for timers and host events. */
@@ -64,6 +67,10 @@ export class PcMachine {
   readonly port92: Port92;
   readonly i8042: I8042;
   readonly apic: Apic;
+  /** The std VGA (absent with -vga none or -nodefaults). */
+  readonly vga: VGACommonState | null = null;
+  /** The PCI memory space: under RAM, routed to below 1 MiB by the chipset windows. */
+  private pci: MemoryRegion | null = null;
   private kernelImage: Uint8Array | null = null;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
@@ -115,12 +122,19 @@ export class PcMachine {
       throw e;
     }
 
-    // RAM, the BIOS image (up to 16 MiB) and the option ROM area, each 64-page aligned.
-    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 17 * 1024 * 1024);
+    // RAM, the BIOS image (up to 16 MiB), the option ROM area and vga.vram, 64-page aligned.
+    const vramBytes = config.vga === 'std' ? 16 * 1024 * 1024 : 0;
+    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 17 * 1024 * 1024 + vramBytes);
     sys.transaction(() => {
       this.mapRam();
       this.mapFirmware();
     });
+    // QEMU's -vga std: the legacy window lives in the PCI memory space (which no firmware
+    // needs to program) and the ports in the I/O space; the PCI BARs stay unmapped.
+    if (config.vga === 'std') {
+      this.vga = new VGACommonState(sys, { owner: VGA_PCI_ADDR });
+      this.vga.map(this.pci!, this.ioRoot);
+    }
 
     this.cpu = new X86CPU(sys, this.memory, this.io);
     const cpu = this.cpu;
@@ -240,6 +254,7 @@ export class PcMachine {
    */
   private mapLegacyWindows(pci: MemoryRegion): void {
     const sys = this.sys;
+    this.pci = pci;
     if (!pci.container) this.systemMemory.addSubregionOverlap(0, pci, -1);
     this.systemMemory.addSubregionOverlap(0xa0000, MemoryRegion.alias(sys, null, 'smram-region', pci, 0xa0000, 0x20000), 1);
     for (let base = 0xc0000; base < 0xf0000; base += 0x4000) {
@@ -258,6 +273,7 @@ export class PcMachine {
     this.port92?.reset();
     this.i8042?.reset();
     this.pic?.reset();
+    this.vga?.reset();
     if (this.config.kernelPath) this.bootMultiboot(this.config.kernelPath);
     if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
   }
