@@ -2,16 +2,38 @@
 // executed-instruction count) and its timers (QEMU's QEMUClock and QEMUTimer).
 
 /**
- * Guest time. It only moves when the machine calls advanceTo(); expired timers run when the
- * machine calls runExpired() (or runUntil()), so a run is reproducible byte for byte.
+ * Guest time. It moves when the machine calls advanceTo() and, while the CPU runs, with the
+ * machine's live source (QEMU's icount clock: a device sees the exact instruction count at the
+ * access); expired timers run only when the machine calls runExpired() (or runUntil()), so a
+ * run is reproducible byte for byte.
  */
 export class VirtualClock {
   private now = 0;
   /** Armed timers, earliest deadline first; ties keep arming order (stable). */
   private readonly active: Timer[] = [];
+  private source: (() => number) | null = null;
+  /**
+   * Told when a timer becomes the earliest one (QEMU's timerlist_notify, which kicks the
+   * vCPU under icount): a CPU loop running on a budget computed from the old deadline must
+   * stop early to honour the new one.
+   */
+  onEarliestChanged: ((expireNs: number) => void) | null = null;
 
   get nowNs(): number {
+    const s = this.source;
+    if (s !== null) {
+      const t = s();
+      if (t > this.now) this.now = t;
+    }
     return this.now;
+  }
+
+  /**
+   * Take time from `source` (guest ns, never decreasing) whenever it is read, so a device
+   * accessed in the middle of a CPU slice sees the time of that instruction.
+   */
+  setSource(source: (() => number) | null): void {
+    this.source = source;
   }
 
   /** Move guest time forward. Time never goes back (a device would see a negative delta). */
@@ -33,7 +55,8 @@ export class VirtualClock {
   runExpired(): number {
     let n = 0;
     const a = this.active;
-    while (a.length > 0 && a[0]!.expireNs <= this.now) {
+    const now = this.nowNs;
+    while (a.length > 0 && a[0]!.expireNs <= now) {
       const t = a.shift()!;
       t.armed = false;
       n++;
@@ -58,7 +81,11 @@ export class VirtualClock {
     return n;
   }
 
-  /** @internal Insert a timer in deadline order (after equal deadlines). */
+  /**
+   * @internal Insert a timer in deadline order (after equal deadlines). The list is moved by
+   * hand rather than with splice, which allocates its result: a timer re-armed on every PIT
+   * tick must not make garbage.
+   */
   insert(t: Timer): void {
     const a = this.active;
     let lo = 0;
@@ -68,13 +95,19 @@ export class VirtualClock {
       if (a[mid]!.expireNs <= t.expireNs) lo = mid + 1;
       else hi = mid;
     }
-    a.splice(lo, 0, t);
+    a.push(t);
+    for (let i = a.length - 1; i > lo; i--) a[i] = a[i - 1]!;
+    a[lo] = t;
+    if (lo === 0) this.onEarliestChanged?.(t.expireNs);
   }
 
   /** @internal Remove an armed timer. */
   remove(t: Timer): void {
-    const i = this.active.indexOf(t);
-    if (i >= 0) this.active.splice(i, 1);
+    const a = this.active;
+    const i = a.indexOf(t);
+    if (i < 0) return;
+    for (let j = i; j < a.length - 1; j++) a[j] = a[j + 1]!;
+    a.pop();
   }
 }
 

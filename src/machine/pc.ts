@@ -82,6 +82,8 @@ export class PcMachine {
   private bios: MemoryRegion | null = null;
   /** Guest time spent halted (guest time = instructions << shift + idle time). */
   private idleNs = 0;
+  /** Guest time at which the running slice's budget ends (-Infinity between slices). */
+  private sliceEndNs = -Infinity;
   private exitStatus: number | null = null;
   private resetPending = false;
   /** -S starts in prelaunch; the monitor's stop/cont move between paused and running. */
@@ -142,6 +144,15 @@ export class PcMachine {
     cpu.log = this.log.cpuLog();
     cpu.tscShift = config.icountShift;
     this.engine = config.engine === 'tcg' ? new TcgEngine(cpu, config.tbCacheBytes) : new Interpreter();
+    // As QEMU's icount clock: a device reads the time of the instruction accessing it, and a
+    // timer armed to expire before the running slice ends stops the slice after that
+    // instruction (QEMU kicks the vCPU), so the budget is recomputed from the new deadline.
+    this.clock.setSource(() => (cpu.events + cpu.tbInsn) * this.nsPerInsn + this.idleNs);
+    this.clock.onEarliestChanged = (ns) => {
+      if (ns >= this.sliceEndNs) return;
+      this.engine.exitRequest = true;
+      cpu.tbExit = 1;
+    };
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
     this.pic = new I8259(sys);
@@ -416,6 +427,7 @@ export class PcMachine {
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
       let reason: number;
       try {
+        this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
         reason = this.engine.run(cpu, budget);
       } catch (e) {
         if (!(e instanceof TripleFault)) throw e;
@@ -427,6 +439,7 @@ export class PcMachine {
         this.reset();
         continue;
       }
+      this.sliceEndNs = -Infinity;
       this.syncClock();
       this.clock.runExpired();
       // An NMI wakes a halted CPU only when NMIs are not blocked (inside an NMI handler).

@@ -8,6 +8,7 @@ import {
   DIRTY_MEMORY_CODE,
   MEMTXATTRS_UNSPECIFIED,
   type AddressSpace,
+  type FlatRange,
   type MemorySystem,
 } from '../memory/index.js';
 import {
@@ -67,6 +68,7 @@ export class SoftMMU {
         commit: () => {
           if (as.currentMap === view) return;
           view = as.currentMap;
+          this.fastRange = null;
           this.tlb.flushAll();
         },
       },
@@ -86,19 +88,36 @@ export class SoftMMU {
    * deciding RAM, ROM or MMIO from the address space (QEMU's tlb_set_page). Pages shared by
    * several regions (subpages) are treated as MMIO so each access is dispatched exactly.
    */
+  /** Cache of what the last RAM range seen by setPage allows (fastRamBase -1: not RAM-backed). */
+  private fastRange: FlatRange | null = null;
+  private fastRamBase = -1;
+  private fastReadDirect = false;
+  private fastWriteDirect = false;
+  private fastDiscardWrite = false;
+
+  private learnRange(range: FlatRange): void {
+    const mr = range.mr;
+    this.fastRange = range;
+    this.fastRamBase = mr.ramBlock && mr.kind !== 'iommu' ? mr.ramBlock.offset + range.offsetInRegion : -1;
+    this.fastReadDirect = mr.isRamForRead;
+    this.fastWriteDirect = mr.isRamForWrite && !range.readonly;
+    this.fastDiscardWrite = !this.fastWriteDirect && (mr.kind === 'rom' || (mr.kind === 'ram' && (mr.readonly || range.readonly)));
+  }
+
   setPage(vaddr: number, physAddr: number, prot: number, mmuIdx: number, size: number): void {
     const physPage = physAddr - (physAddr % 4096);
     const target = this.target;
     target.physAddr = physPage;
-    // Fast path: the whole page is one range of RAM/ROM (no subpage, no IOMMU).
+    // Fast path: the whole page is one range of RAM/ROM (no subpage, no IOMMU). What a range
+    // allows is worked out once per range: fills come in runs over the same RAM.
     const fast = this.as.rangeAt(physPage);
-    if (fast && fast.mr.ramBlock && fast.end >= physPage + 4096 && fast.addr <= physPage && fast.mr.kind !== 'iommu') {
-      const mr = fast.mr;
-      const ramAddr = mr.ramBlock!.offset + (physPage - fast.addr + fast.offsetInRegion);
+    if (fast !== null && fast !== this.fastRange) this.learnRange(fast);
+    if (fast !== null && this.fastRamBase >= 0 && fast.addr <= physPage && physPage + 4096 - fast.addr <= fast.size) {
+      const ramAddr = this.fastRamBase + (physPage - fast.addr);
       target.ramAddr = ramAddr;
-      target.readDirect = mr.isRamForRead;
-      target.writeDirect = mr.isRamForWrite && !fast.readonly;
-      target.discardWrite = !target.writeDirect && (mr.kind === 'rom' || (mr.kind === 'ram' && (mr.readonly || fast.readonly)));
+      target.readDirect = this.fastReadDirect;
+      target.writeDirect = this.fastWriteDirect;
+      target.discardWrite = this.fastDiscardWrite;
       this.tlb.setPage(vaddr, target, prot, mmuIdx, size, this.sys.dirty.isClean(ramAddr));
       return;
     }

@@ -66,6 +66,8 @@ export class TLBTable {
   vAddend = new Int32Array(VTLB_SIZE);
   vPhys = new Float64Array(VTLB_SIZE);
   vProt = new Uint8Array(VTLB_SIZE);
+  /** The page each victim slot holds (TLB_EMPTY for none): one compare per slot on a miss. */
+  vPage = new Int32Array(VTLB_SIZE).fill(TLB_EMPTY);
   vIndex = 0;
   /** Region covering every large page installed since the last flush (-1: none). */
   largePageAddr = -1;
@@ -88,6 +90,7 @@ export class TLBTable {
     this.vRead.fill(TLB_EMPTY);
     this.vWrite.fill(TLB_EMPTY);
     this.vCode.fill(TLB_EMPTY);
+    this.vPage.fill(TLB_EMPTY);
     this.largePageAddr = -1;
     this.largePageMask = 0;
     this.usedEntries = 0;
@@ -129,22 +132,41 @@ export class TLBTable {
       this.addrWrite[idx] = TLB_EMPTY;
       this.addrCode[idx] = TLB_EMPTY;
     }
+    this.dropVictim(page);
+    this.stats.pageFlushes++;
+  }
+
+  /** Forget victim copies of a page (a later victim hit must not revive them). */
+  dropVictim(page: number): void {
+    const vPage = this.vPage;
     for (let v = 0; v < VTLB_SIZE; v++) {
-      if (matchesPage(this.vRead[v]!, page) || matchesPage(this.vWrite[v]!, page) || matchesPage(this.vCode[v]!, page)) {
+      if (vPage[v] === page) {
         this.vRead[v] = TLB_EMPTY;
         this.vWrite[v] = TLB_EMPTY;
         this.vCode[v] = TLB_EMPTY;
+        vPage[v] = TLB_EMPTY;
       }
     }
-    this.stats.pageFlushes++;
+  }
+
+  /** The page the main entry at idx holds, or TLB_EMPTY. */
+  entryPage(idx: number): number {
+    const r = this.addrRead[idx]!;
+    if (r !== TLB_EMPTY) return r & PAGE_MASK;
+    const w = this.addrWrite[idx]!;
+    if (w !== TLB_EMPTY) return w & PAGE_MASK;
+    const c = this.addrCode[idx]!;
+    return c !== TLB_EMPTY ? c & PAGE_MASK : TLB_EMPTY;
   }
 
   /** Look in the victim TLB for the page; on a hit swap it into the main table. */
   victimHit(idx: number, page: number, access: number): boolean {
-    const cmps = access === 0 ? this.vRead : access === 1 ? this.vWrite : this.vCode;
+    const vPage = this.vPage;
     for (let v = 0; v < VTLB_SIZE; v++) {
-      const cmp = cmps[v]!;
-      if (cmp !== TLB_EMPTY && !(cmp & TLB_INVALID) && (cmp & PAGE_MASK) === page) {
+      if (vPage[v] !== page) continue;
+      const cmp = access === 0 ? this.vRead[v]! : access === 1 ? this.vWrite[v]! : this.vCode[v]!;
+      if (cmp !== TLB_EMPTY && !(cmp & TLB_INVALID)) {
+        vPage[v] = this.entryPage(idx);
         swap(this.addrRead, idx, this.vRead, v);
         swap(this.addrWrite, idx, this.vWrite, v);
         swap(this.addrCode, idx, this.vCode, v);
@@ -229,29 +251,21 @@ export class CPUTLB {
     }
     const idx = (page >>> 12) & t.mask;
     // Keep the old entry in the victim TLB if it held another page.
-    const oldRead = t.addrRead[idx]!;
-    const oldWrite = t.addrWrite[idx]!;
-    const oldCode = t.addrCode[idx]!;
-    const oldPage = oldRead !== TLB_EMPTY ? oldRead & PAGE_MASK : oldWrite !== TLB_EMPTY ? oldWrite & PAGE_MASK : oldCode & PAGE_MASK;
-    if ((oldRead !== TLB_EMPTY || oldWrite !== TLB_EMPTY || oldCode !== TLB_EMPTY) && oldPage !== page) {
+    const oldPage = t.entryPage(idx);
+    if (oldPage === TLB_EMPTY) {
+      t.usedEntries++;
+    } else if (oldPage !== page) {
       const v = t.vIndex++ & (VTLB_SIZE - 1);
-      t.vRead[v] = oldRead;
-      t.vWrite[v] = oldWrite;
-      t.vCode[v] = oldCode;
+      t.vRead[v] = t.addrRead[idx]!;
+      t.vWrite[v] = t.addrWrite[idx]!;
+      t.vCode[v] = t.addrCode[idx]!;
       t.vAddend[v] = t.addend[idx]!;
       t.vPhys[v] = t.physAddr[idx]!;
       t.vProt[v] = t.prot[idx]!;
-    } else if (oldRead === TLB_EMPTY && oldWrite === TLB_EMPTY && oldCode === TLB_EMPTY) {
-      t.usedEntries++;
+      t.vPage[v] = oldPage;
     }
     // Remove stale victim copies of this page so a later victim hit cannot revive them.
-    for (let v = 0; v < VTLB_SIZE; v++) {
-      if (matchesPage(t.vRead[v]!, page) || matchesPage(t.vWrite[v]!, page) || matchesPage(t.vCode[v]!, page)) {
-        t.vRead[v] = TLB_EMPTY;
-        t.vWrite[v] = TLB_EMPTY;
-        t.vCode[v] = TLB_EMPTY;
-      }
-    }
+    t.dropVictim(page);
     let readFlags = 0;
     let writeFlags = 0;
     if (target.ramAddr < 0) {

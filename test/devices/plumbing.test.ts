@@ -63,6 +63,42 @@ describe('VirtualClock and Timer', () => {
     c.advanceTo(10);
     expect(() => c.advanceTo(5)).toThrow(RangeError);
   });
+
+  it('a live source moves time when read; expired timers run against it', () => {
+    const c = new VirtualClock();
+    let src = 0;
+    c.setSource(() => src);
+    const fired: number[] = [];
+    new Timer(c, () => fired.push(c.nowNs)).modNs(100);
+    src = 70;
+    expect(c.nowNs).toBe(70);
+    expect(c.runExpired()).toBe(0);
+    src = 120;
+    expect(c.runExpired()).toBe(1);
+    expect(fired).toEqual([120]);
+    src = 50; // a source that lags behind advanceTo never takes time back
+    c.advanceTo(130);
+    expect(c.nowNs).toBe(130);
+  });
+
+  it('tells onEarliestChanged when a timer becomes the earliest, and only then', () => {
+    const c = new VirtualClock();
+    const told: number[] = [];
+    c.onEarliestChanged = (ns) => told.push(ns);
+    const a = new Timer(c, () => {});
+    const b = new Timer(c, () => {});
+    const d = new Timer(c, () => {});
+    a.modNs(500);
+    b.modNs(800); // later than a: the CPU's budget is still right
+    d.modNs(200);
+    a.modNs(100); // moved to the front
+    b.del();
+    expect(told).toEqual([500, 200, 100]);
+    expect(c.nextDeadlineNs()).toBe(100);
+    c.advanceTo(1000);
+    expect(c.runExpired()).toBe(2);
+    expect(c.nextDeadlineNs()).toBe(Infinity);
+  });
 });
 
 describe('char backends', () => {

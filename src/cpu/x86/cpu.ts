@@ -103,6 +103,18 @@ export class X86CPU extends CPUX86State implements CodeReader {
     return this.icount + this.deliveries;
   }
 
+  /**
+   * While a translated block runs, icount is only added at its exits: this holds how many of
+   * its instructions came before the one now calling out (a handler or a slow-path access),
+   * so device time and the TSC see the same count as on the interpreter. 0 between blocks.
+   */
+  tbInsn = 0;
+
+  /** Instructions retired up to the current one, exact in the middle of a translated block. */
+  get liveIcount(): number {
+    return this.icount + this.tbInsn;
+  }
+
   log: CpuLog | null = null;
   /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */
   onApicBaseWrite: ((value: number) => void) | null = null;

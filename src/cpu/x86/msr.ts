@@ -27,7 +27,7 @@ const MSR_EFER = 0xc0000080;
 
 /** The TSC counts guest nanoseconds: 2^cpu.tscShift per retired instruction (-icount shift). */
 export function readTsc(cpu: X86CPU): bigint {
-  return (BigInt(cpu.icount) << BigInt(cpu.tscShift)) + BigInt(cpu.tscOffset);
+  return (BigInt(cpu.liveIcount) << BigInt(cpu.tscShift)) + BigInt(cpu.tscOffset);
 }
 
 function split(cpu: X86CPU, v: bigint): void {
@@ -68,7 +68,7 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
   const lo = Number(BigInt.asIntN(32, v));
   switch (index) {
     case MSR_IA32_TSC:
-      cpu.tscOffset = Number(v - (BigInt(cpu.icount) << BigInt(cpu.tscShift)));
+      cpu.tscOffset = Number(v - (BigInt(cpu.liveIcount) << BigInt(cpu.tscShift)));
       return;
     case MSR_IA32_APICBASE:
       // The local APIC owns the register (it may move its MMIO window); without one, keep

@@ -4,8 +4,9 @@
 // that makes faults precise. Memory accesses through flat segments inline the soft-TLB fast
 // path; jcc is fused with the flag producer when the block knows which one it was. Anything
 // else calls the interpreter's handler for the op, so both engines share one semantics. A
-// block that jumps back to its own start becomes a JS loop with the budget check on the
-// back edge.
+// handler call or slow-path access first stores its instruction's index in cpu.tbInsn, so
+// guest time read there (devices, the TSC) is exact. A block that jumps back to its own start
+// becomes a JS loop with the budget check on the back edge.
 
 import { CC_OP_ADD, CC_OP_DEC, CC_OP_INC, CC_OP_LOGIC, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
@@ -122,7 +123,7 @@ export class CodeGen {
     Object.assign(copy, b.insn);
     this.insns.push(copy);
     const o = this.out;
-    o.push(`${WRITEBACK} h = 1; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
+    o.push(`${WRITEBACK} h = 1; cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
     this.flagOp = -1;
     if (last) {
       o.push(`{ cpu.icount += ${count};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
@@ -160,20 +161,20 @@ export class CodeGen {
     this.memOps++;
     return (
       `a = ${addr}; x = (a >>> 12) & T.mask; ` +
-      `${dst} = T.addrRead[x] === ((a + 3) & -4096) ? ((i = (a + T.addend[x]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}mmu.loadSlow(a, 4, ${this.mmu}, 0) | 0);`
+      `${dst} = T.addrRead[x] === ((a + 3) & -4096) ? ((i = (a + T.addend[x]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
     );
   }
 
   private load8(addr: string, dst: string): string {
     this.memOps++;
-    return `a = ${addr}; x = (a >>> 12) & T.mask; ${dst} = T.addrRead[x] === (a & -4096) ? ram[(a + T.addend[x]) >>> 0] : mmu.loadSlow(a, 1, ${this.mmu}, 0);`;
+    return `a = ${addr}; x = (a >>> 12) & T.mask; ${dst} = T.addrRead[x] === (a & -4096) ? ram[(a + T.addend[x]) >>> 0] : (cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
   }
 
   private load16(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
       `a = ${addr}; x = (a >>> 12) & T.mask; ` +
-      `${dst} = T.addrRead[x] === ((a + 1) & -4096) ? ((i = (a + T.addend[x]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}mmu.loadSlow(a, 2, ${this.mmu}, 0));`
+      `${dst} = T.addrRead[x] === ((a + 1) & -4096) ? ((i = (a + T.addend[x]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
     );
   }
 
@@ -183,13 +184,13 @@ export class CodeGen {
     return (
       `x = (a >>> 12) & T.mask; ` +
       `if (T.addrWrite[x] === ((a + 3) & -4096)) { i = (a + T.addend[x]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
-      `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); mmu.storeSlow(a, w, 4, ${this.mmu}); }`
+      `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }`
     );
   }
 
   private store8(): string {
     this.memOps++;
-    return `x = (a >>> 12) & T.mask; if (T.addrWrite[x] === (a & -4096)) ram[(a + T.addend[x]) >>> 0] = w; else mmu.storeSlow(a, w, 1, ${this.mmu});`;
+    return `x = (a >>> 12) & T.mask; if (T.addrWrite[x] === (a & -4096)) ram[(a + T.addend[x]) >>> 0] = w; else { cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
   }
 
   /** Byte register n (AL CL DL BL AH CH DH BH) as a value 0-255. */

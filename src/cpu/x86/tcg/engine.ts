@@ -132,6 +132,7 @@ export class TcgEngine {
         prev = tb;
       } catch (e) {
         cache.current = null;
+        cpu.tbInsn = 0; // the block added what it ran to icount
         if (e !== GUEST_EXCEPTION) throw e;
         if (cpu.excIsInt) cpu.icount++;
         deliverPendingException(cpu);
@@ -139,6 +140,7 @@ export class TcgEngine {
         continue;
       }
       cache.current = null;
+      cpu.tbInsn = 0;
       if (cache.currentInvalidated) prev = null;
     }
     return EXIT_BUDGET;
