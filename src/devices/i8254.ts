@@ -50,10 +50,15 @@ export class PitChannel {
   countLatched = 0;
   statusLatched = false;
   status = 0;
-  readState = RW_WORD0;
-  writeState = RW_WORD0;
+  /**
+   * Access mode and byte sequencing. 0 until the first control word, as on QEMU (its reset
+   * leaves them alone): count latches are then ignored and data reads and writes take the low
+   * byte only.
+   */
+  readState = 0;
+  writeState = 0;
   writeLatch = 0;
-  rwMode = RW_WORD0;
+  rwMode = 0;
   /** Mode bits as programmed (0-7); 6 and 7 behave as 2 and 3. */
   mode = 3;
   bcd = false;
@@ -145,6 +150,8 @@ export class PitChannel {
         break;
       }
       case 3: {
+        // Count 1 (illegal on a real 8254) keeps OUT high for good, as QEMU computes it.
+        if (c < 2) return -1;
         const base = d - (d % c);
         const half = (c + 1) >> 1;
         next = d - base < half ? base + half : base + c;
@@ -225,9 +232,6 @@ export class PitChannel {
 
   writeData(val: number): void {
     switch (this.writeState) {
-      case RW_LSB:
-        this.loadCount(val);
-        break;
       case RW_MSB:
         this.loadCount(val << 8);
         break;
@@ -235,9 +239,12 @@ export class PitChannel {
         this.writeLatch = val;
         this.writeState = RW_WORD1;
         break;
-      default:
+      case RW_WORD1:
         this.loadCount(this.writeLatch | (val << 8));
         this.writeState = RW_WORD0;
+        break;
+      default: // RW_LSB, and the never-programmed state 0
+        this.loadCount(val);
         break;
     }
   }
@@ -274,13 +281,12 @@ export class PitChannel {
     }
   }
 
-  /** Power-on state (QEMU's pit_reset_common): mode 3, count 0x10000, loaded now. */
+  /**
+   * Reset (QEMU's pit_reset_common): mode 3, count 0x10000, loaded now. Like QEMU it keeps the
+   * access mode, byte sequencing, latches and BCD flag (zero at power-on).
+   */
   reset(): void {
     this.mode = 3;
-    this.bcd = false;
-    this.rwMode = this.readState = this.writeState = RW_WORD0;
-    this.countLatched = 0;
-    this.statusLatched = false;
     this.nullCount = false;
     this.triggered = false;
     this.gate = this.index !== 2;

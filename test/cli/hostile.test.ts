@@ -202,9 +202,10 @@ describe('hostile guests', () => {
         const r = await run(rom, engine, out, 50_000_000);
         expect(r.status).toBe(1);
         const ticks = Buffer.from(out.bytes).readUInt16LE(0);
-        // At least one IRQ is taken and the loop still finishes. (Observed: count 2 gives 1 tick in
-        // these 100000 iterations but ~121000 over 20M iterations: reported to the lead.)
+        // At least one IRQ is taken and the loop still finishes; count 2 interrupts at its rate
+        // from the load on (test/machine/guest-time.test.ts bounds it), count 1 only once.
         expect(ticks).toBeGreaterThan(0);
+        if (count === 1) expect(ticks).toBe(1);
         results.push(`${ticks} ${r.icount}`);
       }
       expect(results[1]).toBe(results[0]);

@@ -93,6 +93,33 @@ describe('i8254', () => {
     expect(io.inb(0x40) | (io.inb(0x40) << 8)).toBe(600);
   });
 
+  it('before the first control word (access 0, as on QEMU): latches are ignored, one byte loads the count', () => {
+    const { io, clock, pit } = setup();
+    io.outb(0x43, 0xe2); // read-back status, channel 0
+    expect(io.inb(0x40) & 0x3f).toBe(0x06); // access 0, mode 3, binary
+    clock.advanceTo(Math.ceil(tickNs(300)));
+    io.outb(0x43, 0x00); // counter latch: nothing to latch with access 0
+    expect(pit.channels[0].countLatched).toBe(0);
+    // Reads give the live count's low byte every time (mode 3 counts by two).
+    expect(io.inb(0x40)).toBe((0x10000 - 600) & 0xff);
+    expect(io.inb(0x40)).toBe((0x10000 - 600) & 0xff);
+    io.outb(0x41, 0x34); // channel 1 takes a one-byte count
+    expect(pit.channels[1].count).toBe(0x34);
+  });
+
+  it('mode 3 with count 1 keeps OUT high and arms no timer; mode 2 the same', () => {
+    for (const control of [0x36, 0x34]) {
+      const { io, clock, pit, edges } = setup();
+      io.outb(0x43, control);
+      io.outb(0x40, 1);
+      io.outb(0x40, 0);
+      expect(pit.channels[0].getOut()).toBe(true);
+      expect(clock.nextDeadlineNs()).toBe(Infinity);
+      clock.runUntil(1e6);
+      expect(rising(edges)).toHaveLength(1); // the one at the load
+    }
+  });
+
   it('LSB-only and MSB-only access modes', () => {
     const { io, pit } = setup();
     io.outb(0x43, 0x50); // channel 1, LSB only, mode 0

@@ -1,0 +1,1 @@
+s/^hw-only: null count after the control word=00$/hw-only: null count after the control word=01/
