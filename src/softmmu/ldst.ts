@@ -22,7 +22,7 @@ import {
   TLB_MMIO,
   TLB_NOTDIRTY,
 } from './tlb-flags.js';
-import { CPUTLB, type TLBPageTarget, type TLBTable } from './tlb.js';
+import { CPUTLB, tlbIndex, type TLBPageTarget, type TLBTable } from './tlb.js';
 
 /**
  * The target's page walk: translate vaddr for `access` in `mmuIdx` and install it with
@@ -144,7 +144,7 @@ export class SoftMMU {
 
   ld8(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
-    const idx = (addr >>> 12) & t.mask;
+    const idx = tlbIndex(addr, t.mask);
     if (t.addrRead[idx] === (addr & PAGE_MASK)) {
       t.stats.hits++;
       return this.ram[(addr + t.addend[idx]!) >>> 0]!;
@@ -154,7 +154,7 @@ export class SoftMMU {
 
   ld16(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
-    const idx = (addr >>> 12) & t.mask;
+    const idx = tlbIndex(addr, t.mask);
     if (t.addrRead[idx] === ((addr + 1) & PAGE_MASK)) {
       t.stats.hits++;
       const i = (addr + t.addend[idx]!) >>> 0;
@@ -166,7 +166,7 @@ export class SoftMMU {
   /** 32-bit load, returned as int32. */
   ld32(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
-    const idx = (addr >>> 12) & t.mask;
+    const idx = tlbIndex(addr, t.mask);
     if (t.addrRead[idx] === ((addr + 3) & PAGE_MASK)) {
       t.stats.hits++;
       const i = (addr + t.addend[idx]!) >>> 0;
@@ -178,7 +178,7 @@ export class SoftMMU {
 
   st8(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
-    const idx = (addr >>> 12) & t.mask;
+    const idx = tlbIndex(addr, t.mask);
     if (t.addrWrite[idx] === (addr & PAGE_MASK)) {
       t.stats.hits++;
       this.ram[(addr + t.addend[idx]!) >>> 0] = value;
@@ -189,7 +189,7 @@ export class SoftMMU {
 
   st16(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
-    const idx = (addr >>> 12) & t.mask;
+    const idx = tlbIndex(addr, t.mask);
     if (t.addrWrite[idx] === ((addr + 1) & PAGE_MASK)) {
       t.stats.hits++;
       const i = (addr + t.addend[idx]!) >>> 0;
@@ -204,7 +204,7 @@ export class SoftMMU {
 
   st32(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
-    const idx = (addr >>> 12) & t.mask;
+    const idx = tlbIndex(addr, t.mask);
     if (t.addrWrite[idx] === ((addr + 3) & PAGE_MASK)) {
       t.stats.hits++;
       const i = (addr + t.addend[idx]!) >>> 0;
@@ -223,7 +223,7 @@ export class SoftMMU {
   /** Instruction fetch of one byte. */
   ldCode8(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
-    const idx = (addr >>> 12) & t.mask;
+    const idx = tlbIndex(addr, t.mask);
     if (t.addrCode[idx] === (addr & PAGE_MASK)) {
       t.stats.hits++;
       return this.ram[(addr + t.addend[idx]!) >>> 0]!;
@@ -240,13 +240,13 @@ export class SoftMMU {
   probe(addr: number, access: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const page = addr & PAGE_MASK;
-    let idx = (addr >>> 12) & t.mask;
+    let idx = tlbIndex(addr, t.mask);
     const cmp = comparator(t, access, idx);
     if (cmp === TLB_EMPTY || cmp & TLB_INVALID || (cmp & PAGE_MASK) !== page) {
       if (!t.victimHit(idx, page, access)) {
         t.stats.misses++;
         this.fill(addr, access, mmuIdx);
-        idx = (addr >>> 12) & t.mask;
+        idx = tlbIndex(addr, t.mask);
       }
     } else {
       t.stats.hits++; // a flagged hit (MMIO, NOTDIRTY, ROM) still hit the TLB

@@ -16,6 +16,16 @@ import {
   TLB_NOTDIRTY,
 } from './tlb-flags.js';
 
+/**
+ * The table slot of a virtual address: the page number with bits 6 and up folded onto the low
+ * bits. Still direct-mapped, but pages a power-of-two stride apart (4 MiB-aligned mappings,
+ * strided arrays) no longer all land in one slot, as they do with QEMU's plain page & mask.
+ * Generated code inlines the same expression (tcg/codegen.ts).
+ */
+export function tlbIndex(vaddr: number, mask: number): number {
+  return ((vaddr >>> 12) ^ (vaddr >>> 18)) & mask;
+}
+
 export const TLB_MIN_BITS = 6;
 export const TLB_DEFAULT_BITS = 8;
 export const TLB_MAX_BITS = 12;
@@ -126,7 +136,7 @@ export class TLBTable {
 
   /** Invalidate the entry and victim entries for the page at vaddr. */
   flushPageEntry(page: number): void {
-    const idx = (page >>> 12) & this.mask;
+    const idx = tlbIndex(page, this.mask);
     if (matchesPage(this.addrRead[idx]!, page) || matchesPage(this.addrWrite[idx]!, page) || matchesPage(this.addrCode[idx]!, page)) {
       this.addrRead[idx] = TLB_EMPTY;
       this.addrWrite[idx] = TLB_EMPTY;
@@ -249,7 +259,7 @@ export class CPUTLB {
         t.largePageAddr &= mask;
       }
     }
-    const idx = (page >>> 12) & t.mask;
+    const idx = tlbIndex(page, t.mask);
     // Keep the old entry in the victim TLB if it held another page.
     const oldPage = t.entryPage(idx);
     if (oldPage === TLB_EMPTY) {
@@ -303,7 +313,7 @@ export class CPUTLB {
   setDirty(vaddr: number): void {
     const page = vaddr & PAGE_MASK;
     for (const t of this.tables) {
-      const idx = (page >>> 12) & t.mask;
+      const idx = tlbIndex(page, t.mask);
       if (t.addrWrite[idx] === (page | TLB_NOTDIRTY)) t.addrWrite[idx] = page;
       for (let v = 0; v < VTLB_SIZE; v++) if (t.vWrite[v] === (page | TLB_NOTDIRTY)) t.vWrite[v] = page;
     }

@@ -102,7 +102,7 @@ export function makeFixture(nbMmuModes = 3): Fixture {
   };
 }
 
-/** Index of vaddr's entry in a table of `size` entries. */
-export function tlbIndex(vaddr: number, mask: number): number {
-  return (vaddr >>> 12) & mask;
+/** Bytes between two virtual pages that share a slot in a table of `size` entries (tlbIndex folds page bits 6 and up). */
+export function conflictStride(size: number): number {
+  return size * 64 * 4096;
 }

@@ -160,20 +160,20 @@ export class CodeGen {
   private load32(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
-      `a = ${addr}; x = (a >>> 12) & T.mask; ` +
+      `a = ${addr}; x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ` +
       `${dst} = T.addrRead[x] === ((a + 3) & -4096) ? ((i = (a + T.addend[x]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
     );
   }
 
   private load8(addr: string, dst: string): string {
     this.memOps++;
-    return `a = ${addr}; x = (a >>> 12) & T.mask; ${dst} = T.addrRead[x] === (a & -4096) ? ram[(a + T.addend[x]) >>> 0] : (cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
+    return `a = ${addr}; x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ${dst} = T.addrRead[x] === (a & -4096) ? ram[(a + T.addend[x]) >>> 0] : (cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
   }
 
   private load16(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
-      `a = ${addr}; x = (a >>> 12) & T.mask; ` +
+      `a = ${addr}; x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ` +
       `${dst} = T.addrRead[x] === ((a + 1) & -4096) ? ((i = (a + T.addend[x]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
     );
   }
@@ -182,7 +182,7 @@ export class CodeGen {
   private store32(seg: number): string {
     this.memOps++;
     return (
-      `x = (a >>> 12) & T.mask; ` +
+      `x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ` +
       `if (T.addrWrite[x] === ((a + 3) & -4096)) { i = (a + T.addend[x]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
       `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }`
     );
@@ -190,7 +190,7 @@ export class CodeGen {
 
   private store8(): string {
     this.memOps++;
-    return `x = (a >>> 12) & T.mask; if (T.addrWrite[x] === (a & -4096)) ram[(a + T.addend[x]) >>> 0] = w; else { cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
+    return `x = ((a >>> 12) ^ (a >>> 18)) & T.mask; if (T.addrWrite[x] === (a & -4096)) ram[(a + T.addend[x]) >>> 0] = w; else { cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
   }
 
   /** Byte register n (AL CL DL BL AH CH DH BH) as a value 0-255. */
