@@ -2,8 +2,11 @@
 // both), our own additions as long options. Every error names the flag it is about.
 
 import { defaultConfig, type ChardevBackend, type ChardevSpec, type MachineConfig } from '../machine/config.js';
+import { cpuHelpText, findCpuModel, findFeature, resolveCpu, type CpuDefinition, type FeatureChange } from '../cpu/x86/cpu-models.js';
 
 export class UsageError extends Error {}
+/** A help option (-cpu help): the message is the text to print, and the run ends with status 0. */
+export class HelpRequest extends Error {}
 
 const fail = (flag: string, msg: string): never => {
   throw new UsageError(`${flag}: ${msg}`);
@@ -165,6 +168,48 @@ function parseLog(st: ParseState, flag: string, text: string): void {
   }
 }
 
+const BOOL_ON = new Set(['on', 'yes', 'true', 'y']);
+const BOOL_OFF = new Set(['off', 'no', 'false', 'n']);
+
+/**
+ * -cpu MODEL[,+feat][,-feat][,feat[=on|off]]... as QEMU 7.2 applies it: the feat=on/off items
+ * in order, then every +feat, then every -feat (so -feat wins), with QEMU's warning when one
+ * feature is given both ways.
+ */
+function parseCpu(flag: string, text: string): CpuDefinition {
+  const [name, ...items] = text.split(',');
+  if (name === 'help' || name === '?') throw new HelpRequest(cpuHelpText());
+  const model = findCpuModel(name!);
+  if (!model) return fail(flag, `unknown CPU model '${name}' (see -cpu help)`);
+  const feature = (word: string) => findFeature(word) ?? fail(flag, `unknown CPU feature '${word}' (see -cpu help)`);
+  const props: FeatureChange[] = [];
+  const plus: FeatureChange[] = [];
+  const minus: FeatureChange[] = [];
+  const warnings: string[] = [];
+  for (const item of items) {
+    if (item === '') continue;
+    if (item[0] === '+' || item[0] === '-') {
+      const f = feature(item.slice(1));
+      (item[0] === '+' ? plus : minus).push({ word: f.word, bit: f.bit, on: item[0] === '+' });
+      continue;
+    }
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    const val = eq < 0 ? 'on' : item.slice(eq + 1);
+    const f = feature(key);
+    const on = BOOL_ON.has(val) ? true : BOOL_OFF.has(val) ? false : fail(flag, `${key}: '${val}' must be on or off`);
+    for (const [list, sign] of [[plus, '+'], [minus, '-']] as const) {
+      if (list.some((c) => c.word === f.word && c.bit === f.bit)) {
+        warnings.push(`Ambiguous CPU model string. Don't mix both "${sign}${f.name}" and "${f.name}=${val}"`);
+      }
+    }
+    props.push({ word: f.word, bit: f.bit, on });
+  }
+  if (warnings.length > 0) warnings.push("Compatibility of ambiguous CPU model strings won't be kept on future QEMU versions");
+  const def = resolveCpu(model, [...props, ...plus, ...minus]);
+  return { ...def, warnings: [...warnings, ...def.warnings] };
+}
+
 /** Parse argv (without node and script) into a machine configuration. */
 export function parseArgs(argv: readonly string[]): MachineConfig {
   const cfg = defaultConfig();
@@ -249,6 +294,9 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
         if (props.has('accel') && props.get('accel') !== 'tcg') fail(flag, `accelerator '${props.get('accel')}' is not supported (use tcg)`);
         break;
       }
+      case 'cpu':
+        cfg.cpu = parseCpu(flag, v);
+        break;
       case 'accel':
         if (v.split(',')[0] !== 'tcg') fail(flag, `accelerator '${v}' is not supported (use tcg)`);
         break;

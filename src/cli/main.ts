@@ -2,7 +2,7 @@
 // tcg86's command line: parse QEMU-style flags, build the pc machine, run it, exit with the
 // guest's status. Usage errors and bad input are reported on stderr naming what was wrong.
 
-import { parseArgs, UsageError } from './args.js';
+import { HelpRequest, parseArgs, UsageError } from './args.js';
 import { MachineError, PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
 import { Monitor } from '../monitor/monitor.js';
@@ -10,8 +10,14 @@ import { Monitor } from '../monitor/monitor.js';
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
   try {
-    machine = new PcMachine(parseArgs(argv));
+    const config = parseArgs(argv);
+    for (const w of config.cpu.warnings) process.stderr.write(`tcg86: warning: ${w}\n`);
+    machine = new PcMachine(config);
   } catch (e) {
+    if (e instanceof HelpRequest) {
+      process.stdout.write(e.message);
+      return 0;
+    }
     if (e instanceof UsageError || e instanceof MachineError) {
       process.stderr.write(`tcg86: ${e.message}\n`);
       return 1;

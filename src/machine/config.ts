@@ -1,5 +1,7 @@
 // What a command line asks the machine for, after parsing (see src/cli/args.ts).
 
+import { defaultCpuDefinition, type CpuDefinition } from '../cpu/x86/cpu-models.js';
+
 export type ChardevBackend = { kind: 'stdio' } | { kind: 'null' } | { kind: 'file'; path: string } | { kind: 'vc' };
 
 export interface ChardevSpec {
@@ -41,6 +43,8 @@ export interface MachineConfig {
   startPaused: boolean;
   log: LogConfig;
   engine: Engine;
+  /** -cpu: the CPU model with its feature changes (its warnings go to stderr at startup). */
+  cpu: CpuDefinition;
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
   icountShift: number;
   stats: 'none' | 'table' | 'json';
@@ -65,6 +69,7 @@ export function defaultConfig(): MachineConfig {
     startPaused: false,
     log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, file: null },
     engine: 'tcg',
+    cpu: defaultCpuDefinition(),
     icountShift: 3,
     stats: 'none',
     tbCacheBytes: 64 * 1024 * 1024,

@@ -20,6 +20,7 @@ import { Apic } from '../devices/apic.js';
 import { VGACommonState } from '../devices/vga/index.js';
 import { loadMultiboot, MultibootError, type MultibootEntryState } from './multiboot.js';
 import { X86CPU } from '../cpu/x86/cpu.js';
+import { CPUID_APIC, FEAT_1_EDX } from '../cpu/x86/cpu-models.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
 import { Interpreter, EXIT_HALTED } from '../cpu/x86/interp/index.js';
 import { TcgEngine } from '../cpu/x86/tcg/engine.js';
@@ -66,7 +67,8 @@ export class PcMachine {
   readonly rtc: Mc146818Rtc;
   readonly port92: Port92;
   readonly i8042: I8042;
-  readonly apic: Apic;
+  /** The local APIC; null on a CPU model without one (486), where the 8259 drives INTR. */
+  readonly apic: Apic | null;
   /** The std VGA (absent with -vga none or -nodefaults). */
   readonly vga: VGACommonState | null = null;
   /** The PCI memory space: under RAM, routed to below 1 MiB by the chipset windows. */
@@ -138,7 +140,7 @@ export class PcMachine {
       this.vga.map(this.pci!, this.ioRoot);
     }
 
-    this.cpu = new X86CPU(sys, this.memory, this.io);
+    this.cpu = new X86CPU(sys, this.memory, this.io, config.cpu);
     const cpu = this.cpu;
     cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
     cpu.log = this.log.cpuLog();
@@ -156,21 +158,32 @@ export class PcMachine {
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
     this.pic = new I8259(sys);
-    this.apic = new Apic(sys, this.clock, {
-      pic: this.pic,
-      intr: (level) => (cpu.interruptRequest = level),
-      nmi: () => (cpu.nmiPending = true),
-      unimp: (msg) => {
-        if (config.log.unimp) this.log.write(msg + '\n');
-      },
-    });
-    this.pic.intr = new IrqLine((level) => this.apic.setExtIntLine(level));
-    cpu.pic = this.apic;
-    cpu.onApicBaseWrite = (value) => {
-      this.apic.setApicBase(value);
-      cpu.apicBase = this.apic.apicBase;
-    };
-    sys.transaction(() => this.apic.map(this.systemMemory));
+    if (cpu.features[FEAT_1_EDX]! & CPUID_APIC) {
+      const apic = new Apic(sys, this.clock, {
+        pic: this.pic,
+        intr: (level) => (cpu.interruptRequest = level),
+        nmi: () => (cpu.nmiPending = true),
+        unimp: (msg) => {
+          if (config.log.unimp) this.log.write(msg + '\n');
+        },
+      });
+      this.apic = apic;
+      this.pic.intr = new IrqLine((level) => apic.setExtIntLine(level));
+      cpu.pic = apic;
+      cpu.onApicBaseWrite = (value) => {
+        apic.setApicBase(value);
+        cpu.apicBase = apic.apicBase;
+      };
+      sys.transaction(() => apic.map(this.systemMemory));
+    } else {
+      // A model without an APIC (QEMU's pc creates none): the 8259 drives INTR itself, and
+      // IA32_APIC_BASE reads as the BSP bit alone and ignores writes.
+      this.apic = null;
+      this.pic.intr = new IrqLine((level) => (cpu.interruptRequest = level));
+      cpu.pic = this.pic;
+      cpu.apicBase = 0x100;
+      cpu.onApicBaseWrite = () => {};
+    }
     this.pit = new I8254(sys, this.clock, this.pic.irqs[0]!);
     this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!);
     pcCmosInit(this.rtc, this.below4g, this.above4g);

@@ -21,6 +21,11 @@ import {
   R_SS,
 } from './constants.js';
 import { CC_MASK, EFLAGS_FIXED, VM_MASK } from './flags.js';
+import { CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, type CpuDefinition } from './cpu-models.js';
+
+/** Machine-check banks (QEMU's MCE_BANKS_DEF) and MCG_CAP for a model with MCE and MCA. */
+export const MCE_BANKS = 10;
+const MCG_CAP_WITH_MCA = 0x01000100 | MCE_BANKS; // MCG_SER_P | MCG_CTL_P | bank count
 
 /** A system table register (GDTR/IDTR) or a system segment (LDTR/TR) cache. */
 export class TableReg {
@@ -91,6 +96,35 @@ export class CPUX86State implements LazyFlags {
   readonly mtrrVar = new Array<bigint>(16).fill(0n);
   readonly mtrrFixed = new Array<bigint>(11).fill(0n);
   mtrrDefType = 0n;
+  /** Machine-check architecture (QEMU's mcg_* and mce_banks: CTL, STATUS, ADDR, MISC per bank). */
+  mcgCap = 0;
+  mcgCtl = 0n;
+  mcgStatus = 0n;
+  readonly mceBanks = new Array<bigint>(MCE_BANKS * 4).fill(0n);
+
+  // ---- the CPU model (QEMU keeps it in CPUX86State too; a reset leaves it alone) ----
+  /** The -cpu definition CPUID answers from. */
+  def: CpuDefinition = defaultCpuDefinition();
+  /**
+   * The feature words as CPUID reports them and the instruction and register checks see them
+   * now: the definition's, less APIC once the guest disables the local APIC (as QEMU).
+   */
+  readonly features = Uint32Array.from(this.def.features);
+  /** MAXPHYADDR: physical-address bits a PAE entry may use; the rest are reserved. */
+  physAddrBits = maxPhysAddr(this.def);
+
+  /** Take a CPU definition (at creation): features, address width, machine-check banks (QEMU's mce_init). */
+  setCpuDefinition(def: CpuDefinition): void {
+    this.def = def;
+    this.features.set(def.features);
+    this.physAddrBits = maxPhysAddr(def);
+    const f = def.features[FEAT_1_EDX]!;
+    const family = (def.version >> 8) & 0xf;
+    this.mcgCap = family >= 6 && f & CPUID_MCE && f & CPUID_MCA ? MCG_CAP_WITH_MCA : 0;
+    this.mcgCtl = this.mcgCap ? 0xffffffffffffffffn : 0n;
+    this.mceBanks.fill(0n);
+    if (this.mcgCap) for (let b = 0; b < MCE_BANKS; b++) this.mceBanks[b * 4] = 0xffffffffffffffffn;
+  }
 
   /** EFLAGS with the arithmetic flags computed. */
   getEflags(): number {
@@ -193,7 +227,7 @@ export class CPUX86State implements LazyFlags {
 
   resetState(): void {
     this.regs.fill(0);
-    this.regs[2] = 0x633; // EDX: family 6, model 3, stepping 3, as QEMU's qemu32 reports at reset
+    this.regs[2] = this.def.version; // EDX: family, model and stepping, as QEMU sets it at reset
     this.eip = 0xfff0;
     this.eflags = EFLAGS_FIXED;
     this.ccOp = CC_OP_EFLAGS;
@@ -228,6 +262,7 @@ export class CPUX86State implements LazyFlags {
     this.sysenterCs = 0;
     this.sysenterEsp = 0;
     this.sysenterEip = 0;
+    this.mcgStatus = 0n;
     this.updateMmuIdx();
   }
 }

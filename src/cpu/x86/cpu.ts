@@ -16,6 +16,7 @@ import {
 } from './constants.js';
 import { Insn, type CodeReader } from './decoder/index.js';
 import { GUEST_EXCEPTION } from './exception.js';
+import { defaultCpuDefinition, type CpuDefinition } from './cpu-models.js';
 
 /** What the CPU asks of the interrupt controller (the PIC pair, or an APIC in front of it). */
 export interface InterruptController {
@@ -127,9 +128,12 @@ export class X86CPU extends CPUX86State implements CodeReader {
     readonly memory: AddressSpace,
     /** The I/O port space. */
     readonly io: AddressSpace,
+    /** The -cpu model (QEMU's qemu32 without the features tcg86 lacks by default). */
+    def: CpuDefinition = defaultCpuDefinition(),
   ) {
     super();
     this.mmu = new SoftMMU(sys, memory, NB_MMU_MODES);
+    this.setCpuDefinition(def);
     this.resetState();
   }
 

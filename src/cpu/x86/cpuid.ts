@@ -1,35 +1,22 @@
-// cpuid with the values QEMU 7.2 reports for its default `qemu32` model under TCG: family 6
-// model 6 stepping 3, PPRO feature set + SSE3 + the hypervisor bit, legacy cache descriptors,
-// max basic leaf 4, max extended leaf 0x80000004, model string "QEMU Virtual CPU version 2.5+".
+// cpuid with the values QEMU 7.2's cpu_x86_cpuid gives under TCG for the CPU's -cpu model
+// (cpu-models.ts): vendor, version, feature words less what tcg86 lacks, QEMU's legacy cache
+// descriptors, its "TCGTCGTCGTCG" hypervisor leaf, and a leaf past its range answered as the
+// highest basic leaf (SDM vol. 2, CPUID). Recorded by the roms/src/cpuid*.asm goldens.
 
+import { CPUID_APIC, FEAT_1_ECX, FEAT_1_EDX, FEAT_8000_0001_ECX, FEAT_8000_0001_EDX, qemuPhysBits } from './cpu-models.js';
 import { R_EAX, R_EBX, R_ECX, R_EDX } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { defineHandler } from './interp/handlers.js';
 
-const MAX_BASIC = 4;
-const MAX_EXT = 0x80000004;
-/** "GenuineIntel" as EBX, EDX, ECX. */
-const VENDOR = [0x756e6547, 0x49656e69, 0x6c65746e] as const;
-export const CPUID_VERSION = 0x663;
-/** FPU DE PSE TSC MSR PAE MCE CX8 APIC SEP PGE CMOV PAT MMX FXSR SSE SSE2. */
-export const CPUID_1_EDX = 0x0781abfd;
-/** SSE3 and the hypervisor-present bit QEMU sets on every model. */
-export const CPUID_1_ECX = 0x80000001;
-
-/** The 48-byte brand string as 12 little-endian dwords. */
-const BRAND = (() => {
-  const s = 'QEMU Virtual CPU version 2.5+';
-  const out = new Int32Array(12);
-  for (let k = 0; k < s.length; k++) out[k >> 2]! |= s.charCodeAt(k) << ((k & 3) * 8);
-  return out;
-})();
+/** "TCGTCGTCGTCG" as EBX, ECX, EDX: QEMU's hypervisor vendor leaf under TCG. */
+const TCG_SIGNATURE = [0x54474354, 0x43544743, 0x47435447] as const;
 
 // Leaf 4 sub-leaves (deterministic cache parameters): QEMU's legacy L1D, L1I, L2 and L3.
 const LEAF4 = [
   [0x121, 0x01c0003f, 0x3f, 1],
   [0x122, 0x01c0003f, 0x3f, 1],
   [0x143, 0x03c0003f, 0xfff, 1],
-  [0x163, 0x03c0003f, 0x3fff, 7],
+  [0x163, 0x03c0003f, 0x3fff, 6],
 ] as const;
 
 function set(cpu: X86CPU, a: number, b: number, c: number, d: number): void {
@@ -40,46 +27,75 @@ function set(cpu: X86CPU, a: number, b: number, c: number, d: number): void {
 }
 
 export function cpuid(cpu: X86CPU): void {
+  const def = cpu.def;
+  const f = cpu.features;
   let leaf = cpu.regs[R_EAX]! >>> 0;
   const sub = cpu.regs[R_ECX]! >>> 0;
-  // Intel: a leaf beyond the maximum answers as the highest basic leaf.
-  if (leaf >= 0x80000000 ? leaf > MAX_EXT : leaf > MAX_BASIC) leaf = MAX_BASIC;
+  // The highest leaf of each range (no 0xC0000000 range on these models); past it, the
+  // answer is the highest basic leaf's (for a sub-leaf leaf, with the ECX given).
+  const limit = leaf >= 0xc0000000 ? 0 : leaf >= 0x80000000 ? def.xlevel : leaf >= 0x40000000 ? 0x40000001 : def.level;
+  if (leaf > limit) leaf = def.level;
   switch (leaf) {
     case 0:
-      set(cpu, MAX_BASIC, VENDOR[0], VENDOR[2], VENDOR[1]);
+      set(cpu, def.level, def.vendor[0], def.vendor[2], def.vendor[1]);
       break;
     case 1:
       // EBX: CLFLUSH line size 8 quadwords, APIC id 0, one logical processor.
-      set(cpu, CPUID_VERSION, 0x800, CPUID_1_ECX, CPUID_1_EDX);
+      set(cpu, def.version, 0x800, f[FEAT_1_ECX]!, f[FEAT_1_EDX]!);
       break;
     case 2:
       // One round; L3 16M (0x4d) in ECX; L1D 32K (0x2c), L1I 32K (0x30), L2 2M (0x7d) in EDX.
-      set(cpu, 1, 0, 0x4d, 0x002c307d);
+      // QEMU gives an AMD model neither this leaf nor leaf 4.
+      if (def.isAmd) set(cpu, 0, 0, 0, 0);
+      else set(cpu, 1, 0, 0x4d, 0x002c307d);
       break;
     case 4: {
-      const l = sub < LEAF4.length ? LEAF4[sub]! : null;
+      const l = !def.isAmd && sub < LEAF4.length ? LEAF4[sub]! : null;
       if (l) set(cpu, l[0], l[1], l[2], l[3]);
       else set(cpu, 0, 0, 0, 0);
       break;
     }
+    case 5:
+      // MONITOR/MWAIT: QEMU's defaults (extensions enumerated, interrupts as break events).
+      set(cpu, 0, 0, 3, 0);
+      break;
+    case 0x40000000:
+      set(cpu, 0x40000001, TCG_SIGNATURE[0], TCG_SIGNATURE[1], TCG_SIGNATURE[2]);
+      break;
     case 0x80000000:
-      set(cpu, MAX_EXT | 0, VENDOR[0], VENDOR[2], VENDOR[1]);
+      set(cpu, def.xlevel | 0, def.vendor[0], def.vendor[2], def.vendor[1]);
       break;
     case 0x80000001:
-      // No extended features on qemu32: no NX, no syscall, no long mode.
-      set(cpu, CPUID_VERSION, 0, 0, 0);
+      set(cpu, def.version, 0, f[FEAT_8000_0001_ECX]!, f[FEAT_8000_0001_EDX]!);
       break;
     case 0x80000002:
     case 0x80000003:
     case 0x80000004: {
       const k = (leaf - 0x80000002) * 4;
-      set(cpu, BRAND[k]!, BRAND[k + 1]!, BRAND[k + 2]!, BRAND[k + 3]!);
+      set(cpu, def.brand[k]!, def.brand[k + 1]!, def.brand[k + 2]!, def.brand[k + 3]!);
       break;
     }
+    case 0x80000005:
+      // L1 TLBs and caches in AMD's format: QEMU's legacy 64K L1D and L1I.
+      set(cpu, 0x01ff01ff, 0x01ff01ff, 0x40020140, 0x40020140);
+      break;
+    case 0x80000006:
+      // L2 TLB and L2/L3 caches: QEMU's legacy 512K L2 and 16M L3 in AMD's format.
+      set(cpu, 0, 0x42004200, 0x02008140, 0x00808140);
+      break;
+    case 0x80000008:
+      // Physical address bits; QEMU's 32-bit CPUs leave the linear width 0.
+      set(cpu, qemuPhysBits(def), 0, 0, 0);
+      break;
     default:
-      // Leaf 3 (processor serial number) is not offered: zeros.
+      // Leaf 3 (no serial number), 6-0xA, 0x40000001, 0x80000007: all zero on these models.
       set(cpu, 0, 0, 0, 0);
   }
+}
+
+/** QEMU's cpu_clear_apic_feature: the guest disabled the local APIC, CPUID stops reporting it. */
+export function clearApicFeature(cpu: X86CPU): void {
+  cpu.features[FEAT_1_EDX] = cpu.features[FEAT_1_EDX]! & ~CPUID_APIC;
 }
 
 defineHandler('cpuid', cpuid);
