@@ -13,10 +13,15 @@ import {
   CR0_TS_MASK,
   CR0_WP_MASK,
   CR4_DE_MASK,
+  CR4_MCE_MASK,
+  CR4_OSFXSR_MASK,
+  CR4_OSXMMEXCPT_MASK,
   CR4_PAE_MASK,
+  CR4_PCE_MASK,
   CR4_PGE_MASK,
   CR4_PSE_MASK,
   CR4_PVI_MASK,
+  CR4_TSD_MASK,
   CR4_VME_MASK,
   EXCP06_ILLOP,
   EXCP07_PREX,
@@ -26,6 +31,18 @@ import type { X86CPU } from './cpu.js';
 import { defineHandler } from './interp/handlers.js';
 import { ea } from './interp/operands.js';
 import { requireCpl0 } from './system.js';
+import {
+  CPUID_DE,
+  CPUID_FXSR,
+  CPUID_MCE,
+  CPUID_PAE,
+  CPUID_PGE,
+  CPUID_PSE,
+  CPUID_SSE,
+  CPUID_TSC,
+  CPUID_VME,
+  FEAT_1_EDX,
+} from './cpu-models.js';
 
 /**
  * The device-not-available rule for x87 instructions (SDM 2.5, CR0.EM/MP/TS): an escape
@@ -39,8 +56,25 @@ export function checkFpuAvailable(cpu: X86CPU, isWait: boolean): void {
   }
 }
 
-/** CR4 bits the qemu32 model accepts (QEMU's CR4_RESERVED_MASK without the optional features). */
-const CR4_VALID = 0x7ff;
+/**
+ * CR4 bits the CPU accepts: each belongs to a CPUID feature, and on a CPU without the feature
+ * the bit is reserved, so mov cr4 with it set is #GP(0) as on such hardware. QEMU 7.2 takes
+ * bits 0-10 on every model instead (test/golden/DEVIATIONS.md). PCE has no CPUID flag.
+ */
+export function cr4ValidMask(cpu: X86CPU): number {
+  const f = cpu.features[FEAT_1_EDX]!;
+  let valid = CR4_PCE_MASK;
+  if (f & CPUID_VME) valid |= CR4_VME_MASK | CR4_PVI_MASK;
+  if (f & CPUID_TSC) valid |= CR4_TSD_MASK;
+  if (f & CPUID_DE) valid |= CR4_DE_MASK;
+  if (f & CPUID_PSE) valid |= CR4_PSE_MASK;
+  if (f & CPUID_PAE) valid |= CR4_PAE_MASK;
+  if (f & CPUID_MCE) valid |= CR4_MCE_MASK;
+  if (f & CPUID_PGE) valid |= CR4_PGE_MASK;
+  if (f & CPUID_FXSR) valid |= CR4_OSFXSR_MASK;
+  if (f & CPUID_SSE) valid |= CR4_OSXMMEXCPT_MASK;
+  return valid;
+}
 
 /** Write CR0 with the SDM's #GP(0) rules; flushes the TLB and refreshes mode-derived state. */
 export function writeCr0(cpu: X86CPU, value: number): void {
@@ -67,10 +101,7 @@ export function writeCr3(cpu: X86CPU, value: number): void {
 
 export function writeCr4(cpu: X86CPU, value: number): void {
   value |= 0;
-  if (value & ~CR4_VALID) cpu.raise(EXCP0D_GPF, 0);
-  if (value & (CR4_VME_MASK | CR4_PVI_MASK) && cpu.log?.unimp) {
-    cpu.log.write('CR4.VME/PVI set: virtual-8086 mode extensions are not implemented\n');
-  }
+  if (value & ~cr4ValidMask(cpu)) cpu.raise(EXCP0D_GPF, 0);
   const changed = cpu.cr4 ^ value;
   cpu.cr4 = value;
   if (changed & (CR4_PSE_MASK | CR4_PAE_MASK | CR4_PGE_MASK)) cpu.mmu.tlb.flushAll();

@@ -1,9 +1,13 @@
-// Model-specific registers (rdmsr/wrmsr) of the qemu32 model and the time-stamp counter
-// (rdtsc). The TSC counts guest nanoseconds derived from retired instructions, as QEMU's
-// -icount does, so runs are deterministic; an unknown MSR is #GP(0).
+// Model-specific registers (rdmsr/wrmsr) and the time-stamp counter (rdtsc). The TSC counts
+// guest nanoseconds derived from retired instructions, as QEMU's -icount does, so runs are
+// deterministic. As in QEMU 7.2 the MSRs answer whatever the model, with values (MTRRcap,
+// MCG_CAP) and writable bits (EFER) from its features. An unknown MSR, and a write to a
+// read-only one, is #GP(0) as on the hardware (QEMU reads 0 and ignores the write).
 
-import { CR4_TSD_MASK, EXCP0D_GPF, R_EAX, R_ECX, R_EDX } from './constants.js';
+import { CR4_TSD_MASK, EFER_NXE, EXCP0D_GPF, R_EAX, R_ECX, R_EDX } from './constants.js';
 import type { X86CPU } from './cpu.js';
+import { CPUID_EXT2_LM, CPUID_EXT2_NX, CPUID_EXT2_SYSCALL, CPUID_MTRR, FEAT_1_EDX, FEAT_8000_0001_EDX } from './cpu-models.js';
+import { clearApicFeature } from './cpuid.js';
 import { defineHandler } from './interp/handlers.js';
 import { requireCpl0 } from './system.js';
 
@@ -13,6 +17,9 @@ const MSR_MTRRcap = 0xfe;
 const MSR_IA32_SYSENTER_CS = 0x174;
 const MSR_IA32_SYSENTER_ESP = 0x175;
 const MSR_IA32_SYSENTER_EIP = 0x176;
+const MSR_MCG_CAP = 0x179;
+const MSR_MCG_STATUS = 0x17a;
+const MSR_MCG_CTL = 0x17b;
 const MSR_IA32_MISC_ENABLE = 0x1a0;
 const MSR_MTRRphysBase0 = 0x200;
 const MSR_MTRRphysMask7 = 0x20f;
@@ -23,7 +30,27 @@ const MSR_MTRRfix4K_C0000 = 0x268;
 const MSR_MTRRfix4K_F8000 = 0x26f;
 const MSR_PAT = 0x277;
 const MSR_MTRRdefType = 0x2ff;
+const MSR_MC0_CTL = 0x400;
 const MSR_EFER = 0xc0000080;
+const EFER_SCE = 1 << 0;
+const EFER_LME = 1 << 8;
+/** MTRRcap with the MTRR feature: 8 variable ranges, fixed ranges, write-combining. */
+const MTRR_CAP = 0x508;
+const ALL_ONES = 0xffffffffffffffffn;
+/** MCG_CAP.MCG_CTL_P: the MCG_CTL register exists. */
+const MCG_CTL_P = 0x100;
+
+/** Index into cpu.mceBanks of a machine-check bank MSR, or -1 (none without MCA). */
+function mceBank(cpu: X86CPU, index: number): number {
+  const n = (cpu.mcgCap & 0xff) * 4;
+  return index >= MSR_MC0_CTL && index < MSR_MC0_CTL + n ? index - MSR_MC0_CTL : -1;
+}
+
+/** EFER bits the guest may change: only those of features the model has (QEMU's update_mask). */
+function eferWritable(cpu: X86CPU): number {
+  const ext = cpu.features[FEAT_8000_0001_EDX]!;
+  return (ext & CPUID_EXT2_SYSCALL ? EFER_SCE : 0) | (ext & CPUID_EXT2_LM ? EFER_LME : 0) | (ext & CPUID_EXT2_NX ? EFER_NXE : 0);
+}
 
 /** The TSC counts guest nanoseconds: 2^cpu.tscShift per retired instruction (-icount shift). */
 export function readTsc(cpu: X86CPU): bigint {
@@ -54,10 +81,16 @@ export function rdmsr(cpu: X86CPU, index: number): bigint {
     case MSR_IA32_MISC_ENABLE: return BigInt(cpu.miscEnable >>> 0);
     case MSR_PAT: return cpu.pat;
     case MSR_EFER: return BigInt(cpu.efer >>> 0);
-    // qemu32 has no MTRR CPUID bit; QEMU still answers the MTRR MSRs, with MTRRcap 0.
-    case MSR_MTRRcap: return 0n;
+    // Without the MTRR CPUID bit QEMU still answers the MTRR MSRs, with MTRRcap 0.
+    case MSR_MTRRcap: return cpu.features[FEAT_1_EDX]! & CPUID_MTRR ? BigInt(MTRR_CAP) : 0n;
     case MSR_MTRRdefType: return cpu.mtrrDefType;
+    // Without MCA, MCG_CAP is 0 and there are no banks (QEMU's mce_init).
+    case MSR_MCG_CAP: return BigInt(cpu.mcgCap);
+    case MSR_MCG_CTL: return cpu.mcgCap & MCG_CTL_P ? cpu.mcgCtl : 0n;
+    case MSR_MCG_STATUS: return cpu.mcgStatus;
   }
+  const bank = mceBank(cpu, index);
+  if (bank >= 0) return cpu.mceBanks[bank]!;
   if (index >= MSR_MTRRphysBase0 && index <= MSR_MTRRphysMask7) return cpu.mtrrVar[index - MSR_MTRRphysBase0]!;
   const f = fixedMtrr(index);
   if (f >= 0) return cpu.mtrrFixed[f]!;
@@ -79,16 +112,40 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
         cpu.apicBase = ((lo & 0xfffff000) | (cpu.apicBase & 0x900)) >>> 0;
         if (!(lo & 0x800)) cpu.apicBase = (cpu.apicBase & ~0x800) >>> 0;
       }
+      // A disabled APIC stays disabled until reset, and CPUID stops reporting it (QEMU).
+      if (!(cpu.apicBase & 0x800)) clearApicFeature(cpu);
       return;
     case MSR_IA32_SYSENTER_CS: cpu.sysenterCs = lo & 0xffff; return;
     case MSR_IA32_SYSENTER_ESP: cpu.sysenterEsp = lo; return;
     case MSR_IA32_SYSENTER_EIP: cpu.sysenterEip = lo; return;
     case MSR_IA32_MISC_ENABLE: cpu.miscEnable = lo; return;
     case MSR_PAT: cpu.pat = BigInt.asUintN(64, v); return;
-    // EFER: qemu32 offers none of SCE/LME/NXE, so QEMU's update mask is empty: writes are ignored.
-    case MSR_EFER: return;
+    // EFER: bits of features the model lacks (NXE without NX: qemu32) keep their value.
+    case MSR_EFER: {
+      const mask = eferWritable(cpu);
+      const old = cpu.efer;
+      cpu.efer = (old & ~mask) | (lo & mask);
+      // NXE changes what the page walk allows: drop the translations made under the old rule.
+      if ((old ^ cpu.efer) & EFER_NXE) cpu.mmu.tlb.flushAll();
+      return;
+    }
     case MSR_MTRRcap: return cpu.raise(EXCP0D_GPF, 0); // read-only
+    case MSR_MCG_CAP: return cpu.raise(EXCP0D_GPF, 0); // read-only
     case MSR_MTRRdefType: cpu.mtrrDefType = BigInt.asUintN(64, v); return;
+    case MSR_MCG_STATUS: cpu.mcgStatus = BigInt.asUintN(64, v); return;
+    case MSR_MCG_CTL: {
+      // Only all-ones or all-zeros, and only when MCG_CAP says MCG_CTL exists.
+      const u = BigInt.asUintN(64, v);
+      if (cpu.mcgCap & MCG_CTL_P && (u === 0n || u === ALL_ONES)) cpu.mcgCtl = u;
+      return;
+    }
+  }
+  const bank = mceBank(cpu, index);
+  if (bank >= 0) {
+    // A bank's CTL takes only all-ones or all-zeros (QEMU ignores other values).
+    const u = BigInt.asUintN(64, v);
+    if ((bank & 3) !== 0 || u === 0n || u === ALL_ONES) cpu.mceBanks[bank] = u;
+    return;
   }
   if (index >= MSR_MTRRphysBase0 && index <= MSR_MTRRphysMask7) {
     cpu.mtrrVar[index - MSR_MTRRphysBase0] = BigInt.asUintN(64, v);

@@ -2,7 +2,9 @@
 // memory beyond the operand), bsf bsr, setcc, cmovcc, bswap.
 
 import { CC_OP_EFLAGS, CC_OP_LOGIC, CC_OP_SAR, testCondition } from '../cc.js';
+import { EXCP06_ILLOP } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
+import { CPUID_CMOV, FEAT_1_EDX } from '../cpu-models.js';
 import type { Insn } from '../decoder/index.js';
 import { CC_C } from '../flags.js';
 import { defineHandler } from './handlers.js';
@@ -99,8 +101,10 @@ defineHandler('bsr_Gv_Ev', (cpu, i) => bitScan(cpu, i, true));
 // ---- setcc / cmovcc: the condition is the opcode's low nibble ----
 
 defineHandler('setcc_Eb', (cpu, i) => writeE8(cpu, i, testCondition(cpu, i.opcode & 15) ? 1 : 0));
-// The source is read (and may fault) whether or not the move happens.
+// #UD on a model without CMOV (QEMU checks the CPUID bit when translating). The source is
+// read (and may fault) whether or not the move happens.
 defineHandler('cmovcc_Gv_Ev', (cpu, i) => {
+  if (!(cpu.features[FEAT_1_EDX]! & CPUID_CMOV)) cpu.raise(EXCP06_ILLOP);
   const v = readEv(cpu, i);
   if (testCondition(cpu, i.opcode & 15)) writeGv(cpu, i, v);
 });

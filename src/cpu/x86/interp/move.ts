@@ -2,8 +2,9 @@
 // cbw/cwde/cwd/cdq, lahf/sahf, flag bit ops (cmc clc stc cld std salc), nop, and the 486/586
 // exchanges cmpxchg, xadd, cmpxchg8b. LOCK needs nothing: one CPU, one instruction at a time.
 
-import { R_EAX, R_EBX, R_ECX, R_EDX } from '../constants.js';
+import { EXCP06_ILLOP, R_EAX, R_EBX, R_ECX, R_EDX } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
+import { CPUID_CX8, FEAT_1_EDX } from '../cpu-models.js';
 import type { Insn } from '../decoder/index.js';
 import { CC_A, CC_C, CC_P, CC_S, CC_Z, DF_MASK } from '../flags.js';
 import { aluOp } from './alu.js';
@@ -180,6 +181,8 @@ defineHandler('xadd_Ev_Gv', (cpu, i) => {
 // Only ZF changes (QEMU's helper_cmpxchg8b); the memory is written back in both cases.
 
 function cmpxchg8b(cpu: X86CPU, i: Insn): void {
+  // #UD on a model without CX8, before any access (QEMU checks the CPUID bit when translating).
+  if (!(cpu.features[FEAT_1_EDX]! & CPUID_CX8)) cpu.raise(EXCP06_ILLOP);
   const lin = cpu.linearWrite(i.seg, ea(cpu, i), 8);
   const lo = cpu.ldLin32(lin);
   const hi = cpu.ldLin32((lin + 4) | 0);
