@@ -270,12 +270,9 @@ main32:
     NOTRY
     ; NX: only when CPUID says the CPU has it
     test dword [CPUID_NX], 1 << 20
-    jnz .nx_test
-    PRINTLN "nx: not in cpuid, skipped"
-    jmp .pae_off
-.nx_test:
-    call nx_test
-.pae_off:
+    jnz nx_test                         ; jumps back to ..@nx_done (no call: it enters ring 3,
+    PRINTLN "nx: not in cpuid, skipped" ; whose faults reuse the top of the ring-0 stack)
+..@nx_done:
     call pg_off
     mov eax, cr4
     and eax, ~0x20
@@ -312,29 +309,101 @@ pae_build:
     popad
     ret
 
-; nx_test: EFER.NXE=1, a PAE page with XD=1 holding a RET: a fetch faults with I/D set.
+; nx_test (CPUID reports NX; roms/src/paging-nx.asm runs it; ends with a jump back to main32's
+; ..@nx_done): with EFER.NXE clear the XD bit
+; is reserved, so any access through it is a RSVD #PF; with NXE set, data accesses to an XD
+; page pass and a fetch faults with I/D set: XD in the PTE, in a 2M PDE, in the PDE above a
+; page table, from ring 3, and on a not-present page.
+; hw-only: QEMU 7.2 reports a RSVD fault without P (err 8, a for a write); the golden has the
+; SDM's 9 and b (RSVD implies P), see test/golden/DEVIATIONS.md.
 nx_test:
-    mov ecx, 0xC0000080
-    rdmsr
-    or eax, 0x800
-    wrmsr
     mov byte [PHYS + 0x2000], 0xC3
     mov dword [PAEPT_BASE + 16], (PHYS + 0x2000) | 7
     mov dword [PAEPT_BASE + 20], 0x80000000
     invlpg [0x202000]
+    PRINT "nx: nxe=0, read of an XD page: "
+    TRY .rsvd1
+    mov eax, [0x202000]
+    PRINTLN "no fault"
+.rsvd1:
+    PRINT "nx: nxe=0, fetch from an XD page: "
+    TRY .rsvd2
+    call 0x202000
+    PRINTLN "no fault"
+.rsvd2:
+    PRINT "nx: nxe=0, write to an XD page: "
+    TRY .rsvd3
+    mov byte [0x202001], 0x90
+    PRINTLN "no fault"
+.rsvd3:
+    NOTRY
+    mov ecx, 0xC0000080
+    rdmsr
+    or eax, 0x800
+    wrmsr
+    rdmsr
+    PRINT "nx: efer after setting nxe = "
+    PHEX32
+    NL
     PRINT "nx: data read of an XD page = "
     movzx eax, byte [0x202000]
     PHEX8
     NL
+    mov byte [0x202001], 0x90
+    PRINTLN "nx: write to an XD page ok"
+    PRINT "nx: fetch from an XD page: "
     TRY .nx1
     call 0x202000
+    PRINTLN "no fault"
 .nx1:
+    PRINT "nx: ring-3 fetch from an XD page: "
+    TRY .nx2
+    RING3_CALL r3_fetch_xd
+.nx2:
+    ; XD in a 2M page's PDE: 0x400000 -> 0x400000
+    mov dword [PAEPD_BASE + 16], 0x00400000 | 0x87      ; PS | US | RW | P
+    mov dword [PAEPD_BASE + 20], 0x80000000
+    invlpg [0x400000]
+    mov byte [0x400000], 0xC3
+    PRINT "nx: 2M XD page, read = "
+    movzx eax, byte [0x400000]
+    PHEX8
+    PRINT ", fetch: "
+    TRY .nx3
+    call 0x400000
+    PRINTLN "no fault"
+.nx3:
+    ; XD in the PDE above a page table: every page under it is XD
+    mov dword [PAEPD_BASE + 12], 0x80000000
+    mov dword [PAEPT_BASE + 24], (PHYS + 0x2000) | 7      ; 203000 -> the RET, no XD in the PTE
+    mov dword [PAEPT_BASE + 28], 0
+    invlpg [0x203000]
+    PRINT "nx: XD in the PDE, fetch through a PTE without it: "
+    TRY .nx4
+    call 0x203000
+    PRINTLN "no fault"
+.nx4:
+    mov dword [PAEPD_BASE + 12], 0
+    invlpg [0x203000]
+    PRINT "nx: same PTE, PDE without XD: "
+    TRY .nx5
+    call 0x203000
+    PRINTLN "fetch ok"
+.nx5:
+    ; a not-present page: the fetch reports I/D without P
+    mov dword [PAEPT_BASE + 16], PHYS + 0x2000               ; P=0
+    invlpg [0x202000]
+    PRINT "nx: fetch from a not-present page: "
+    TRY .nx6
+    call 0x202000
+    PRINTLN "no fault"
+.nx6:
     NOTRY
     mov ecx, 0xC0000080
     rdmsr
     and eax, ~0x800
     wrmsr
-    ret
+    jmp ..@nx_done
 
 ; ---- ring-3 pieces ----
 r3_read_c00000:
@@ -357,6 +426,9 @@ r3_write_4m:
     BACK_TO_RING0
 r3_write_201000:
     mov dword [0x201004], 1
+    BACK_TO_RING0
+r3_fetch_xd:
+    call 0x202000
     BACK_TO_RING0
 
 ROM_END start

@@ -1,6 +1,7 @@
 // The x86 page walk (QEMU's x86_cpu_tlb_fill / mmu_translate): 32-bit paging with PSE and
-// PSE-36, PAE with NX, CR0.WP, U/S and R/W checks, accessed/dirty bits written back, and
-// #PF with its error code and CR2. Installs the result in the soft TLB.
+// PSE-36, PAE with NX (EFER.NXE can only be set on a model with NX), CR0.WP, U/S and R/W
+// checks, accessed/dirty bits written back, and #PF with its error code and CR2. Installs the
+// result in the soft TLB.
 
 import { MMU_DATA_STORE, MMU_INST_FETCH, PAGE_EXEC, PAGE_READ, PAGE_WRITE } from '../../softmmu/tlb-flags.js';
 import {
@@ -25,9 +26,10 @@ import {
 } from './constants.js';
 import type { X86CPU } from './cpu.js';
 
-/** Physical address bits of the modelled CPU (QEMU's TCG default for qemu32 is 36). */
-export const PHYS_ADDR_BITS = 36;
-const PHYS_HIGH_MASK = 2 ** (PHYS_ADDR_BITS - 32) - 1; // usable bits of an entry's high dword
+/** Usable bits of a PAE entry's high dword: the address bits above 32 the CPU has (cpu.physAddrBits). */
+function physHighMask(cpu: X86CPU): number {
+  return 2 ** (cpu.physAddrBits - 32) - 1;
+}
 
 class Walk {
   physAddr = 0;
@@ -150,19 +152,20 @@ function walk32(cpu: X86CPU, vaddr: number, access: number, user: boolean): void
 
 /** Reserved bits of a PAE entry's high dword: above the physical address width, and NX when NXE is off. */
 function paeHighReserved(cpu: X86CPU, hi: number): boolean {
-  const mask = ~PHYS_HIGH_MASK & (cpu.efer & EFER_NXE ? 0x7fffffff : 0xffffffff);
+  const mask = ~physHighMask(cpu) & (cpu.efer & EFER_NXE ? 0x7fffffff : 0xffffffff);
   return (hi & mask) !== 0;
 }
 
 function walkPae(cpu: X86CPU, vaddr: number, access: number, user: boolean): void {
   const nxe = (cpu.efer & EFER_NXE) !== 0;
+  const high = physHighMask(cpu);
   const pdpteAddr = ((cpu.cr3 & ~0x1f) + ((vaddr >>> 30) << 3)) >>> 0;
   const pdpte = ldPhys32(cpu, pdpteAddr);
   const pdpteHi = ldPhys32(cpu, pdpteAddr + 4);
   if (!(pdpte & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
   // PDPTE bits 1, 2 and 5-8 are reserved (no R/W, U/S, A in a PAE PDPTE).
   if (pdpte & 0x1e6 || paeHighReserved(cpu, pdpteHi)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
-  const pdBase = (pdpteHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pdpte & ~0xfff) >>> 0);
+  const pdBase = (pdpteHi & high) * 2 ** 32 + ((pdpte & ~0xfff) >>> 0);
   const pdeAddr = pdBase + (((vaddr >>> 21) & 0x1ff) << 3);
   const pde = ldPhys32(cpu, pdeAddr);
   const pdeHi = ldPhys32(cpu, pdeAddr + 4);
@@ -173,11 +176,11 @@ function walkPae(cpu: X86CPU, vaddr: number, access: number, user: boolean): voi
     if (pde & 0x1fe000) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
     const prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, !pdeNx);
     walk.prot = markUsed(cpu, pdeAddr, pde, access, prot);
-    walk.physAddr = (pdeHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pde & 0xffe00000) >>> 0) + (vaddr & 0x1ff000);
+    walk.physAddr = (pdeHi & high) * 2 ** 32 + ((pde & 0xffe00000) >>> 0) + (vaddr & 0x1ff000);
     walk.pageSize = 2 * 1024 * 1024;
     return;
   }
-  const ptBase = (pdeHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pde & ~0xfff) >>> 0);
+  const ptBase = (pdeHi & high) * 2 ** 32 + ((pde & ~0xfff) >>> 0);
   const pteAddr = ptBase + (((vaddr >>> 12) & 0x1ff) << 3);
   const pte = ldPhys32(cpu, pteAddr);
   const pteHi = ldPhys32(cpu, pteAddr + 4);
@@ -187,6 +190,6 @@ function walkPae(cpu: X86CPU, vaddr: number, access: number, user: boolean): voi
   const prot = checkRights(cpu, vaddr, access, user, (pde & pte & PG_USER_MASK) !== 0, (pde & pte & PG_RW_MASK) !== 0, !nx);
   if (!(pde & PG_ACCESSED_MASK)) stPhys32(cpu, pdeAddr, pde | PG_ACCESSED_MASK);
   walk.prot = markUsed(cpu, pteAddr, pte, access, prot);
-  walk.physAddr = (pteHi & PHYS_HIGH_MASK) * 2 ** 32 + ((pte & ~0xfff) >>> 0);
+  walk.physAddr = (pteHi & high) * 2 ** 32 + ((pte & ~0xfff) >>> 0);
   walk.pageSize = 4096;
 }

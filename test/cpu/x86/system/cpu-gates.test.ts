@@ -1,7 +1,8 @@
 // What the -cpu model's CPUID features gate, on both engines: cmovcc and cmpxchg8b are #UD
 // without CMOV / CX8, a CR4 bit of a feature the model lacks is #GP(0), EFER keeps NXE only
 // with NX, MTRRcap and the machine-check MSRs follow MTRR and MCA, disabling the APIC clears
-// its CPUID bit, and PAE's XD bit is reserved until EFER.NXE is set.
+// its CPUID bit, PAE's XD bit is reserved until EFER.NXE is set, and PAE's reserved address
+// bits follow the model's physical-address width.
 import { describe, expect, it } from 'vitest';
 import { CR0_PG_MASK, CR4_PAE_MASK, R_EAX, R_EBX, R_EDX } from '../../../../src/cpu/x86/constants.js';
 import { findCpuModel, findFeature, resolveCpu, type FeatureChange } from '../../../../src/cpu/x86/cpu-models.js';
@@ -144,6 +145,15 @@ describe.each(['interp', 'tcg'] as const)('CPUID feature gates (%s)', (engine) =
       m.cpu.mmu.tlb.flushAll();
     };
     const READ = [0x8b, 0x1d, 0x00, 0x00, 0x20, 0x00, ...HLT]; // mov ebx, [0x200000]
+
+    it('address bits above the model\'s width are reserved: 36 with PAE and no leaf 80000008h, else its value', () => {
+      // Bit 32 of the page's address: a RSVD fault (P|RSVD) on coreduo (CPUID 80000008h: 32 bits),
+      // an access beyond 4 GiB on qemu32 (36 bits, SDM vol. 3, 4.1.4).
+      const m = runOn(engine, 'coreduo', READ, paeSetup(1));
+      expect(pmVector(m)).toBe(14);
+      expect(stackDword(m, 0)).toBe(9);
+      expect(pmVector(runOn(engine, 'qemu32', READ, paeSetup(1)))).toBe(-1);
+    });
 
     it('XD is a reserved bit while EFER.NXE is clear; with NX and NXE a data read passes', () => {
       const xd = 0x80000000;
