@@ -1,8 +1,8 @@
 // The translator's execution loop (QEMU's cpu_exec for TCG): take interrupts between blocks,
 // find the block for CS:EIP through the jump cache, then the physical hash, translating on a
 // miss; follow chained direct jumps; fall back to the interpreter for single steps, interrupt
-// shadows, MMIO code and the last few instructions of a budget, so the instruction count at
-// which anything happens is the same on both engines.
+// shadows, MMIO code, pages rewritten too often to translate, and the last few instructions of
+// a budget, so the instruction count at which anything happens is the same on both engines.
 
 import { TBCache, jumpCacheHash } from '../../../softmmu/tb-maint.js';
 import type { TranslationBlock } from '../../../softmmu/tb.js';
@@ -15,8 +15,11 @@ import { checkInterrupts, EXIT_BUDGET, EXIT_HALTED, EXIT_REQUESTED, Interpreter 
 import { computeTbFlags } from './tb-flags.js';
 import { codeRamAddr, translateBlock } from './translate.js';
 
+/** Instructions the interpreter runs at a time where no block can be used (hot SMC pages, MMIO code). */
+const INTERP_CHUNK = 64;
+
 export class TcgEngine {
-  exitRequest = false;
+  private exitRequested = false;
   readonly cache: TBCache;
   private readonly jumpCache: (TranslationBlock | null)[];
   private readonly interp = new Interpreter();
@@ -31,10 +34,21 @@ export class TcgEngine {
     cpu.mmu.tlb.onFlush = () => this.jumpCache.fill(null);
   }
 
-  /** One instruction with the interpreter (shadows, single-step, MMIO code, budget tails). */
-  private step(cpu: X86CPU): void {
-    this.interp.run(cpu, 1);
-    this.cache.stats.interpretedInsns++;
+  /** Set from outside (device callbacks) to leave run() after the current instruction. */
+  get exitRequest(): boolean {
+    return this.exitRequested;
+  }
+  set exitRequest(v: boolean) {
+    this.exitRequested = v;
+    // The interpreter may be running a stretch for us: it must stop at the same instruction.
+    if (v) this.interp.exitRequest = true;
+  }
+
+  /** Up to n instructions with the interpreter (its loop takes interrupts and exits as ours). */
+  private interpret(cpu: X86CPU, n: number): void {
+    const before = cpu.icount;
+    this.interp.run(cpu, n);
+    this.cache.stats.interpretedInsns += cpu.icount - before;
   }
 
   /** The block for the current CS:EIP, translating it if needed; null: interpret instead. */
@@ -81,16 +95,16 @@ export class TcgEngine {
     const stats = cache.stats;
     let prev: TranslationBlock | null = null;
     let prevSlot = -1;
-    this.exitRequest = false;
+    this.exitRequested = false;
     while (cpu.events < end) {
-      if (this.exitRequest) return EXIT_REQUESTED;
+      if (this.exitRequested) return EXIT_REQUESTED;
       if ((cpu.interruptRequest || cpu.nmiPending) && !cpu.inhibitIrq && checkInterrupts(cpu)) {
         prev = null;
         continue;
       }
       if (cpu.halted) return EXIT_HALTED;
       if (cpu.inhibitIrq || cpu.eflags & TF_MASK) {
-        this.step(cpu);
+        this.interpret(cpu, 1);
         prev = null;
         continue;
       }
@@ -118,7 +132,9 @@ export class TcgEngine {
         }
       }
       if (!tb || cpu.events + tb.insnCount > end) {
-        this.step(cpu);
+        // No block (a page rewritten too often, code in MMIO): a stretch of interpreted
+        // instructions, not one, so the lookup cost is not paid per instruction.
+        this.interpret(cpu, tb ? 1 : Math.min(INTERP_CHUNK, end - cpu.events));
         prev = null;
         continue;
       }
