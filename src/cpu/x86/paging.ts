@@ -28,7 +28,7 @@ import type { X86CPU } from './cpu.js';
 
 /** Usable bits of a PAE entry's high dword: the address bits above 32 the CPU has (cpu.physAddrBits). */
 function physHighMask(cpu: X86CPU): number {
-  return 2 ** (cpu.physAddrBits - 32) - 1;
+  return (1 << (cpu.physAddrBits - 32)) - 1; // physAddrBits is 32..52
 }
 
 class Walk {
@@ -62,6 +62,7 @@ function pageFault(cpu: X86CPU, vaddr: number, access: number, user: boolean, bi
 
 /** Apply the A20 gate to a (possibly > 4 GiB) physical address. */
 function a20(cpu: X86CPU, addr: number): number {
+  if (addr < 0x100000000) return (addr & cpu.a20Mask) >>> 0; // the usual case: no float modulo
   const lo = addr % 2 ** 32;
   return addr - lo + ((lo & cpu.a20Mask) >>> 0);
 }
@@ -129,10 +130,14 @@ function walk32(cpu: X86CPU, vaddr: number, access: number, user: boolean): void
   const pde = ldPhys32(cpu, pdeAddr);
   if (!(pde & PG_PRESENT_MASK)) pageFault(cpu, vaddr, access, user, 0);
   if (pde & PG_PSE_MASK && cpu.cr4 & CR4_PSE_MASK) {
-    // 4 MiB page; PSE-36 puts physical address bits 32-35 in bits 13-16.
+    // 4 MiB page: bits 13 and up give physical address bits 32 to MAXPHYADDR-1 (PSE-36; at
+    // most 40), the rest of bits 13-21 are reserved (SDM vol. 3, 4.3, table 4-5).
+    const highBits = Math.min(cpu.physAddrBits, 40) - 32;
+    const highMask = (1 << highBits) - 1;
+    if (pde & 0x3fe000 & ~(highMask << 13)) pageFault(cpu, vaddr, access, user, PG_ERROR_RSVD_MASK | PG_ERROR_P_MASK);
     const prot = checkRights(cpu, vaddr, access, user, (pde & PG_USER_MASK) !== 0, (pde & PG_RW_MASK) !== 0, true);
     walk.prot = markUsed(cpu, pdeAddr, pde, access, prot);
-    const high = ((pde >>> 13) & 0xf) * 2 ** 32;
+    const high = ((pde >>> 13) & highMask) * 2 ** 32;
     walk.physAddr = high + ((pde & 0xffc00000) >>> 0) + (vaddr & 0x3ff000);
     walk.pageSize = 4 * 1024 * 1024;
     return;
