@@ -8,7 +8,8 @@
 // guest time read there (devices, the TSC) is exact. A block that jumps back to its own start
 // becomes a JS loop with the budget check on the back edge.
 
-import { CC_OP_ADD, CC_OP_DEC, CC_OP_INC, CC_OP_LOGIC, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
+import { CC_OP_ADD, CC_OP_DEC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
+import { CC_C, CC_O } from '../flags.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
 import { Insn, OP, OPS } from '../decoder/index.js';
 import { TBF_FLAT, TBF_MMU_SHIFT, TBF_SS32 } from './tb-flags.js';
@@ -362,6 +363,8 @@ export class CodeGen {
     }
     const shift = /^(shl|shr|sar)_Ev_(Ib|1|CL)$/.exec(name);
     if (shift && !i.isMem) return this.emitShift(i, shift[1]!, shift[2]!);
+    const rot = /^(rol|ror)_Ev_(Ib|1)$/.exec(name);
+    if (rot && !i.isMem) return this.emitRotate(i, rot[1] === 'rol', rot[2] === '1' ? 1 : i.imm & 31);
     if (op === OP.setcc_Eb && !i.isMem) {
       o.push(`v = (${this.condExpr(i.opcode & 15)}) ? 1 : 0; ${this.set8(i.rm, 'v')}`);
       return true;
@@ -438,6 +441,22 @@ export class CodeGen {
     // A count of 0 leaves the flags as they were, so what they hold afterwards is not static.
     o.push(`w = r1 & 31; if (w !== 0) { v = ${rm}; d = (v ${sh} w) | 0; ${rm} = d; ccop = ${ccop}; ccsrc = (v ${sh} (w - 1)) | 0; ccdst = d; }`);
     this.flagOp = -1;
+    return true;
+  }
+
+  /**
+   * rol/ror of a 32-bit register by a constant, as the interpreter's shiftOp: CF and OF are
+   * computed now (OF = MSB ^ CF for rol, the top two bits' XOR for ror, for every count, as
+   * QEMU), the other flags keep their values; a count of 0 changes nothing.
+   */
+  private emitRotate(i: Insn, left: boolean, c: number): boolean {
+    if (c === 0) return true;
+    const rm = REGS[i.rm]!;
+    const r = left ? `((v << ${c}) | (v >>> ${32 - c})) | 0` : `((v >>> ${c}) | (v << ${32 - c})) | 0`;
+    const co = left ? '(d & 1) | ((((d >>> 31) ^ d) & 1) << 11)' : '(d >>> 31) | ((((d >>> 31) ^ (d >>> 30)) & 1) << 11)';
+    const others = this.flagOp === CC_OP_EFLAGS ? 'ccsrc' : `(${FLAGS_OUT} CA(cpu))`;
+    this.out.push(`v = ${rm}; d = ${r}; ${rm} = d; ccsrc = (${others} & ${~(CC_C | CC_O)}) | ${co}; ccop = ${CC_OP_EFLAGS};`);
+    this.flagOp = CC_OP_EFLAGS;
     return true;
   }
 

@@ -4,7 +4,7 @@
 
 import { MMU_INST_FETCH, TLB_MMIO } from '../../../softmmu/tlb-flags.js';
 import { TranslationBlock, type TBFunction } from '../../../softmmu/tb.js';
-import { computeCF, testCondition } from '../cc.js';
+import { computeAll, computeCF, testCondition } from '../cc.js';
 import { R_CS } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
 import { decode, END, F, formatInsn, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, OPS } from '../decoder/index.js';
@@ -106,7 +106,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number): Tra
   const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
   tb.source = src;
   tb.codeSize = src.length;
-  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', src) as (...args: unknown[]) => TBFunction;
-  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition);
+  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', src) as (...args: unknown[]) => TBFunction;
+  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll);
   return tb;
 }

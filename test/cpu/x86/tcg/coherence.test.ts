@@ -3,9 +3,10 @@
 // into code forces re-translation, and the interpreter and the translator end in equal state.
 
 import { describe, expect, it } from 'vitest';
-import { CR0_PG_MASK, R_CS, R_EAX, R_EBX, R_ECX, R_EDI, R_EDX, R_ESP } from '../../../../src/cpu/x86/constants.js';
+import { CR0_PG_MASK, R_CS, R_EAX, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP } from '../../../../src/cpu/x86/constants.js';
 import { EXIT_HALTED } from '../../../../src/cpu/x86/interp/index.js';
 import { TcgEngine } from '../../../../src/cpu/x86/tcg/engine.js';
+import { computeTbFlags } from '../../../../src/cpu/x86/tcg/tb-flags.js';
 import type { TranslationBlock } from '../../../../src/softmmu/tb.js';
 import { CODE_BASE, flat32, load, peek32, peek8, realMode, type Machine } from '../harness.js';
 import { pmMachine, pmVector, stackDword } from '../system/pm-env.js';
@@ -269,6 +270,27 @@ describe('interpreter and translator agree', () => {
     expect(cpu.regs[R_EDI]! >>> 0).toBe(0xffffffff);
     expect(cpu.regs[R_ECX]).toBe(0);
     expect(cpu.regs[R_ESP]).toBe(0x80000);
+  });
+
+  it('rol/ror by constants set CF/OF and keep the other flags of the previous result (inline code)', () => {
+    // mov eax,0x80000001; mov ebx,0x40000000; add eax,ebx; rol eax,1; pushfd; pop ecx;
+    // ror ebx,3; pushfd; pop edx; sub eax,eax; rol ebx,31; pushfd; pop esi; ror eax,1; pushfd; pop edi; hlt
+    const code = [
+      0xb8, ...le32(0x80000001), 0xbb, ...le32(0x40000000), 0x01, 0xd8, 0xd1, 0xc0, 0x9c, 0x59,
+      0xc1, 0xcb, 0x03, 0x9c, 0x5a, 0x29, 0xc0, 0xc1, 0xc3, 0x1f, 0x9c, 0x5e, 0xd1, 0xc8, 0x9c, 0x5f, 0xf4,
+    ];
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    // The rotates were generated inline (the lazy flags are folded with computeAll), not handlers.
+    const tb = engine.cache.lookup(CODE_BASE, CODE_BASE, 0, computeTbFlags(tcg.cpu), () => true);
+    expect(tb?.source).toContain('CA(cpu)');
+    const r = tcg.cpu.regs;
+    const arith = (v: number) => v & 0x8d5; // OF SF ZF AF PF CF
+    expect(arith(r[R_ECX]!)).toBe(0x81); // 0xc0000001 rol 1 = 0x80000003: CF=1, OF=1^1=0, SF kept
+    expect(arith(r[R_EDX]!)).toBe(0x80); // 0x40000000 ror 3 = 0x08000000: CF=OF=0, SF still the add's
+    expect(arith(r[R_ESI]!)).toBe(0x44); // after sub eax,eax (ZF PF): 0x08000000 rol 31 = 0x04000000, CF=OF=0
+    expect(arith(r[R_EDI]!)).toBe(0x44); // 0 ror 1: CF=OF=0, ZF PF kept
+    expect(r[R_EAX]).toBe(0);
+    expect(r[R_EBX]! >>> 0).toBe(0x04000000);
   });
 
   it('a 16-bit real-mode loop with memory operands', () => {
