@@ -7,7 +7,12 @@ import type { MemoryRegion } from './region.js';
 import type { ValueOut } from './region-ops.js';
 
 const scratch: ValueOut = { value: 0 };
-const inProgress = new Set<MemoryRegion>();
+/**
+ * Regions whose callbacks are running (a device re-entering itself is refused). A stack, not
+ * a Set: a Set shrinks and regrows its table as it empties and fills, which allocated on every
+ * device access (every port I/O of a guest taking a PIT interrupt per few hundred instructions).
+ */
+const inProgress: MemoryRegion[] = [];
 
 function mask(size: number): number {
   return size >= 4 ? 0xffffffff : (1 << (size * 8)) - 1;
@@ -49,7 +54,7 @@ export function regionDispatchRead(mr: MemoryRegion, addr: number, size: number,
     out.value = 0;
     return MEMTX_DECODE_ERROR;
   }
-  if (inProgress.has(mr)) {
+  if (inProgress.includes(mr)) {
     out.value = 0;
     return MEMTX_ACCESS_ERROR; // a device re-entered itself (e.g. DMA into its own registers)
   }
@@ -61,7 +66,7 @@ export function regionDispatchRead(mr: MemoryRegion, addr: number, size: number,
   const big = isBigEndian(mr);
   let value = 0;
   let result = MEMTX_OK;
-  inProgress.add(mr);
+  inProgress.push(mr);
   try {
     for (let i = 0; i < size; i += accessSize) {
       let piece: number;
@@ -78,7 +83,7 @@ export function regionDispatchRead(mr: MemoryRegion, addr: number, size: number,
       value += shiftIn((piece & accessMask) >>> 0, shift);
     }
   } finally {
-    inProgress.delete(mr);
+    inProgress.pop();
   }
   value = (value % 2 ** 32) & mask(size);
   out.value = (big ? bswap(value >>> 0, size) : value) >>> 0;
@@ -88,7 +93,7 @@ export function regionDispatchRead(mr: MemoryRegion, addr: number, size: number,
 /** Write `size` (1, 2 or 4) bytes of `value` at offset `addr` of an I/O or ROM-device region. */
 export function regionDispatchWrite(mr: MemoryRegion, addr: number, value: number, size: number, attrs: MemTxAttrs): MemTxResult {
   if (!regionAccessValid(mr, addr, size, true, attrs)) return MEMTX_DECODE_ERROR;
-  if (inProgress.has(mr)) return MEMTX_ACCESS_ERROR;
+  if (inProgress.includes(mr)) return MEMTX_ACCESS_ERROR;
   const ops = mr.ops!;
   const implMin = ops.impl?.minAccessSize || 1;
   const implMax = ops.impl?.maxAccessSize || 4;
@@ -98,7 +103,7 @@ export function regionDispatchWrite(mr: MemoryRegion, addr: number, value: numbe
   value = (value & mask(size)) >>> 0;
   if (big) value = bswap(value, size);
   let result = MEMTX_OK;
-  inProgress.add(mr);
+  inProgress.push(mr);
   try {
     for (let i = 0; i < size; i += accessSize) {
       const shift = big ? (size - accessSize - i) * 8 : i * 8;
@@ -108,7 +113,7 @@ export function regionDispatchWrite(mr: MemoryRegion, addr: number, value: numbe
       else result |= MEMTX_DECODE_ERROR;
     }
   } finally {
-    inProgress.delete(mr);
+    inProgress.pop();
   }
   return result;
 }

@@ -66,7 +66,8 @@ export class TcgEngine {
     const lin = (csBase + pc) | 0;
     const ramAddr = codeRamAddr(cpu, lin); // may raise #PF: the fetch really happens
     if (ramAddr < 0 || this.cache.isHotSmcPage(Math.floor(ramAddr / 4096))) return null;
-    let tb = this.cache.lookup(ramAddr, pc, csBase, flags, (t) => this.secondPageMatches(cpu, lin, t));
+    this.lookupLin = lin;
+    let tb = this.cache.lookup(ramAddr, pc, csBase, flags, this.page1Check);
     if (!tb) {
       tb = translateBlock(cpu, flags, ramAddr);
       if (!tb) return null;
@@ -75,6 +76,13 @@ export class TcgEngine {
     this.jumpCache[h] = tb;
     return tb;
   }
+
+  /**
+   * The linear pc of the lookup in progress, for page1Check. A closure over findBlock's locals
+   * made V8 allocate a context on every findBlock call, jump-cache hits included.
+   */
+  private lookupLin = 0;
+  private readonly page1Check = (tb: TranslationBlock): boolean => this.secondPageMatches(this.cpu, this.lookupLin, tb);
 
   /** A cached block spanning two pages is only valid if the second page maps where it did. */
   private secondPageMatches(cpu: X86CPU, lin: number, tb: TranslationBlock): boolean {
