@@ -41,6 +41,15 @@ function mul32s(a: number, b: number): number {
   return lo;
 }
 
+/**
+ * What imul r32 leaves in ccSrc: the signed high half minus the low half's sign (nonzero when
+ * the product does not fit in 32 bits). Generated code calls this for its inline imul.
+ */
+export function imulFlagSrc32(a: number, b: number): number {
+  const lo = mul32s(a, b);
+  return (productHigh - (lo >> 31)) | 0;
+}
+
 function setMulFlags(cpu: X86CPU, s: number, low: number, high: number): void {
   cpu.ccOp = CC_OP_MUL + s;
   cpu.ccDst = low;

@@ -8,7 +8,7 @@
 // guest time read there (devices, the TSC) is exact. A block that jumps back to its own start
 // becomes a JS loop with the budget check on the back edge.
 
-import { CC_OP_ADD, CC_OP_DEC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
+import { CC_OP_ADD, CC_OP_DEC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
 import { CC_C, CC_O } from '../flags.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
 import { Insn, OP, OPS } from '../decoder/index.js';
@@ -363,6 +363,13 @@ export class CodeGen {
     }
     const shift = /^(shl|shr|sar)_Ev_(Ib|1|CL)$/.exec(name);
     if (shift && !i.isMem) return this.emitShift(i, shift[1]!, shift[2]!);
+    if (op === OP.imul_Gv_Ev_Iz || op === OP.imul_Gv_Ev_Ib || op === OP.imul_Gv_Ev) {
+      // The low half from Math.imul; the flags' high-half test through the interpreter's helper.
+      o.push(i.isMem ? this.load32(this.ea(i), 'w', i.seg) : `w = ${rm};`);
+      const b2 = op === OP.imul_Gv_Ev ? reg : String(i.imm | 0);
+      o.push(`v = ${b2}; d = Math.imul(w, v); ${reg} = d; ${this.setFlags(CC_OP_MUL + S32, 'MS(w, v)', 'd')}`);
+      return true;
+    }
     const rot = /^(rol|ror)_Ev_(Ib|1)$/.exec(name);
     if (rot && !i.isMem) return this.emitRotate(i, rot[1] === 'rol', rot[2] === '1' ? 1 : i.imm & 31);
     if (op === OP.setcc_Eb && !i.isMem) {
@@ -508,7 +515,9 @@ export class CodeGen {
     const limitCheck = `if (${hex(target)} > cpu.segLimit[1]) cpu.raise(13, 0);`;
     const taken = (slot: number) => {
       if (loop && target === startEip) {
-        return `{ ${limitCheck} cpu.icount += ${count};${this.memOpsCount()} if (cpu.tbExit || cpu.icount + ${count} > cpu.tbBudgetEnd) { ${WRITEBACK} cpu.eip = ${hex(target)}; return -1; } continue L; }`;
+        // The back edge needs no CS limit check: the block's start passed it before the block
+        // ran, and nothing inside a block changes CS.
+        return `{ cpu.icount += ${count};${this.memOpsCount()} if (cpu.tbExit || cpu.icount + ${count} > cpu.tbBudgetEnd) { ${WRITEBACK} cpu.eip = ${hex(target)}; return -1; } continue L; }`;
       }
       return `{ ${limitCheck} ${this.exit(slot, hex(target), count)} }`;
     };

@@ -10,6 +10,7 @@ import type { X86CPU } from '../cpu.js';
 import { decode, END, F, formatInsn, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, OPS } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 import { HANDLERS } from '../interp/handlers.js';
+import { imulFlagSrc32 } from '../interp/muldiv.js';
 import { CodeGen, type BlockInsn } from './codegen.js';
 
 export const MAX_BLOCK_INSNS = 48;
@@ -106,7 +107,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number): Tra
   const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
   tb.source = src;
   tb.codeSize = src.length;
-  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', src) as (...args: unknown[]) => TBFunction;
-  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll);
+  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', src) as (...args: unknown[]) => TBFunction;
+  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32);
   return tb;
 }

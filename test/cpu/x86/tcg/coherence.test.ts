@@ -293,6 +293,27 @@ describe('interpreter and translator agree', () => {
     expect(r[R_EBX]! >>> 0).toBe(0x04000000);
   });
 
+  it('imul r32 forms run inline with the interpreter\'s flags (overflow and not, signed operands)', () => {
+    // mov eax,0x12345678; imul ebx,eax,0x10000 (overflows); pushfd; pop ecx;
+    // mov edx,-3; imul edx,edx,7 (fits); pushfd; pop esi; imul eax,edx (2-operand, fits);
+    // mov [0x3000],eax; imul edi,[0x3000],-2; pushfd; pop ebp; hlt
+    const code = [
+      0xb8, ...le32(0x12345678), 0x69, 0xd8, ...le32(0x10000), 0x9c, 0x59,
+      0xba, ...le32(-3), 0x6b, 0xd2, 0x07, 0x9c, 0x5e, 0x0f, 0xaf, 0xc2,
+      0xa3, ...le32(0x3000), 0x6b, 0x3d, ...le32(0x3000), 0xfe, 0x9c, 0x5d, 0xf4,
+    ];
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    const tb = engine.cache.lookup(CODE_BASE, CODE_BASE, 0, computeTbFlags(tcg.cpu), () => true);
+    expect(tb?.source).toContain('Math.imul');
+    const r = tcg.cpu.regs;
+    expect(r[R_EBX]! >>> 0).toBe(0x56780000);
+    expect(r[R_ECX]! & 0x801).toBe(0x801); // CF and OF: the product needs more than 32 bits
+    expect(r[R_EDX]).toBe(-21);
+    expect(r[R_ESI]! & 0x801).toBe(0);
+    expect(r[R_EAX]).toBe(Math.imul(0x12345678, -21));
+    expect(r[R_EDI]).toBe(Math.imul(Math.imul(0x12345678, -21), -2));
+  });
+
   it('a 16-bit real-mode loop with memory operands', () => {
     // mov cx,10; xor ax,ax; mov si,0x3000; L: add ax,[si]; mov [si+0x40],ax; inc si; inc si; loop L; hlt
     const code = [0xb9, 10, 0, 0x31, 0xc0, 0xbe, 0x00, 0x30, 0x03, 0x04, 0x89, 0x44, 0x40, 0x46, 0x46, 0xe2, 0xf7, 0xf4];
