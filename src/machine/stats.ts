@@ -72,11 +72,13 @@ export function formatStats(s: RunStats): string {
   lines.push(`  wall time            ${s.wallSeconds.toFixed(3)} s`);
   lines.push(`  guest MIPS           ${s.mips.toFixed(1)}`);
   lines.push(`  soft TLB hit rate    ${(s.tlbHitRate * 100).toFixed(3)} %  (inline accesses ${n(s.tlbInlineAccesses)})`);
-  lines.push('  TLB     size      hits    misses   victim     fills  flushes  pageflush  resizes');
+  // Columns wide enough for counts in the hundreds of millions (with separators).
+  const head = ['size', 'hits', 'misses', 'victim', 'fills', 'flushes', 'pageflush', 'resizes'];
+  const width = [6, 14, 14, 12, 14, 10, 11, 9];
+  lines.push('  TLB   ' + head.map((h, k) => h.padStart(width[k]!)).join(''));
   for (const t of s.tlb) {
-    lines.push(
-      `  ${t.mmu.padEnd(6)}${String(t.size).padStart(5)}${n(t.hits).padStart(10)}${n(t.misses).padStart(10)}${n(t.victimHits).padStart(9)}${n(t.fills).padStart(10)}${n(t.flushes).padStart(9)}${n(t.pageFlushes).padStart(11)}${n(t.resizes).padStart(9)}`,
-    );
+    const cells = [String(t.size), n(t.hits), n(t.misses), n(t.victimHits), n(t.fills), n(t.flushes), n(t.pageFlushes), n(t.resizes)];
+    lines.push(`  ${t.mmu.padEnd(6)}` + cells.map((c, k) => c.padStart(width[k]!)).join(''));
   }
   if (s.tb) {
     lines.push('  translated blocks');
