@@ -1,7 +1,9 @@
 // Character backends (QEMU's Chardev): where a serial port or debugcon sends its bytes and
-// where it gets input from. Output is synchronous so nothing is lost when the machine exits.
+// where it gets input from. Stdio and file output is buffered (chardev-output.ts) and flushed
+// when the machine idles or yields, when the frontend takes input, and on every exit path.
 
 import * as fs from 'node:fs';
+import { OutputBuffer } from './chardev-output.js';
 
 /** The frontend side of input (QEMU's can_receive / receive handlers). */
 export interface CharReceiver {
@@ -20,6 +22,8 @@ export interface CharBackend {
   setReceiver(receiver: CharReceiver | null): void;
   /** The frontend has room again (QEMU's qemu_chr_fe_accept_input): deliver waiting input. */
   acceptInput(): void;
+  /** Send output held in a buffer to the host now (backends that write at once omit it). */
+  flush?(): void;
   close(): void;
 }
 
@@ -132,28 +136,21 @@ export class MemoryCharBackend implements CharBackend {
   }
 }
 
-/** Write all of data to fd, retrying on EAGAIN (stdout may be a non-blocking pipe). */
-function writeAllSync(fd: number, data: Uint8Array): void {
-  let off = 0;
-  while (off < data.length) {
-    try {
-      off += fs.writeSync(fd, data, off, data.length - off);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-    }
-  }
-}
-
 /** Output to a file (QEMU's -serial file:F); truncates unless `append`. No input. */
 export class FileCharBackend implements CharBackend {
   private fd: number;
+  private readonly out: OutputBuffer;
 
   constructor(readonly path: string, opts: { append?: boolean } = {}) {
     this.fd = fs.openSync(path, opts.append ? 'a' : 'w');
+    this.out = new OutputBuffer(this.fd, `chardev file ${path}`);
   }
   write(data: Uint8Array): void {
     if (this.fd < 0) throw new Error(`chardev file ${this.path}: write after close`);
-    writeAllSync(this.fd, data);
+    this.out.write(data);
+  }
+  flush(): void {
+    this.out.flush();
   }
   setReceiver(_receiver: CharReceiver | null): void {
     // A file backend is output-only, like QEMU's (its "in" path is a separate option).
@@ -162,7 +159,9 @@ export class FileCharBackend implements CharBackend {
     // No input is ever queued.
   }
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd < 0) return;
+    this.out.close();
+    fs.closeSync(this.fd);
     this.fd = -1;
   }
 }
@@ -179,23 +178,47 @@ function stdinIsReadable(): boolean {
 }
 
 /**
- * Output to the process's stdout with synchronous writes; input from stdin when it is a TTY
- * or a pipe. Reading starts only once a frontend connects, and stdin never keeps the
+ * The buffer in front of fd 1, shared by every stdio backend so that bytes from several
+ * frontends (a serial port and debugcon both on stdio) keep the order the guest wrote them in.
+ */
+let stdout: { buf: OutputBuffer; users: number } | null = null;
+
+function openStdout(): OutputBuffer {
+  stdout ??= { buf: new OutputBuffer(1, 'chardev stdio'), users: 0 };
+  stdout.users++;
+  return stdout.buf;
+}
+
+function closeStdout(): void {
+  if (!stdout || --stdout.users > 0) return;
+  stdout.buf.close();
+  stdout = null;
+}
+
+/**
+ * Output to the process's stdout (buffered, see chardev-output.ts); input from stdin when it
+ * is a TTY or a pipe. Reading starts only once a frontend connects, and stdin never keeps the
  * process alive (the machine decides when to exit).
  */
 export class StdioCharBackend implements CharBackend {
   private readonly input = new InputQueue();
   private listening = false;
   private rawSet = false;
+  private out: OutputBuffer | null = openStdout();
   private readonly onData = (chunk: Buffer): void => {
     this.input.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    // Whatever the frontend answered (a monitor reply, a guest echo) goes out now.
+    this.flush();
   };
 
   /** `raw`: put a TTY in raw mode (keys go to the guest, not to the line editor). */
   constructor(private readonly opts: { raw?: boolean; input?: boolean } = {}) {}
 
   write(data: Uint8Array): void {
-    writeAllSync(1, data);
+    this.out?.write(data);
+  }
+  flush(): void {
+    this.out?.flush();
   }
   setReceiver(receiver: CharReceiver | null): void {
     this.input.receiver = receiver;
@@ -206,6 +229,8 @@ export class StdioCharBackend implements CharBackend {
     this.input.pump();
   }
   acceptInput(): void {
+    // The guest reads its input: a prompt it printed must be visible before it waits for more.
+    this.flush();
     this.input.pump();
   }
   private listen(): void {
@@ -238,5 +263,7 @@ export class StdioCharBackend implements CharBackend {
   close(): void {
     this.stopListening();
     this.input.receiver = null;
+    if (this.out) closeStdout();
+    this.out = null;
   }
 }

@@ -35,6 +35,11 @@ export class Chardevs {
     }
   }
 
+  /** Send buffered output to the host (the machine idles, yields or is about to report). */
+  flushAll(): void {
+    for (const b of this.byId.values()) b.flush?.();
+  }
+
   closeAll(): void {
     for (const b of this.byId.values()) b.close();
   }

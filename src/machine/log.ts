@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import type { CpuLog } from '../cpu/x86/cpu.js';
+import { flushAllOutput } from '../devices/chardev-output.js';
 import type { LogConfig } from './config.js';
 
 export class MachineLog {
@@ -20,6 +21,8 @@ export class MachineLog {
   }
 
   write(text: string): void {
+    // On stderr the log shares the terminal with the guest's buffered stdout: keep the order.
+    if (this.fd === 2) flushAllOutput();
     fs.writeSync(this.fd, text);
   }
 

@@ -392,6 +392,7 @@ export class PcMachine {
 
   /** Wait for the host to act (a monitor command), checking now and then. */
   private waitForHost(): Promise<void> {
+    this.chardevs.flushAll();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.kickHost(), 50);
       this.wakeHost = () => {
@@ -446,6 +447,7 @@ export class PcMachine {
         if (!(e instanceof TripleFault)) throw e;
         this.log.write('tcg86: guest triple fault (shutdown)\n' + e.registers);
         if (this.config.noReboot) {
+          this.chardevs.flushAll(); // the guest's output first, then our report
           process.stderr.write('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
           return 0;
         }
@@ -467,6 +469,7 @@ export class PcMachine {
           continue;
         }
         if (!canWake || next === Infinity) {
+          this.chardevs.flushAll();
           process.stderr.write(
             `tcg86: the guest halted ${canWake ? 'with no timer armed' : 'with interrupts disabled'}; nothing can wake it. Registers:\n` +
               formatCpuState(cpu),
@@ -477,8 +480,12 @@ export class PcMachine {
         this.clock.advanceTo(next);
         this.clock.runExpired();
       }
-      // Let host events (stdin for a serial port) in now and then.
-      if (++slices % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let host events (stdin for a serial port) in now and then; buffered output goes out
+      // first, so a guest that prints and then polls for input shows what it printed.
+      if (++slices % 64 === 0) {
+        this.chardevs.flushAll();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
   }
 

@@ -1,11 +1,12 @@
 // The shared device plumbing: IRQ lines, the virtual clock and its timers, char backends.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IrqLine } from '../../src/devices/irq.js';
 import { Timer, VirtualClock } from '../../src/devices/clock.js';
 import { FileCharBackend, MemoryCharBackend, NullCharBackend, type CharReceiver } from '../../src/devices/chardev.js';
+import { OUTPUT_BUFFER_SIZE, OutputBuffer } from '../../src/devices/chardev-output.js';
 
 describe('IrqLine', () => {
   it('forwards every level and keeps the last one; pulse is a rising then falling edge', () => {
@@ -124,12 +125,14 @@ describe('char backends', () => {
     expect(String.fromCharCode(...got)).toBe('abcde');
   });
 
-  it('file backend truncates or appends, synchronously', () => {
+  it('file backend truncates or appends; output is buffered until flush or close', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-chr-'));
     const f = path.join(dir, 'out.txt');
     fs.writeFileSync(f, 'old');
     const t = new FileCharBackend(f);
     t.write(new Uint8Array([0x41]));
+    expect(fs.readFileSync(f, 'latin1')).toBe('');
+    t.flush();
     expect(fs.readFileSync(f, 'latin1')).toBe('A');
     t.close();
     const a = new FileCharBackend(f, { append: true });
@@ -138,6 +141,45 @@ describe('char backends', () => {
     expect(fs.readFileSync(f, 'latin1')).toBe('AB');
     expect(() => a.write(new Uint8Array([1]))).toThrow();
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it('buffered output goes out in one write when the buffer fills; larger writes pass through', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-chr-'));
+    const f = path.join(dir, 'out.bin');
+    const t = new FileCharBackend(f);
+    const byte = new Uint8Array(1);
+    for (let i = 0; i < OUTPUT_BUFFER_SIZE; i++) {
+      byte[0] = i; // the frontend reuses its array, as debugcon does
+      t.write(byte);
+    }
+    expect(fs.statSync(f).size).toBe(0); // exactly full: still held
+    t.write(byte);
+    expect(fs.statSync(f).size).toBe(OUTPUT_BUFFER_SIZE);
+    t.write(new Uint8Array(OUTPUT_BUFFER_SIZE + 1).fill(7)); // flushes the 1 held byte, then writes through
+    expect(fs.statSync(f).size).toBe(2 * OUTPUT_BUFFER_SIZE + 2);
+    t.close();
+    const want = Uint8Array.from({ length: OUTPUT_BUFFER_SIZE }, (_, i) => i & 0xff);
+    expect(Buffer.compare(fs.readFileSync(f).subarray(0, OUTPUT_BUFFER_SIZE), want)).toBe(0);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('a host write error (a closed pipe, a full disk) drops later output instead of throwing into the guest', () => {
+    const warn = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-chr-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'ro'), '');
+      const w = fs.openSync(path.join(dir, 'ro'), 'r'); // writes fail (EBADF)
+      const b = new OutputBuffer(w, 'test fd');
+      b.write(new Uint8Array([1, 2, 3]));
+      expect(() => b.flush()).not.toThrow();
+      b.write(new Uint8Array([4]));
+      expect(() => b.close()).not.toThrow();
+      expect(warn).toHaveBeenCalledTimes(1);
+      fs.closeSync(w);
+    } finally {
+      warn.mockRestore();
+      fs.rmSync(dir, { recursive: true });
+    }
   });
 
   it('null backend accepts writes and never calls the receiver', () => {
