@@ -20,6 +20,8 @@ export class TBStats {
   flushes = 0;
   smcEvents = 0;
   interpretedInsns = 0;
+  /** Checked blocks (hot SMC pages) found changed before or while running, and dropped. */
+  checkedChanged = 0;
 }
 
 /** Hash of a virtual pc for the jump cache (one page's pcs land in one 64-entry group, as QEMU). */
@@ -84,8 +86,12 @@ export class TBCache {
     const list = this.byPhys.get(tb.ramAddr);
     if (list) list.push(tb);
     else this.byPhys.set(tb.ramAddr, [tb]);
-    this.addToPage(tb.page0, tb);
-    if (tb.page1 >= 0) this.addToPage(tb.page1, tb);
+    // A checked block validates its own bytes: its page stays unprotected (writes to a hot
+    // page would otherwise take the notdirty path and invalidate every time).
+    if (!tb.checked) {
+      this.addToPage(tb.page0, tb);
+      if (tb.page1 >= 0) this.addToPage(tb.page1, tb);
+    }
     this.codeBytes += tb.codeSize;
     this.blockCount++;
     this.stats.translations++;

@@ -23,6 +23,15 @@ export class TranslationBlock {
   codeSize = 0;
   /** Generated JavaScript source, kept for `-d out_asm`-style inspection and tests. */
   source = '';
+  /**
+   * A checked block (made from a page rewritten too often to protect): it is not
+   * write-protected; instead its guest bytes are compared with `snap` wherever `fixed` is 1
+   * before it runs and after each of its own stores. Immediates it reads from RAM at run time
+   * are the bytes left out (fixed 0), so patching them does not cost a new translation.
+   */
+  checked = false;
+  snap: Uint8Array | null = null;
+  fixed: Uint8Array | null = null;
 
   constructor(
     /** Virtual pc (offset in CS) of the first instruction. */
@@ -40,6 +49,15 @@ export class TranslationBlock {
     /** ram_addr of the first byte on the second page (for the overlap test), or -1. */
     readonly ramAddr1: number,
   ) {}
+
+  /** A checked block: are the bytes it depends on still what it was made from? */
+  codeMatches(ram: Uint8Array): boolean {
+    const snap = this.snap!;
+    const fixed = this.fixed!;
+    const base = this.ramAddr;
+    for (let k = 0; k < snap.length; k++) if (fixed[k] !== 0 && ram[base + k] !== snap[k]) return false;
+    return true;
+  }
 
   /** Does [start, end) of ram_addr space overlap the guest bytes this block was made from? */
   overlaps(start: number, end: number): boolean {

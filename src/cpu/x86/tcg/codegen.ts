@@ -30,6 +30,8 @@ export interface GeneratedBlock {
   /** Exit slots 0/1 lead to these pcs (-1: none). */
   jmpTargets: [number, number];
   memOps: number;
+  /** Checked blocks: byte offsets (from the block start) of immediates read from RAM at run time. */
+  volatileBytes: number[];
 }
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16);
@@ -62,10 +64,21 @@ export class CodeGen {
   private jmpTargets: [number, number] = [-1, -1];
   /** The current instruction's code ends the block itself (a branch or handler exit). */
   private exited = false;
+  /** Byte offset of the current instruction from the block start. */
+  private insnOffset = 0;
+  private readonly volatileBytes: number[] = [];
+  /** Immediates of the current instruction read from RAM (kept only if it is emitted inline). */
+  private pendingVolatile: number[] = [];
 
   constructor(
     readonly flags: number,
     readonly code32: boolean,
+    /**
+     * ram_addr of the block's first byte for a checked block (hot SMC page; -1 otherwise):
+     * inline immediates are then read from guest RAM when they run, so a patched immediate
+     * is seen without a new translation, and stores re-check the block's other bytes.
+     */
+    private readonly checkedBase = -1,
   ) {
     this.mmu = (flags >> TBF_MMU_SHIFT) & 3;
     this.flat = (flags & TBF_FLAT) !== 0;
@@ -77,7 +90,7 @@ export class CodeGen {
     o.push(`const R = cpu.regs, mmu = cpu.mmu, T = mmu.tlb.tables[${this.mmu}], ram = mmu.ram, ram32 = mmu.ram32;`);
     o.push('let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];');
     o.push('let ccop = cpu.ccOp, ccsrc = cpu.ccSrc, ccdst = cpu.ccDst;');
-    o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0, h = 0;');
+    o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0, h = 0, m = 0;');
     o.push('try {');
     if (loop) o.push('L: for (;;) {');
     block.forEach((b, n) => {
@@ -86,7 +99,10 @@ export class CodeGen {
       o.push(`k = ${n};`);
       const last = n === block.length - 1;
       this.exited = false;
-      if (!this.emitInline(b, last, block.length, loop, block[0]!.eip)) this.emitHandlerCall(b, last, block.length);
+      this.pendingVolatile = [];
+      if (this.emitInline(b, last, block.length, loop, block[0]!.eip)) this.volatileBytes.push(...this.pendingVolatile);
+      else this.emitHandlerCall(b, last, block.length); // its Insn copy holds the immediate: stays checked
+      this.insnOffset += b.insn.len;
       if (last && !this.exited) {
         // The block stopped at a page end or the length limit: continue at the next instruction.
         this.jmpTargets = [b.nextEip, -1];
@@ -98,7 +114,7 @@ export class CodeGen {
     // neither the locals nor EIPS may overwrite what it did before raising (the iterations a rep
     // string op completed, the return address int1 leaves in EIP).
     o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} cpu.eip = EIPS[k]; } cpu.icount += k; throw e; }`);
-    return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps };
+    return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps, volatileBytes: this.volatileBytes };
   }
 
   // ---- exits ----
@@ -112,9 +128,39 @@ export class CodeGen {
     return this.memOps > 0 ? ` cpu.tlbInline += ${this.memOps};` : '';
   }
 
-  /** After an access that may have run device code or invalidated this block. */
+  /** After an access that may have run device code or invalidated this block (or, checked, changed its code). */
   private exitCheck(nextEip: number): string {
-    return `if (cpu.tbExit) ${this.exit(-1, hex(nextEip), this.k + 1)}`;
+    return `if (cpu.tbExit${this.checkedBase >= 0 ? ' || !V()' : ''}) ${this.exit(-1, hex(nextEip), this.k + 1)}`;
+  }
+
+  /**
+   * The data immediate of `i` (imm32, or imm8 sign-extended for the _Ib forms): a constant,
+   * or in a checked block a read of its bytes in RAM into `m` (pushed before the caller's code).
+   */
+  private immv(i: Insn): string {
+    if (this.checkedBase < 0) return String(i.imm | 0);
+    if (/_Ib$/.test(OPS[i.op]!.name)) {
+      const r = this.volatileAt(i, 1);
+      this.out.push(`m = (ram[${r}] << 24) >> 24;`);
+    } else {
+      const r = this.volatileAt(i, 4);
+      this.out.push(`m = ram[${r}] | (ram[${r + 1}] << 8) | (ram[${r + 2}] << 16) | (ram[${r + 3}] << 24);`);
+    }
+    return 'm';
+  }
+
+  /** The byte immediate of an 8-bit op, as immv. */
+  private imm8(i: Insn): string {
+    if (this.checkedBase < 0) return String(i.imm & 255);
+    this.out.push(`m = ram[${this.volatileAt(i, 1)}];`);
+    return 'm';
+  }
+
+  /** ram_addr of the last `size` bytes of `i` (where x86 puts the immediate), noted as volatile. */
+  private volatileAt(i: Insn, size: number): number {
+    const off = this.insnOffset + i.len - size;
+    for (let k = 0; k < size; k++) this.pendingVolatile.push(off + k);
+    return this.checkedBase + off;
   }
 
   /** Fall back to the interpreter's handler for this op. */
@@ -131,7 +177,7 @@ export class CodeGen {
       this.exited = true;
       return;
     }
-    o.push(`if (cpu.tbExit || cpu.nextEip !== ${hex(b.nextEip)}) { cpu.icount += ${this.k + 1};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
+    o.push(`if (cpu.tbExit || cpu.nextEip !== ${hex(b.nextEip)}${this.checkedBase >= 0 ? ' || !V()' : ''}) { cpu.icount += ${this.k + 1};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
     o.push(`${RELOAD} h = 0;`);
   }
 
@@ -297,7 +343,7 @@ export class CodeGen {
     const reg = REGS[i.reg]!;
     if (op === OP.nop) return true;
     if (op === OP.mov_Zv_Iv) {
-      o.push(`${reg} = ${i.imm | 0};`);
+      o.push(`${reg} = ${this.immv(i)};`);
       return true;
     }
     if (op === OP.mov_Gv_Ev) {
@@ -305,7 +351,7 @@ export class CodeGen {
       return true;
     }
     if (op === OP.mov_Ev_Gv || op === OP.mov_Ev_Iz) {
-      const val = op === OP.mov_Ev_Gv ? reg : String(i.imm | 0);
+      const val = op === OP.mov_Ev_Gv ? reg : this.immv(i);
       if (!i.isMem) {
         o.push(`${rm} = ${val};`);
         return true;
@@ -349,7 +395,7 @@ export class CodeGen {
     if (alu) return this.emitAlu(i, ALU_NAMES.indexOf(alu[1]!), alu[2]!, next);
     const test = /^test_(Ev_Gv|eAX_Iz|Ev_Iz)$/.exec(name);
     if (test) {
-      const src = test[1] === 'Ev_Gv' ? reg : String(i.imm | 0);
+      const src = test[1] === 'Ev_Gv' ? reg : this.immv(i);
       if (test[1] === 'eAX_Iz') o.push('v = r0;');
       else o.push(i.isMem ? this.load32(this.ea(i), 'v', i.seg) : `v = ${rm};`);
       o.push(`d = v & ${src}; ${this.setFlags(CC_OP_LOGIC + S32, null, 'd')}`);
@@ -366,7 +412,7 @@ export class CodeGen {
     if (op === OP.imul_Gv_Ev_Iz || op === OP.imul_Gv_Ev_Ib || op === OP.imul_Gv_Ev) {
       // The low half from Math.imul; the flags' high-half test through the interpreter's helper.
       o.push(i.isMem ? this.load32(this.ea(i), 'w', i.seg) : `w = ${rm};`);
-      const b2 = op === OP.imul_Gv_Ev ? reg : String(i.imm | 0);
+      const b2 = op === OP.imul_Gv_Ev ? reg : this.immv(i);
       o.push(`v = ${b2}; d = Math.imul(w, v); ${reg} = d; ${this.setFlags(CC_OP_MUL + S32, 'MS(w, v)', 'd')}`);
       return true;
     }
@@ -378,7 +424,7 @@ export class CodeGen {
     }
     if (this.flat && this.ss32) {
       if (op === OP.push_Zv || op === OP.push_Iz || op === OP.push_Ib) {
-        const val = op === OP.push_Zv ? reg : String(i.imm | 0);
+        const val = op === OP.push_Zv ? reg : this.immv(i);
         o.push(`w = ${val}; a = (r4 - 4) | 0; ${this.store32(2)} r4 = a;`);
         o.push(this.exitCheck(next));
         return true;
@@ -402,13 +448,13 @@ export class CodeGen {
       if (i.isMem) {
         if (form === 'Gb_Eb') o.push(`${this.load8(this.ea(i), 'v')} ${this.set8(i.reg, 'v')}`);
         else {
-          o.push(`a = ${this.ea(i)}; w = ${form === 'Eb_Gb' ? this.get8(i.reg) : String(i.imm & 255)}; ${this.store8()}`);
+          o.push(`a = ${this.ea(i)}; w = ${form === 'Eb_Gb' ? this.get8(i.reg) : this.imm8(i)}; ${this.store8()}`);
           o.push(this.exitCheck(next));
         }
       } else if (form === 'Eb_Gb') o.push(this.set8(i.rm, this.get8(i.reg)));
       else if (form === 'Gb_Eb') o.push(this.set8(i.reg, this.get8(i.rm)));
-      else if (form === 'Zb_Ib') o.push(this.set8(i.reg, String(i.imm & 255)));
-      else o.push(this.set8(i.rm, String(i.imm & 255)));
+      else if (form === 'Zb_Ib') o.push(this.set8(i.reg, this.imm8(i)));
+      else o.push(this.set8(i.rm, this.imm8(i)));
       return true;
     }
     if (!alu) return false;
@@ -422,14 +468,14 @@ export class CodeGen {
     }
     if (i.isMem) {
       // Eb (memory) as the destination: read, compute, write back, then the flags.
-      o.push(`${this.load8(this.ea(i), 'w')} v = ${form === 'Eb_Gb' ? this.get8(i.reg) : String(i.imm & 255)}; d = (w ${ALU_JS[op]} v) & 255;`);
+      o.push(`${this.load8(this.ea(i), 'w')} v = ${form === 'Eb_Gb' ? this.get8(i.reg) : this.imm8(i)}; d = (w ${ALU_JS[op]} v) & 255;`);
       if (op !== 7) o.push(`w = d; ${this.store8()}`);
       o.push(flags);
       if (op !== 7) o.push(this.exitCheck(next));
       return true;
     }
     const [dstReg, src] =
-      form === 'Eb_Gb' ? [i.rm, this.get8(i.reg)] : form === 'Gb_Eb' ? [i.reg, this.get8(i.rm)] : form === 'AL_Ib' ? [0, String(i.imm & 255)] : [i.rm, String(i.imm & 255)];
+      form === 'Eb_Gb' ? [i.rm, this.get8(i.reg)] : form === 'Gb_Eb' ? [i.reg, this.get8(i.rm)] : form === 'AL_Ib' ? [0, this.imm8(i)] : [i.rm, this.imm8(i)];
     o.push(`v = ${src}; d = (${this.get8(dstReg)} ${ALU_JS[op]} v) & 255;${op === 7 ? '' : ' ' + this.set8(dstReg, 'd')} ${flags}`);
     return true;
   }
@@ -473,7 +519,7 @@ export class CodeGen {
     const rm = REGS[i.rm]!;
     const reg = REGS[i.reg]!;
     const js = ALU_JS[aluOp];
-    const srcExpr = form === 'Ev_Gv' ? reg : form === 'Gv_Ev' ? 'w' : String(i.imm | 0);
+    const srcExpr = form === 'Ev_Gv' ? reg : form === 'Gv_Ev' ? 'w' : this.immv(i);
     const ccop = aluOp === 0 ? CC_OP_ADD + S32 : aluOp === 5 || aluOp === 7 ? CC_OP_SUB + S32 : CC_OP_LOGIC + S32;
     const arith = ccop !== CC_OP_LOGIC + S32;
     const flags = (dst: string, src: string) => this.setFlags(ccop, arith ? src : null, dst);

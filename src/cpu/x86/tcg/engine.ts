@@ -65,11 +65,12 @@ export class TcgEngine {
     if (pc > cpu.segLimit[R_CS]!) return null; // the interpreter raises #GP
     const lin = (csBase + pc) | 0;
     const ramAddr = codeRamAddr(cpu, lin); // may raise #PF: the fetch really happens
-    if (ramAddr < 0 || this.cache.isHotSmcPage(Math.floor(ramAddr / 4096))) return null;
+    if (ramAddr < 0) return null;
     this.lookupLin = lin;
     let tb = this.cache.lookup(ramAddr, pc, csBase, flags, this.page1Check);
     if (!tb) {
-      tb = translateBlock(cpu, flags, ramAddr);
+      // A page rewritten over and over gets checked blocks instead of write-protected ones.
+      tb = translateBlock(cpu, flags, ramAddr, this.cache.isHotSmcPage(Math.floor(ramAddr / 4096)));
       if (!tb) return null;
       this.cache.insert(tb);
     }
@@ -143,6 +144,13 @@ export class TcgEngine {
         // No block (a page rewritten too often, code in MMIO): a stretch of interpreted
         // instructions, not one, so the lookup cost is not paid per instruction.
         this.interpret(cpu, tb ? 1 : Math.min(INTERP_CHUNK, end - cpu.events));
+        prev = null;
+        continue;
+      }
+      if (tb.checked && !tb.codeMatches(cpu.mmu.ram)) {
+        // A checked block whose code changed since it was made (its page is not protected).
+        stats.checkedChanged++;
+        cache.invalidate(tb, 'write');
         prev = null;
         continue;
       }

@@ -38,8 +38,10 @@ export function codeRamAddr(cpu: X86CPU, lin: number): number {
  * Translate the block at cpu.eip. The first instruction's fetch faults are real and propagate;
  * a fault further on only ends the block there (that code may never run), with CR2 kept.
  * Returns null if the code is not in RAM/ROM (MMIO code is interpreted, never cached).
+ * `checked`: the page is rewritten too often to write-protect; make a checked block (see
+ * TranslationBlock.checked), which never spans two pages.
  */
-export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number): TranslationBlock | null {
+export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, checked = false): TranslationBlock | null {
   const pc = cpu.eip;
   const csBase = cpu.segBase[R_CS]!;
   const code32 = cpu.code32;
@@ -66,6 +68,10 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number): Tra
       if (n > 0) break; // let the interpreter raise it when execution gets there
     }
     const endLin = (lin + insn.len - 1) | 0;
+    if (checked && (endLin & -4096) !== startPage) {
+      if (n > 0) break;
+      return null; // the interpreter runs an instruction that crosses out of a hot page
+    }
     if ((endLin & -4096) !== startPage) {
       // This instruction crosses into the next page: record that page (it must be RAM too).
       let r1: number;
@@ -97,17 +103,26 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number): Tra
   const lastInsn = block[block.length - 1]!;
   const lastTarget = lastInsn.insn.op !== OP_INVALID ? ((lastInsn.nextEip + lastInsn.insn.imm) & mask) >>> 0 : -1;
   const loop = lastTarget === pc && OP_END[lastInsn.insn.op] !== END.NONE;
-  const gen = new CodeGen(flags, code32).generate(block, loop);
+  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1).generate(block, loop);
   const page0 = Math.floor(ramAddr / 4096);
   const tb = new TranslationBlock(pc, csBase, flags, ramAddr, size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
   tb.insnCount = block.length;
+  if (checked) {
+    const ram = cpu.mmu.ram;
+    tb.checked = true;
+    tb.snap = ram.slice(ramAddr, ramAddr + size);
+    tb.fixed = new Uint8Array(size).fill(1);
+    for (const off of gen.volatileBytes) tb.fixed[off] = 0;
+  }
   tb.jmpTargetPc[0] = gen.jmpTargets[0];
   tb.jmpTargetPc[1] = gen.jmpTargets[1];
   const fname = `tb_${(startLin >>> 0).toString(16)}`;
   const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
   tb.source = src;
   tb.codeSize = src.length;
-  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', src) as (...args: unknown[]) => TBFunction;
-  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32);
+  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', src) as (...args: unknown[]) => TBFunction;
+  const ram = cpu.mmu.ram;
+  const stillValid = checked ? () => tb.codeMatches(ram) : null;
+  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid);
   return tb;
 }

@@ -8,6 +8,7 @@ import { EXIT_HALTED } from '../../../../src/cpu/x86/interp/index.js';
 import { TcgEngine } from '../../../../src/cpu/x86/tcg/engine.js';
 import { computeTbFlags } from '../../../../src/cpu/x86/tcg/tb-flags.js';
 import type { TranslationBlock } from '../../../../src/softmmu/tb.js';
+import { HOT_SMC_REWRITES } from '../../../../src/softmmu/tb-maint.js';
 import { CODE_BASE, flat32, load, peek32, peek8, realMode, type Machine } from '../harness.js';
 import { pmMachine, pmVector, stackDword } from '../system/pm-env.js';
 
@@ -132,6 +133,31 @@ describe('self-modifying code', () => {
     expect(tcg.cpu.regs[R_EDX]).toBe(5 + 4 + 3 + 2 + 1);
     // Every store rewrote the block it ran in.
     expect(engine.cache.stats.smcEvents).toBe(5);
+  });
+
+  it('a page rewritten over and over gets checked blocks: patched immediates are read at run time, a patched opcode byte is caught', () => {
+    // mov ecx,300; xor edx,edx
+    // L: mov [IMM],cl; add edx,imm8 (IMM); dec ecx; jnz L      -- 300 patches: the page turns hot
+    //    mov byte [MODRM],0xea; add edx,7 (MODRM: 0xc2 -> 0xea makes it sub edx,7); hlt
+    const code: number[] = [0xb9, ...le32(300), 0x31, 0xd2];
+    const immAt = CODE_BASE + code.length + 6 + 2;
+    code.push(0x88, 0x0d, ...le32(immAt), 0x83, 0xc2, 0x00, 0x49, 0x75, 0xf4);
+    const modrmAt = CODE_BASE + code.length + 7 + 1;
+    code.push(0xc6, 0x05, ...le32(modrmAt), 0xea, 0x83, 0xc2, 0x07, 0xf4);
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    let sum = 0;
+    for (let c = 300; c >= 1; c--) sum += ((c & 255) << 24) >> 24; // add edx, imm8 sign-extends CL
+    expect(tcg.cpu.regs[R_EDX]).toBe(sum - 7);
+    const s = engine.cache.stats;
+    // Until the page turns hot each patch costs about two translations (the rest of the block,
+    // then the loop again); after that the checked loop block is made once, not 236 more times.
+    expect(s.translations).toBeLessThan(2 * HOT_SMC_REWRITES + 10);
+    // The loop block is a checked one reading its immediate from RAM (the sub above shows the
+    // opcode patch was seen by the very next instruction).
+    const loopPc = CODE_BASE + 7;
+    const loopTb = engine.cache.lookup(loopPc, loopPc, 0, computeTbFlags(tcg.cpu), () => true);
+    expect(loopTb?.checked).toBe(true);
+    expect(loopTb!.source).toContain(`m = (ram[${immAt}] << 24) >> 24;`);
   });
 
   it('a store from another block into cached code invalidates it (cause write) before it runs again', () => {
