@@ -3,40 +3,17 @@
 // a buffer survive process.exit, an uncaught exception, an unhandled rejection, SIGTERM and
 // SIGINT (the process still dies of the signal). Runs the real CLI, bundled with esbuild.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProcess, floodCode, ROM_FLAGS as COMMON, ROOT, type CliProcess } from './cli-process.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-flush-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-let cli = '';
-
+let p: CliProcess;
 beforeAll(async () => {
-  cli = path.join(dir, 'tcg86.mjs');
-  await build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: cli, logLevel: 'warning' });
+  p = await cliProcess();
 });
-
-/** A 64 KiB ROM: `code` at F000:0000, the reset vector jumping there. */
-function romFile(name: string, code: number[]): string {
-  const rom = new Uint8Array(0x10000);
-  rom.set(code, 0);
-  rom.set([0xea, 0x00, 0x00, 0x00, 0xf0], 0xfff0);
-  const p = path.join(dir, name);
-  fs.writeFileSync(p, rom);
-  return p;
-}
-
-/** Debugcon gets 0,1,2,...,255,0,... : n bytes then exit(0), or for ever when n is 0 (a32 loop of 2^32). */
-function floodRom(name: string, n: number): string {
-  // mov dx,0xe9; xor al,al; mov ecx,n; L: out dx,al; inc al; a32 loop L; exit(0)
-  return romFile(name, [0xba, 0xe9, 0x00, 0x30, 0xc0, 0x66, 0xb9, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24,
-    0xee, 0xfe, 0xc0, 0x67, 0xe2, 0xfa, 0xb0, 0x00, 0xe6, 0xf4, 0xf4]);
-}
-
-const COMMON = ['-nographic', '-serial', 'none', '-monitor', 'none', '-no-reboot', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04'];
+afterAll(() => p.remove());
 
 /** Length of the prefix of `out` that follows the 0..255 pattern. */
 function patternPrefix(out: Buffer): number {
@@ -48,22 +25,21 @@ function patternPrefix(out: Buffer): number {
 describe('buffered output on a normal run', () => {
   it('stdout (a pipe) and -debugcon file: get exactly the bytes the guest wrote', () => {
     const N = (3 << 20) + 12345; // not a multiple of the buffer size
-    const rom = floodRom('flood.bin', N);
-    const r = spawnSync(process.execPath, [cli, '-bios', rom, ...COMMON, '-debugcon', 'stdio'], { maxBuffer: 1 << 26 });
+    const rom = p.rom('flood.bin', floodCode(N));
+    const r = p.run(['-bios', rom, ...COMMON, '-debugcon', 'stdio']);
     expect(r.status).toBe(1);
     expect(r.stdout.length).toBe(N);
     expect(patternPrefix(r.stdout)).toBe(N);
-    const file = path.join(dir, 'debugcon.out');
-    const f = spawnSync(process.execPath, [cli, '-bios', rom, ...COMMON, '-debugcon', `file:${file}`]);
+    const file = path.join(p.dir, 'debugcon.out');
+    const f = p.run(['-bios', rom, ...COMMON, '-debugcon', `file:${file}`]);
     expect(f.status).toBe(1);
     expect(Buffer.compare(fs.readFileSync(file), r.stdout)).toBe(0);
   });
 
   it('a guest that prints and triple-faults with -no-reboot: its output arrives, status 0', () => {
     // print "hi" on debugcon, then lidt with a zero limit and int3: #GP, #DF, triple fault
-    const rom = romFile('tf.bin', [0xba, 0xe9, 0x00, 0xb0, 0x68, 0xee, 0xb0, 0x69, 0xee,
-      0x2e, 0x0f, 0x01, 0x1e, 0x40, 0x00, 0xcc, 0xf4]);
-    const r = spawnSync(process.execPath, [cli, '-bios', rom, ...COMMON, '-debugcon', 'stdio']);
+    const rom = p.rom('tf.bin', [0xba, 0xe9, 0x00, 0xb0, 0x68, 0xee, 0xb0, 0x69, 0xee, 0x2e, 0x0f, 0x01, 0x1e, 0x40, 0x00, 0xcc, 0xf4]);
+    const r = p.run(['-bios', rom, ...COMMON, '-debugcon', 'stdio']);
     expect(r.stdout.toString('latin1')).toBe('hi');
     expect(r.stderr.toString()).toMatch(/triple-faulted/);
     expect(r.status).toBe(0);
@@ -73,8 +49,8 @@ describe('buffered output on a normal run', () => {
 describe('buffered output on abnormal exits', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`${signal} in the middle of a flood: the output is an unbroken prefix and the process dies of ${signal}`, async () => {
-      const rom = floodRom(`forever-${signal}.bin`, 0);
-      const child = spawn(process.execPath, [cli, '-bios', rom, ...COMMON, '-debugcon', 'stdio'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const rom = p.rom(`forever-${signal}.bin`, floodCode(0));
+      const child = spawn(process.execPath, [p.cli, '-bios', rom, ...COMMON, '-debugcon', 'stdio'], { stdio: ['ignore', 'pipe', 'pipe'] });
       const chunks: Buffer[] = [];
       let got = 0;
       const done = new Promise<[number | null, string | null]>((resolve) => child.on('close', (code, sig) => resolve([code, sig])));
@@ -103,8 +79,8 @@ describe('buffered output on abnormal exits', () => {
   ];
   for (const [name, leave, check] of ways) {
     it(`bytes still in the buffers reach stdout and the file on ${name}`, async () => {
-      const file = path.join(dir, `hook-${name.replace(/\W+/g, '_')}.out`);
-      const entry = path.join(dir, `hook-${name.replace(/\W+/g, '_')}.mjs`);
+      const file = path.join(p.dir, `hook-${name.replace(/\W+/g, '_')}.out`);
+      const entry = path.join(p.dir, `hook-${name.replace(/\W+/g, '_')}.mjs`);
       await build({
         stdin: {
           contents: `import { FileCharBackend, StdioCharBackend } from './src/devices/chardev.ts';
