@@ -53,6 +53,13 @@ function takeExprs(ctx: MonitorContext, text: string, names: string[]): { values
   return { values, rest };
 }
 
+/** `i`/`o`: the access width in bytes from the /FMT size (b, h or w; QEMU's defaults apply). */
+function portAccess(ctx: MonitorContext, args: string): { n: number; rest: string } {
+  const { fmt, rest } = takeFormat(args);
+  const size = ctx.formats.parse(fmt).size;
+  return { n: size === 2 ? 2 : size === 4 ? 4 : 1, rest };
+}
+
 function dump(ctx: MonitorContext, args: string, physical: boolean): void {
   const { fmt, rest } = takeFormat(args);
   const f: DumpFormat = ctx.formats.parse(fmt);
@@ -185,10 +192,8 @@ const COMMANDS: Command[] = [
     args: '/fmt addr',
     help: 'I/O port read',
     run: (c, a) => {
-      const { fmt, rest } = takeFormat(a);
-      const size = c.formats.parse(fmt).size;
+      const { n, rest } = portAccess(c, a);
       const port = Number(evalExpr(required(rest, 'addr'), c.machine.cpu) & 0xffffn);
-      const n = size === 2 ? 2 : size === 4 ? 4 : 1;
       const buf = new Uint8Array(n);
       c.machine.io.read(port, buf);
       let v = 0;
@@ -201,11 +206,9 @@ const COMMANDS: Command[] = [
     args: '/fmt addr value',
     help: 'I/O port write',
     run: (c, a) => {
-      const { fmt, rest } = takeFormat(a);
-      const size = c.formats.parse(fmt).size;
+      const { n, rest } = portAccess(c, a);
       const { values, rest: tail } = takeExprs(c, rest, ['addr', 'val']);
       if (tail) throw new MonitorError(`extraneous characters at the end of line: '${tail}'`);
-      const n = size === 2 ? 2 : size === 4 ? 4 : 1;
       const buf = new Uint8Array(n);
       for (let k = 0, v = values[1]!; k < n; k++, v = Math.floor(v / 256)) buf[k] = v & 0xff;
       c.machine.io.write(values[0]! & 0xffff, buf);
