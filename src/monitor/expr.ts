@@ -124,7 +124,7 @@ export class ExprParser {
       return v;
     }
     const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)/.exec(this.text.slice(this.pos));
-    if (!m) throw new MonitorError(c ? `invalid char '${c}' in expression` : 'unexpected end of expression');
+    if (!m) throw new MonitorError(c ? `invalid char '${c}' in expression` : 'unexpected end of expression', true);
     this.pos += m[0].length;
     const t = m[0];
     if (/^0[xX]/.test(t)) return BigInt(t);

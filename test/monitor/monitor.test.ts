@@ -3,6 +3,7 @@
 // states (-S, stop, cont, quit); the mux with C-a escapes; line editing; end of input.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
@@ -113,12 +114,30 @@ describe('line editing', () => {
   it('backspace edits, CR LF is one line, escape sequences are ignored, errors say what was wrong', async () => {
     const { machine, stdio } = machineWith(['-bios', path.join(ROOT, 'roms/demo.bin'), '-S', '-display', 'none', '-serial', 'none', '-monitor', 'stdio']);
     const run = machine.run(1e12);
-    stdio.inject('p /x 0x11\x7f2\x1b[A\r\n\r\nxp\nx /3q 0\nquit\r\n');
+    stdio.inject('p /x 0x11\x7f2\x1b[A\r\n\r\nxp\nx /3q 0\npmemsave 0 16 /abs.bin\nquit\r\n');
     expect(await run).toBe(0);
     const text = stdio.text();
     expect(text).toContain('(qemu) p /x 0x11\b \b2\r\n0x12\r\n(qemu) \r\n(qemu) xp\r\n');
     expect(text).toContain("Parameter 'addr' is missing\r\nTry \"help xp\" for more information\r\n");
     expect(text).toContain("invalid char in format: 'q'\r\n");
+    // As in QEMU, '/' after an expression divides: an absolute file name needs no leading '/'.
+    expect(text).toContain("invalid char 'a' in expression\r\nTry \"help pmemsave\" for more information\r\n");
+  });
+
+  it('o writes a port and i reads it back; memsave and pmemsave write guest memory to files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-mon-'));
+    const { machine, stdio } = machineWith(['-bios', path.join(ROOT, 'roms/demo.bin'), '-S', '-display', 'none', '-serial', 'none', '-monitor', 'stdio']);
+    const run = machine.run(1e12);
+    // Relative paths: after a size, QEMU (and tcg86) read '/' as a division.
+    const p = path.relative(process.cwd(), path.join(dir, 'p.bin'));
+    const v = path.relative(process.cwd(), path.join(dir, 'v.bin'));
+    stdio.inject(`o /b 0x21 0x5a\ni /b 0x21\npmemsave 0xffff0 16 ${p}\nmemsave 0xfffffff0 16 ${v}\nquit\n`);
+    expect(await run).toBe(0);
+    expect(stdio.text()).toContain('portb[0x0021] = 0x5a\r\n'); // the 8259's IMR (OCW1)
+    const rom = fs.readFileSync(path.join(ROOT, 'roms/demo.bin'));
+    expect([...fs.readFileSync(p)]).toEqual([...rom.subarray(rom.length - 16)]);
+    expect([...fs.readFileSync(v)]).toEqual([...rom.subarray(rom.length - 16)]); // paging off: linear = physical
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('the version it reports is package.json\'s', () => {
