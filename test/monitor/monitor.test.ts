@@ -120,7 +120,7 @@ describe('line editing', () => {
     expect(text).toContain('(qemu) p /x 0x11\b \b2\r\n0x12\r\n(qemu) \r\n(qemu) xp\r\n');
     expect(text).toContain("Parameter 'addr' is missing\r\nTry \"help xp\" for more information\r\n");
     expect(text).toContain("invalid char in format: 'q'\r\n");
-    // As in QEMU, '/' after an expression divides: an absolute file name needs no leading '/'.
+    // As in QEMU, '/' after an expression divides, so a file name there cannot start with '/'.
     expect(text).toContain("invalid char 'a' in expression\r\nTry \"help pmemsave\" for more information\r\n");
   });
 
