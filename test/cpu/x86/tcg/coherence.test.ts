@@ -160,6 +160,30 @@ describe('self-modifying code', () => {
     expect(loopTb!.source).toContain(`m = (ram[${immAt}] << 24) >> 24;`);
   });
 
+  it('a checked block changed by another block is found changed when it is entered again', () => {
+    // mov ecx,300; xor edx,edx
+    // L: mov [IMM],cl; call F; dec ecx; jnz L         -- F's immediate patched 300 times: hot page
+    //    mov byte [MODRM],0xea; call F; hlt            -- F becomes sub edx,imm8 behind its back
+    // F: add edx,imm8 (IMM; MODRM); ret
+    const code: number[] = [0xb9, ...le32(300), 0x31, 0xd2];
+    const loop = code.length;
+    code.push(0x88, 0x0d, 0, 0, 0, 0, 0xe8, 0, 0, 0, 0, 0x49, 0x75, 0);
+    code[code.length - 1] = (loop - code.length) & 0xff; // jnz L
+    code.push(0xc6, 0x05, 0, 0, 0, 0, 0xea, 0xe8, 0, 0, 0, 0, 0xf4);
+    const f = code.length;
+    code.push(0x83, 0xc2, 0x00, 0xc3);
+    const put32 = (at: number, v: number) => code.splice(at, 4, ...le32(v));
+    put32(loop + 2, CODE_BASE + f + 2); // IMM
+    put32(loop + 7, f - (loop + 11)); // call F (rel32 from the next instruction)
+    put32(loop + 16, CODE_BASE + f + 1); // MODRM
+    put32(loop + 22, f - (loop + 26)); // second call F
+    const { tcg, engine } = bothEngines(() => flat32(code));
+    let sum = 0;
+    for (let c = 300; c >= 1; c--) sum += ((c & 255) << 24) >> 24;
+    expect(tcg.cpu.regs[R_EDX]).toBe(sum - 1); // the last call subtracted the last immediate, 1
+    expect(engine.cache.stats.checkedChanged).toBeGreaterThan(0);
+  });
+
   it('a store from another block into cached code invalidates it (cause write) before it runs again', () => {
     // 0x1000 call 0x1100; mov ebx,eax; mov dword [0x1101],0x99; call 0x1100; hlt
     // 0x1100 mov eax,5; ret
