@@ -180,6 +180,20 @@ describe('hostile guests', () => {
     }
   });
 
+  // Fuzz seed 1000604 (pm) found this: ECX = 2^32-1 ran in one handler call, so no instruction
+  // retired for ten minutes and the fuzzer hung. Each iteration now retires (as QEMU counts it).
+  for (const [name, op] of [['rep outsb', 0x6e], ['rep insb', 0x6c]] as const) {
+    it(`a ${name} with ECX = 2^32-1 retires one instruction per iteration, so the run limit ends it`, async () => {
+      // es=ds=0; cld; mov dx,0x1361 (nothing there); mov ecx,-1; xor esi,esi; xor edi,edi; a32 rep op; exit(0)
+      const rom = romWith([0x31, 0xc0, 0x8e, 0xd8, 0x8e, 0xc0, 0xfc, 0xba, 0x61, 0x13, 0x66, 0xb9, 0xff, 0xff, 0xff, 0xff,
+        0x66, 0x31, 0xf6, 0x66, 0x31, 0xff, 0x67, 0xf3, op, 0xb0, 0x00, 0xe6, 0xf4, 0xf4]);
+      // (Before the fix this never returned: the test timeout caught it.)
+      for (const engine of ['interp', 'tcg'] as const) {
+        await expect(run(rom, engine, new MemoryCharBackend(), 100_000)).rejects.toThrow(/without exiting \(limit 100000\)/);
+      }
+    });
+  }
+
   // Count 1 is the fastest setting (illegal for mode 2 on a real 8254: tcg86 fires once); count 2
   // is the fastest legal periodic rate (an IRQ every 1.7 us of guest time, ~210 instructions).
   for (const count of [1, 2]) {

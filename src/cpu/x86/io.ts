@@ -64,6 +64,23 @@ function count(cpu: X86CPU, i: Insn): number {
   return i.adsize === 32 ? cpu.regs[R_ECX]! >>> 0 : cpu.regs[R_ECX]! & 0xffff;
 }
 
+/**
+ * Iterations to run in this handler call: one. A rep ins/outs runs again with EIP still on
+ * the instruction until ECX is 0 (see repYield), so each iteration retires as an instruction,
+ * as QEMU counts it: guest time moves with every port access, interrupts are taken between
+ * iterations and budgets end. Running all of ECX (up to 2^32-1 port accesses) in one call
+ * hung the host with no instruction retiring; even a memory rep's REP_CHUNK of port accesses
+ * would make one instruction cost a millisecond of host time.
+ */
+function repIterations(cpu: X86CPU, i: Insn): number {
+  return i.rep && count(cpu, i) === 0 ? 0 : 1;
+}
+
+/** Not finished: the instruction runs again (pending interrupts are taken in between). */
+function repYield(cpu: X86CPU, i: Insn): void {
+  if (i.rep && count(cpu, i) !== 0) cpu.nextEip = i.eip;
+}
+
 function decCount(cpu: X86CPU, i: Insn): void {
   if (i.adsize === 32) cpu.regs[R_ECX] = (cpu.regs[R_ECX]! - 1) | 0;
   else cpu.setReg16(R_ECX, cpu.regs[R_ECX]! - 1);
@@ -76,7 +93,7 @@ function decCount(cpu: X86CPU, i: Insn): void {
 function ins(cpu: X86CPU, i: Insn, size: number): void {
   const port = cpu.regs[R_EDX]! & 0xffff;
   checkIo(cpu, port, size);
-  let n = i.rep ? count(cpu, i) : 1;
+  let n = repIterations(cpu, i);
   while (n > 0) {
     // Check the destination before reading the port, so a segment fault loses no data.
     const lin = cpu.linearWrite(R_ES, idx(cpu, i, R_EDI), size);
@@ -88,13 +105,14 @@ function ins(cpu: X86CPU, i: Insn, size: number): void {
     if (i.rep) decCount(cpu, i);
     n--;
   }
+  repYield(cpu, i);
 }
 
 /** outs: DS:(E)SI (segment overridable) to the port. */
 function outs(cpu: X86CPU, i: Insn, size: number): void {
   const port = cpu.regs[R_EDX]! & 0xffff;
   checkIo(cpu, port, size);
-  let n = i.rep ? count(cpu, i) : 1;
+  let n = repIterations(cpu, i);
   while (n > 0) {
     const off = idx(cpu, i, R_ESI);
     const v = size === 1 ? cpu.read8(i.seg, off) : size === 2 ? cpu.read16(i.seg, off) : cpu.read32(i.seg, off);
@@ -103,6 +121,7 @@ function outs(cpu: X86CPU, i: Insn, size: number): void {
     if (i.rep) decCount(cpu, i);
     n--;
   }
+  repYield(cpu, i);
 }
 
 defineHandler('ins_Yb_DX', (cpu, i) => ins(cpu, i, 1));
