@@ -14,8 +14,11 @@ const INDEX16 = Int8Array.of(6, 7, 6, 7, -1, -1, -1, -1);
 const SS16 = Uint8Array.of(0, 0, 1, 1, 0, 0, 1, 0);
 
 // Fetch state for the instruction being decoded. Module-level so that fetching needs no closure;
-// decode() is not re-entered (the reader never decodes).
-let rd: CodeReader;
+// decode() is not re-entered (the reader never decodes). A finished decode leaves a stub reader
+// here: holding the last CPU kept its whole machine alive after the machine was dropped (a
+// decode that faults leaves its CPU until the next decode; no try/finally on this hot path).
+const NO_READER: CodeReader = { readCode8: () => 0 };
+let rd: CodeReader = NO_READER;
 let start = 0;
 let pos = 0;
 let wide = false;
@@ -168,12 +171,14 @@ export function decode(insn: Insn, reader: CodeReader, eip: number, code32: bool
 }
 
 function finish(insn: Insn, op: number, decodedOp: number): void {
+  rd = NO_READER;
   insn.op = op;
   insn.decodedOp = decodedOp;
   insn.len = pos;
 }
 
 function finishTooLong(insn: Insn): void {
+  rd = NO_READER;
   insn.op = OP_TOO_LONG;
   insn.decodedOp = OP_TOO_LONG;
   insn.len = MAX_LEN;
