@@ -9,6 +9,15 @@ import type { MemoryRegion } from './region.js';
 const BLOCK_ALIGN = 64 * 4096;
 /** Largest ram_addr space we back with one ArrayBuffer (V8 typed arrays stop at 2^32 on Node 20). */
 export const RAM_ADDR_LIMIT = 2 ** 32;
+/**
+ * The smallest backing store: above glibc's largest mmap threshold (32 MiB on 64-bit hosts).
+ * Below it, once a freed store has raised the dynamic threshold, calloc serves the next store
+ * from the heap and zero-fills all of it: every machine then cost its whole store in RSS until
+ * the GC freed it (a fuzz run of short-lived 19 MiB machines sat at 220-330 MiB). A mapped
+ * store costs only the pages a guest touches and goes back to the system when freed; the
+ * extra address space is never touched.
+ */
+const MIN_BACKING = 32 * 1024 * 1024 + BLOCK_ALIGN;
 
 export type BackingChangedHook = () => void;
 
@@ -171,7 +180,7 @@ export class RamList {
     this.dirty.extend(end);
     if (end <= this.ram.length) return;
     // Grow by at least half again so a series of small blocks does not copy each time.
-    const size = Math.min(RAM_ADDR_LIMIT, Math.max(end, this.reserved, Math.ceil((this.ram.length * 1.5) / BLOCK_ALIGN) * BLOCK_ALIGN));
+    const size = Math.min(RAM_ADDR_LIMIT, Math.max(end, this.reserved, MIN_BACKING, Math.ceil((this.ram.length * 1.5) / BLOCK_ALIGN) * BLOCK_ALIGN));
     const grown = new Uint8Array(size);
     grown.set(this.ram);
     this.ram = grown;
