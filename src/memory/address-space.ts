@@ -226,7 +226,9 @@ export class AddressSpace {
       if (!range) {
         buf.fill(this.unassignedByte, done, done + l);
         this.stats.unassignedReads++;
-        this.sys.logGuestError(`Invalid read at addr 0x${(addr + done).toString(16).toUpperCase()}, size ${l}, region '(unassigned)', reason: rejected`);
+        // Only build the message when -d guest_errors wants it: a guest sweeping unassigned
+        // memory (a rep cmps over holes) makes one per access.
+        if (this.sys.guestErrorLog) this.sys.logGuestError(`Invalid read at addr 0x${(addr + done).toString(16).toUpperCase()}, size ${l}, region '(unassigned)', reason: rejected`);
         result |= MEMTX_DECODE_ERROR;
       } else if (range.mr.isRamForRead) {
         const block = range.mr.ramBlock!;
@@ -258,7 +260,9 @@ export class AddressSpace {
       const range = t.range;
       if (!range) {
         this.stats.unassignedWrites++;
-        this.sys.logGuestError(`Invalid write at addr 0x${(addr + done).toString(16).toUpperCase()}, size ${l}, region '(unassigned)', reason: rejected`);
+        // Only build the message when -d guest_errors wants it: a guest sweeping unassigned
+        // memory (a rep cmps over holes) makes one per access.
+        if (this.sys.guestErrorLog) this.sys.logGuestError(`Invalid write at addr 0x${(addr + done).toString(16).toUpperCase()}, size ${l}, region '(unassigned)', reason: rejected`);
         result |= MEMTX_DECODE_ERROR;
       } else if (range.mr.isRamForWrite && !range.readonly) {
         const block = range.mr.ramBlock!;
@@ -282,7 +286,7 @@ export class AddressSpace {
   }
 
   private logInvalid(what: string, mr: MemoryRegion, offset: number, size: number): void {
-    this.sys.logGuestError(`Invalid ${what} at addr 0x${offset.toString(16).toUpperCase()}, size ${size}, region '${mr.name}', reason: rejected`);
+    if (this.sys.guestErrorLog) this.sys.logGuestError(`Invalid ${what} at addr 0x${offset.toString(16).toUpperCase()}, size ${size}, region '${mr.name}', reason: rejected`);
   }
 
   /** Write into ROM as well as RAM (QEMU's address_space_write_rom: loaders and firmware). */
