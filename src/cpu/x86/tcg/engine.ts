@@ -1,8 +1,9 @@
 // The translator's execution loop (QEMU's cpu_exec for TCG): take interrupts between blocks,
 // find the block for CS:EIP through the jump cache, then the physical hash, translating on a
 // miss; follow chained direct jumps; fall back to the interpreter for single steps, interrupt
-// shadows, MMIO code, pages rewritten too often to translate, and the last few instructions of
-// a budget, so the instruction count at which anything happens is the same on both engines.
+// shadows, MMIO code, an instruction crossing out of a hot SMC page, and the last few
+// instructions of a budget, so the instruction count at which anything happens is the same on
+// both engines.
 
 import { TBCache, jumpCacheHash } from '../../../softmmu/tb-maint.js';
 import type { TranslationBlock } from '../../../softmmu/tb.js';
@@ -15,7 +16,7 @@ import { checkInterrupts, EXIT_BUDGET, EXIT_HALTED, EXIT_REQUESTED, Interpreter 
 import { computeTbFlags } from './tb-flags.js';
 import { codeRamAddr, translateBlock } from './translate.js';
 
-/** Instructions the interpreter runs at a time where no block can be used (hot SMC pages, MMIO code). */
+/** Instructions the interpreter runs at a time where no block can be used (MMIO code, an instruction crossing out of a hot page). */
 const INTERP_CHUNK = 64;
 
 export class TcgEngine {
@@ -141,7 +142,7 @@ export class TcgEngine {
         }
       }
       if (!tb || cpu.events + tb.insnCount > end) {
-        // No block (a page rewritten too often, code in MMIO): a stretch of interpreted
+        // No block (code in MMIO, an instruction crossing out of a hot page): a stretch of interpreted
         // instructions, not one, so the lookup cost is not paid per instruction.
         this.interpret(cpu, tb ? 1 : Math.min(INTERP_CHUNK, end - cpu.events));
         prev = null;

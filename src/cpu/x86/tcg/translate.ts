@@ -108,9 +108,8 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const tb = new TranslationBlock(pc, csBase, flags, ramAddr, size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
   tb.insnCount = block.length;
   if (checked) {
-    const ram = cpu.mmu.ram;
     tb.checked = true;
-    tb.snap = ram.slice(ramAddr, ramAddr + size);
+    tb.snap = cpu.mmu.ram.slice(ramAddr, ramAddr + size);
     tb.fixed = new Uint8Array(size).fill(1);
     for (const off of gen.volatileBytes) tb.fixed[off] = 0;
   }
@@ -121,8 +120,8 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   tb.source = src;
   tb.codeSize = src.length;
   const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', src) as (...args: unknown[]) => TBFunction;
-  const ram = cpu.mmu.ram;
-  const stillValid = checked ? () => tb.codeMatches(ram) : null;
+  // mmu.ram, not a copy of it: the RAM backing is replaced when RAM blocks grow.
+  const stillValid = checked ? () => tb.codeMatches(cpu.mmu.ram) : null;
   tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid);
   return tb;
 }
