@@ -32,6 +32,7 @@ class MuxPort implements CharBackend {
     this.receiver = receiver;
     this.mux.connected(this);
     this.mux.flush(this, true);
+    if (this.mux.inputHasEnded) receiver?.inputEnded?.();
   }
   acceptInput(): void {
     this.mux.flush(this, true);
@@ -46,6 +47,8 @@ export class MuxChardev implements CharReceiver {
   private focus = 0;
   private gotEscape = false;
   private started = false;
+  /** The backend's input ended; frontends that connect later are told when they do. */
+  private ended = false;
   /** C-a x: the emulator must stop (the machine decides how). */
   onTerminate: (() => void) | null = null;
 
@@ -67,9 +70,16 @@ export class MuxChardev implements CharReceiver {
     this.ports[this.focus]?.receiver?.event?.('mux-in');
   }
 
-  /** A frontend connected after start() that holds the focus is told so at once. */
+  /**
+   * A frontend connected after start() that holds the focus is told so at once.
+   */
   connected(port: MuxPort): void {
     if (this.started && port.index === this.focus) port.receiver?.event?.('mux-in');
+  }
+
+  /** A frontend that connects after the input ended is told so once it has its held bytes. */
+  get inputHasEnded(): boolean {
+    return this.ended;
   }
 
   canReceive(): number {
@@ -86,6 +96,8 @@ export class MuxChardev implements CharReceiver {
   }
 
   inputEnded(): void {
+    // The backend may end before any frontend is attached (stdin is /dev/null): remember it.
+    this.ended = true;
     for (const p of this.ports) {
       this.flush(p, false);
       p.receiver?.inputEnded?.();
@@ -122,6 +134,8 @@ export class MuxChardev implements CharReceiver {
 
   private switchFocus(): void {
     if (this.ports.length === 0) return;
+    // Bytes typed before C-a c belong to the frontend that had the focus: hand them over now.
+    this.flush(this.ports[this.focus]!, false);
     this.ports[this.focus]!.receiver?.event?.('mux-out');
     this.focus = (this.focus + 1) % this.ports.length;
     this.ports[this.focus]!.receiver?.event?.('mux-in');
