@@ -142,7 +142,7 @@ function parseDevice(st: ParseState, flag: string, text: string): void {
   fail(flag, `device '${head}' is not supported (supported: isa-debug-exit, isa-debugcon)`);
 }
 
-const LOG_ITEMS = ['int', 'cpu_reset', 'guest_errors', 'unimp', 'in_asm'];
+const LOG_ITEMS = ['int', 'cpu_reset', 'guest_errors', 'unimp', 'in_asm', 'out_asm'];
 
 function parseLog(st: ParseState, flag: string, text: string): void {
   for (const item of text.split(',')) {
@@ -161,6 +161,9 @@ function parseLog(st: ParseState, flag: string, text: string): void {
         break;
       case 'in_asm':
         st.cfg.log.inAsm = true;
+        break;
+      case 'out_asm':
+        st.cfg.log.outAsm = true;
         break;
       default:
         fail(flag, `log item '${item}' is not supported (supported: ${LOG_ITEMS.join(', ')})`);

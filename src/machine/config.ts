@@ -19,6 +19,8 @@ export interface LogConfig {
   guestErrors: boolean;
   unimp: boolean;
   inAsm: boolean;
+  /** -d out_asm: the JavaScript generated for each new block (QEMU logs host code). */
+  outAsm: boolean;
   /** -D FILE: where the log goes (stderr when absent). */
   file: string | null;
 }
@@ -67,7 +69,7 @@ export function defaultConfig(): MachineConfig {
     debugExits: [],
     monitor: null,
     startPaused: false,
-    log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, file: null },
+    log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, outAsm: false, file: null },
     engine: 'tcg',
     cpu: defaultCpuDefinition(),
     icountShift: 3,

@@ -28,13 +28,14 @@ export class MachineLog {
 
   cpuLog(): CpuLog | null {
     const c = this.config;
-    if (!c.int && !c.unimp && !c.guestErrors && !c.cpuReset && !c.inAsm) return null;
+    if (!c.int && !c.unimp && !c.guestErrors && !c.cpuReset && !c.inAsm && !c.outAsm) return null;
     return {
       int: c.int,
       unimp: c.unimp,
       guestErrors: c.guestErrors,
       cpuReset: c.cpuReset,
       inAsm: c.inAsm,
+      outAsm: c.outAsm,
       write: (line) => this.write(line),
     };
   }

@@ -33,6 +33,7 @@ export interface CpuLog {
   guestErrors: boolean;
   cpuReset: boolean;
   inAsm: boolean;
+  outAsm: boolean;
   write(line: string): void;
 }
 

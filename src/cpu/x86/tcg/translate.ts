@@ -118,6 +118,8 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const fname = `tb_${(startLin >>> 0).toString(16)}`;
   const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
   tb.source = src;
+  // -d out_asm: QEMU logs the host code of each block; ours is this JavaScript.
+  if (cpu.log?.outAsm) cpu.log.write(`OUT: [size=${src.length}]\n${src}\n\n`);
   tb.codeSize = src.length;
   const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', src) as (...args: unknown[]) => TBFunction;
   // mmu.ram, not a copy of it: the RAM backing is replaced when RAM blocks grow.
