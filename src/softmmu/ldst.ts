@@ -22,7 +22,7 @@ import {
   TLB_MMIO,
   TLB_NOTDIRTY,
 } from './tlb-flags.js';
-import { CPUTLB, tlbIndex, type TLBPageTarget, type TLBTable } from './tlb.js';
+import { CPUTLB, TLB_ADDEND, tlbIndex, type TLBPageTarget } from './tlb.js';
 
 /**
  * The target's page walk: translate vaddr for `access` in `mmuIdx` and install it with
@@ -145,9 +145,9 @@ export class SoftMMU {
   ld8(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.addrRead[idx] === (addr & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_LOAD] === (addr & PAGE_MASK)) {
       t.stats.hits++;
-      return this.ram[(addr + t.addend[idx]!) >>> 0]!;
+      return this.ram[(addr + t.table[idx + TLB_ADDEND]!) >>> 0]!;
     }
     return this.loadSlow(addr, 1, mmuIdx, MMU_DATA_LOAD);
   }
@@ -155,9 +155,9 @@ export class SoftMMU {
   ld16(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.addrRead[idx] === ((addr + 1) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_LOAD] === ((addr + 1) & PAGE_MASK)) {
       t.stats.hits++;
-      const i = (addr + t.addend[idx]!) >>> 0;
+      const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       return i & 1 ? this.ram[i]! | (this.ram[i + 1]! << 8) : this.ram16[i >>> 1]!;
     }
     return this.loadSlow(addr, 2, mmuIdx, MMU_DATA_LOAD);
@@ -167,9 +167,9 @@ export class SoftMMU {
   ld32(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.addrRead[idx] === ((addr + 3) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_LOAD] === ((addr + 3) & PAGE_MASK)) {
       t.stats.hits++;
-      const i = (addr + t.addend[idx]!) >>> 0;
+      const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       const ram = this.ram;
       return i & 3 ? ram[i]! | (ram[i + 1]! << 8) | (ram[i + 2]! << 16) | (ram[i + 3]! << 24) : this.ram32[i >>> 2]!;
     }
@@ -179,9 +179,9 @@ export class SoftMMU {
   st8(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.addrWrite[idx] === (addr & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_STORE] === (addr & PAGE_MASK)) {
       t.stats.hits++;
-      this.ram[(addr + t.addend[idx]!) >>> 0] = value;
+      this.ram[(addr + t.table[idx + TLB_ADDEND]!) >>> 0] = value;
       return;
     }
     this.storeSlow(addr, value, 1, mmuIdx);
@@ -190,9 +190,9 @@ export class SoftMMU {
   st16(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.addrWrite[idx] === ((addr + 1) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_STORE] === ((addr + 1) & PAGE_MASK)) {
       t.stats.hits++;
-      const i = (addr + t.addend[idx]!) >>> 0;
+      const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       if (i & 1) {
         this.ram[i] = value;
         this.ram[i + 1] = value >> 8;
@@ -205,9 +205,9 @@ export class SoftMMU {
   st32(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.addrWrite[idx] === ((addr + 3) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_STORE] === ((addr + 3) & PAGE_MASK)) {
       t.stats.hits++;
-      const i = (addr + t.addend[idx]!) >>> 0;
+      const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       if (i & 3) {
         const ram = this.ram;
         ram[i] = value;
@@ -224,9 +224,9 @@ export class SoftMMU {
   ldCode8(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.addrCode[idx] === (addr & PAGE_MASK)) {
+    if (t.table[idx + MMU_INST_FETCH] === (addr & PAGE_MASK)) {
       t.stats.hits++;
-      return this.ram[(addr + t.addend[idx]!) >>> 0]!;
+      return this.ram[(addr + t.table[idx + TLB_ADDEND]!) >>> 0]!;
     }
     return this.loadSlow(addr, 1, mmuIdx, MMU_INST_FETCH);
   }
@@ -235,13 +235,13 @@ export class SoftMMU {
 
   /**
    * Make sure the page of addr has a usable entry for `access` in mmuIdx (victim TLB, then
-   * the target's fill, which may throw a guest fault). Returns the entry index.
+   * the target's fill, which may throw a guest fault). Returns the entry offset in the table.
    */
   probe(addr: number, access: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const page = addr & PAGE_MASK;
     let idx = tlbIndex(addr, t.mask);
-    const cmp = comparator(t, access, idx);
+    const cmp = t.table[idx + access]!;
     if (cmp === TLB_EMPTY || cmp & TLB_INVALID || (cmp & PAGE_MASK) !== page) {
       if (!t.victimHit(idx, page, access)) {
         t.stats.misses++;
@@ -256,7 +256,7 @@ export class SoftMMU {
 
   /** Physical address of addr after a probe (for MMIO, page walks and code lookup). */
   physAddrOf(addr: number, mmuIdx: number, idx: number): number {
-    return this.tlb.tables[mmuIdx]!.physAddr[idx]! + (addr & 0xfff);
+    return this.tlb.tables[mmuIdx]!.physAddr[idx >>> 2]! + (addr & 0xfff);
   }
 
   loadSlow(addr: number, size: number, mmuIdx: number, access: number): number {
@@ -271,12 +271,12 @@ export class SoftMMU {
     }
     const idx = this.probe(addr, access, mmuIdx);
     const t = this.tlb.tables[mmuIdx]!;
-    const cmp = comparator(t, access, idx);
+    const cmp = t.table[idx + access]!;
     if (cmp & TLB_MMIO) {
-      const phys = t.physAddr[idx]! + (addr & 0xfff);
+      const phys = t.physAddr[idx >>> 2]! + (addr & 0xfff);
       return size === 1 ? this.as.ldub(phys) : size === 2 ? this.as.lduw(phys) : this.as.ldl(phys);
     }
-    const i = (addr + t.addend[idx]!) >>> 0;
+    const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
     const ram = this.ram;
     if (size === 1) return ram[i]!;
     if (size === 2) return ram[i]! | (ram[i + 1]! << 8);
@@ -293,16 +293,16 @@ export class SoftMMU {
     }
     const idx = this.probe(addr, MMU_DATA_STORE, mmuIdx);
     const t = this.tlb.tables[mmuIdx]!;
-    const cmp = t.addrWrite[idx]!;
+    const cmp = t.table[idx + MMU_DATA_STORE]!;
     if (cmp & TLB_MMIO) {
-      const phys = t.physAddr[idx]! + (addr & 0xfff);
+      const phys = t.physAddr[idx >>> 2]! + (addr & 0xfff);
       if (size === 1) this.as.stb(phys, value);
       else if (size === 2) this.as.stw(phys, value);
       else this.as.stl(phys, value);
       return;
     }
     if (cmp & TLB_DISCARD_WRITE) return;
-    const i = (addr + t.addend[idx]!) >>> 0;
+    const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
     if (cmp & TLB_NOTDIRTY) this.notdirtyWrite(i, size, addr);
     const ram = this.ram;
     ram[i] = value;
@@ -328,8 +328,4 @@ export class SoftMMU {
     dirty.setRange(ramAddr, size, DIRTY_CLIENTS_NOCODE);
     if (!dirty.isClean(ramAddr)) this.tlb.setDirty(vaddr);
   }
-}
-
-function comparator(t: TLBTable, access: number, idx: number): number {
-  return access === MMU_DATA_LOAD ? t.addrRead[idx]! : access === MMU_DATA_STORE ? t.addrWrite[idx]! : t.addrCode[idx]!;
 }

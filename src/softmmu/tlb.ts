@@ -1,6 +1,6 @@
-// The soft TLB (QEMU's cputlb): per MMU index a direct-mapped table in typed arrays with
-// read/write/code comparators and an addend from virtual address to ram_addr, an 8-entry
-// victim TLB, large-page tracking, dynamic resizing at flush time, and counters.
+// The soft TLB (QEMU's cputlb): per MMU index a direct-mapped table of entries (read/write/code
+// comparators and an addend from virtual address to ram_addr, packed in one Int32Array), an
+// 8-entry victim TLB, large-page tracking, dynamic resizing at flush time, and counters.
 // Virtual addresses and comparators are int32 bit patterns; ram_addr = (vaddr + addend) >>> 0.
 
 import {
@@ -17,18 +17,33 @@ import {
 } from './tlb-flags.js';
 
 /**
- * The table slot of a virtual address: the page number with bits 6 and up folded onto the low
- * bits. Still direct-mapped, but pages a power-of-two stride apart (4 MiB-aligned mappings,
- * strided arrays) no longer all land in one slot, as they do with QEMU's plain page & mask.
- * Generated code inlines the same expression (tcg/codegen.ts).
+ * An entry is four int32s in one table (QEMU's CPUTLBEntry): the read, write and code
+ * comparators, at the offsets of the access types (MMU_DATA_LOAD/STORE/INST_FETCH), then the
+ * addend. A lookup touches one 16-byte entry, so a large table stays cache-friendly.
+ */
+export const TLB_ENTRY_INTS = 4;
+/** Offset of the addend in an entry: ram_addr = (vaddr + addend) >>> 0. */
+export const TLB_ADDEND = 3;
+
+/**
+ * The entry offset (int32 index into TLBTable.table) of a virtual address: the page number
+ * with bits 6 and up folded onto the low bits, times 4 (QEMU shifts the address by
+ * PAGE_BITS - ENTRY_BITS for the same reason). Still direct-mapped, but pages a power-of-two
+ * stride apart (4 MiB-aligned mappings, strided arrays) no longer all land in one slot, as
+ * they do with QEMU's plain page & mask. `mask` is TLBTable.mask. Generated code inlines the
+ * same expression (tcg/codegen.ts).
  */
 export function tlbIndex(vaddr: number, mask: number): number {
-  return ((vaddr >>> 12) ^ (vaddr >>> 18)) & mask;
+  return ((vaddr >>> 10) ^ (vaddr >>> 16)) & mask;
 }
 
 export const TLB_MIN_BITS = 6;
 export const TLB_DEFAULT_BITS = 8;
-export const TLB_MAX_BITS = 12;
+/**
+ * QEMU's bound for a 32-bit guest (TARGET_VIRT_ADDR_SPACE_BITS - TARGET_PAGE_BITS = 20): the
+ * table grows by use until the working set fits, and shrinks again when use falls.
+ */
+export const TLB_MAX_BITS = 20;
 const VTLB_SIZE = 8;
 /** Resize decisions look at the busiest use since this many flushes ago (QEMU: 100 ms). */
 const RESIZE_WINDOW_FLUSHES = 16;
@@ -57,23 +72,28 @@ export class TLBStats {
   resizes = 0;
 }
 
-/** One MMU index's table. Fields are public for the inlined fast paths. */
+/** n empty entries (the addend of an empty entry is never used, so it may be TLB_EMPTY too). */
+function emptyEntries(n: number): Int32Array {
+  return new Int32Array(n * TLB_ENTRY_INTS).fill(TLB_EMPTY);
+}
+
+/**
+ * One MMU index's table. Fields are public for the inlined fast paths. Entry offsets (`idx`)
+ * are int32 indexes into `table`, multiples of 4; the per-entry side arrays (QEMU's
+ * CPUTLBEntryFull) are indexed by idx >> 2.
+ */
 export class TLBTable {
   bits = TLB_DEFAULT_BITS;
-  mask = (1 << TLB_DEFAULT_BITS) - 1;
-  addrRead = new Int32Array(1 << TLB_DEFAULT_BITS).fill(TLB_EMPTY);
-  addrWrite = new Int32Array(1 << TLB_DEFAULT_BITS).fill(TLB_EMPTY);
-  addrCode = new Int32Array(1 << TLB_DEFAULT_BITS).fill(TLB_EMPTY);
-  addend = new Int32Array(1 << TLB_DEFAULT_BITS);
+  /** (size - 1) << 2: masks a folded address to an entry offset. */
+  mask = ((1 << TLB_DEFAULT_BITS) - 1) << 2;
+  /** The entries: read, write, code comparators and addend, four int32s each. */
+  table = emptyEntries(1 << TLB_DEFAULT_BITS);
   /** Physical page address of each entry (QEMU's CPUTLBEntryFull.phys_addr). */
   physAddr = new Float64Array(1 << TLB_DEFAULT_BITS);
   /** Page protection bits of each entry. */
   prot = new Uint8Array(1 << TLB_DEFAULT_BITS);
-  /** Victim TLB: same fields, fully associative. */
-  vRead = new Int32Array(VTLB_SIZE).fill(TLB_EMPTY);
-  vWrite = new Int32Array(VTLB_SIZE).fill(TLB_EMPTY);
-  vCode = new Int32Array(VTLB_SIZE).fill(TLB_EMPTY);
-  vAddend = new Int32Array(VTLB_SIZE);
+  /** Victim TLB: the same layout, fully associative. */
+  vTable = emptyEntries(VTLB_SIZE);
   vPhys = new Float64Array(VTLB_SIZE);
   vProt = new Uint8Array(VTLB_SIZE);
   /** The page each victim slot holds (TLB_EMPTY for none): one compare per slot on a miss. */
@@ -88,18 +108,27 @@ export class TLBTable {
   readonly stats = new TLBStats();
 
   get size(): number {
-    return this.mask + 1;
+    return (this.mask >>> 2) + 1;
+  }
+
+  /** The comparator of the entry at idx for an access type (MMU_DATA_LOAD/STORE/INST_FETCH). */
+  comparator(idx: number, access: number): number {
+    return this.table[idx + access]!;
+  }
+
+  addend(idx: number): number {
+    return this.table[idx + TLB_ADDEND]!;
+  }
+
+  /** The comparator of victim slot v for an access type. */
+  victimComparator(v: number, access: number): number {
+    return this.vTable[v * TLB_ENTRY_INTS + access]!;
   }
 
   /** Empty everything; maybe resize first (QEMU resizes only at flush time). */
   flush(): void {
-    this.resizeByUse();
-    this.addrRead.fill(TLB_EMPTY);
-    this.addrWrite.fill(TLB_EMPTY);
-    this.addrCode.fill(TLB_EMPTY);
-    this.vRead.fill(TLB_EMPTY);
-    this.vWrite.fill(TLB_EMPTY);
-    this.vCode.fill(TLB_EMPTY);
+    if (!this.resizeByUse()) this.table.fill(TLB_EMPTY);
+    this.vTable.fill(TLB_EMPTY);
     this.vPage.fill(TLB_EMPTY);
     this.largePageAddr = -1;
     this.largePageMask = 0;
@@ -107,7 +136,8 @@ export class TLBTable {
     this.stats.flushes++;
   }
 
-  private resizeByUse(): void {
+  /** Returns true if the table was replaced (by an empty one). */
+  private resizeByUse(): boolean {
     this.window.push(this.usedEntries);
     if (this.window.length > RESIZE_WINDOW_FLUSHES) this.window.shift();
     const busiest = Math.max(...this.window);
@@ -120,27 +150,26 @@ export class TLBTable {
       if (busiest > (1 << want) * 0.7) want++;
       bits = Math.min(bits, Math.max(TLB_MIN_BITS, want));
     }
-    if (bits === this.bits) return;
+    if (bits === this.bits) return false;
     const n = 1 << bits;
     this.bits = bits;
-    this.mask = n - 1;
-    this.addrRead = new Int32Array(n);
-    this.addrWrite = new Int32Array(n);
-    this.addrCode = new Int32Array(n);
-    this.addend = new Int32Array(n);
+    this.mask = (n - 1) << 2;
+    this.table = emptyEntries(n);
     this.physAddr = new Float64Array(n);
     this.prot = new Uint8Array(n);
     this.window = [];
     this.stats.resizes++;
+    return true;
   }
 
   /** Invalidate the entry and victim entries for the page at vaddr. */
   flushPageEntry(page: number): void {
     const idx = tlbIndex(page, this.mask);
-    if (matchesPage(this.addrRead[idx]!, page) || matchesPage(this.addrWrite[idx]!, page) || matchesPage(this.addrCode[idx]!, page)) {
-      this.addrRead[idx] = TLB_EMPTY;
-      this.addrWrite[idx] = TLB_EMPTY;
-      this.addrCode[idx] = TLB_EMPTY;
+    const e = this.table;
+    if (matchesPage(e[idx]!, page) || matchesPage(e[idx + 1]!, page) || matchesPage(e[idx + 2]!, page)) {
+      e[idx] = TLB_EMPTY;
+      e[idx + 1] = TLB_EMPTY;
+      e[idx + 2] = TLB_EMPTY;
     }
     this.dropVictim(page);
     this.stats.pageFlushes++;
@@ -151,9 +180,10 @@ export class TLBTable {
     const vPage = this.vPage;
     for (let v = 0; v < VTLB_SIZE; v++) {
       if (vPage[v] === page) {
-        this.vRead[v] = TLB_EMPTY;
-        this.vWrite[v] = TLB_EMPTY;
-        this.vCode[v] = TLB_EMPTY;
+        const o = v * TLB_ENTRY_INTS;
+        this.vTable[o] = TLB_EMPTY;
+        this.vTable[o + 1] = TLB_EMPTY;
+        this.vTable[o + 2] = TLB_EMPTY;
         vPage[v] = TLB_EMPTY;
       }
     }
@@ -161,11 +191,12 @@ export class TLBTable {
 
   /** The page the main entry at idx holds, or TLB_EMPTY. */
   entryPage(idx: number): number {
-    const r = this.addrRead[idx]!;
+    const e = this.table;
+    const r = e[idx]!;
     if (r !== TLB_EMPTY) return r & PAGE_MASK;
-    const w = this.addrWrite[idx]!;
+    const w = e[idx + 1]!;
     if (w !== TLB_EMPTY) return w & PAGE_MASK;
-    const c = this.addrCode[idx]!;
+    const c = e[idx + 2]!;
     return c !== TLB_EMPTY ? c & PAGE_MASK : TLB_EMPTY;
   }
 
@@ -174,15 +205,24 @@ export class TLBTable {
     const vPage = this.vPage;
     for (let v = 0; v < VTLB_SIZE; v++) {
       if (vPage[v] !== page) continue;
-      const cmp = access === 0 ? this.vRead[v]! : access === 1 ? this.vWrite[v]! : this.vCode[v]!;
+      const o = v * TLB_ENTRY_INTS;
+      const cmp = this.vTable[o + access]!;
       if (cmp !== TLB_EMPTY && !(cmp & TLB_INVALID)) {
         vPage[v] = this.entryPage(idx);
-        swap(this.addrRead, idx, this.vRead, v);
-        swap(this.addrWrite, idx, this.vWrite, v);
-        swap(this.addrCode, idx, this.vCode, v);
-        swap(this.addend, idx, this.vAddend, v);
-        swap(this.physAddr, idx, this.vPhys, v);
-        swap(this.prot, idx, this.vProt, v);
+        const e = this.table;
+        const ve = this.vTable;
+        for (let k = 0; k < TLB_ENTRY_INTS; k++) {
+          const t = e[idx + k]!;
+          e[idx + k] = ve[o + k]!;
+          ve[o + k] = t;
+        }
+        const slot = idx >>> 2;
+        const phys = this.physAddr[slot]!;
+        this.physAddr[slot] = this.vPhys[v]!;
+        this.vPhys[v] = phys;
+        const prot = this.prot[slot]!;
+        this.prot[slot] = this.vProt[v]!;
+        this.vProt[v] = prot;
         this.stats.victimHits++;
         return true;
       }
@@ -193,12 +233,6 @@ export class TLBTable {
 
 function matchesPage(cmp: number, page: number): boolean {
   return cmp !== TLB_EMPTY && (cmp & PAGE_MASK) === page;
-}
-
-function swap(a: Int32Array | Float64Array | Uint8Array, i: number, b: Int32Array | Float64Array | Uint8Array, j: number): void {
-  const t = a[i]!;
-  a[i] = b[j]!;
-  b[j] = t;
 }
 
 /** The TLB of one CPU: one table per MMU index. */
@@ -260,18 +294,21 @@ export class CPUTLB {
       }
     }
     const idx = tlbIndex(page, t.mask);
+    const e = t.table;
     // Keep the old entry in the victim TLB if it held another page.
     const oldPage = t.entryPage(idx);
     if (oldPage === TLB_EMPTY) {
       t.usedEntries++;
     } else if (oldPage !== page) {
       const v = t.vIndex++ & (VTLB_SIZE - 1);
-      t.vRead[v] = t.addrRead[idx]!;
-      t.vWrite[v] = t.addrWrite[idx]!;
-      t.vCode[v] = t.addrCode[idx]!;
-      t.vAddend[v] = t.addend[idx]!;
-      t.vPhys[v] = t.physAddr[idx]!;
-      t.vProt[v] = t.prot[idx]!;
+      const o = v * TLB_ENTRY_INTS;
+      const ve = t.vTable;
+      ve[o] = e[idx]!;
+      ve[o + 1] = e[idx + 1]!;
+      ve[o + 2] = e[idx + 2]!;
+      ve[o + 3] = e[idx + 3]!;
+      t.vPhys[v] = t.physAddr[idx >>> 2]!;
+      t.vProt[v] = t.prot[idx >>> 2]!;
       t.vPage[v] = oldPage;
     }
     // Remove stale victim copies of this page so a later victim hit cannot revive them.
@@ -281,19 +318,19 @@ export class CPUTLB {
     if (target.ramAddr < 0) {
       readFlags = TLB_MMIO;
       writeFlags = TLB_MMIO;
-      t.addend[idx] = 0;
+      e[idx + TLB_ADDEND] = 0;
     } else {
-      t.addend[idx] = (target.ramAddr - page) | 0;
+      e[idx + TLB_ADDEND] = (target.ramAddr - page) | 0;
       if (!target.readDirect) readFlags = TLB_MMIO;
       if (target.discardWrite) writeFlags = TLB_DISCARD_WRITE;
       else if (!target.writeDirect) writeFlags = TLB_MMIO;
       else if (isClean) writeFlags = TLB_NOTDIRTY;
     }
-    t.physAddr[idx] = target.physAddr;
-    t.prot[idx] = prot;
-    t.addrRead[idx] = prot & PAGE_READ ? page | readFlags : TLB_EMPTY;
-    t.addrCode[idx] = prot & PAGE_EXEC ? page | readFlags : TLB_EMPTY;
-    t.addrWrite[idx] = prot & PAGE_WRITE ? page | writeFlags : TLB_EMPTY;
+    t.physAddr[idx >>> 2] = target.physAddr;
+    t.prot[idx >>> 2] = prot;
+    e[idx] = prot & PAGE_READ ? page | readFlags : TLB_EMPTY;
+    e[idx + 1] = prot & PAGE_WRITE ? page | writeFlags : TLB_EMPTY;
+    e[idx + 2] = prot & PAGE_EXEC ? page | readFlags : TLB_EMPTY;
     t.stats.fills++;
   }
 
@@ -304,8 +341,8 @@ export class CPUTLB {
   resetDirty(ramStart: number, length: number): void {
     const end = ramStart + length;
     for (const t of this.tables) {
-      rearm(t.addrWrite, t.addend, ramStart, end);
-      rearm(t.vWrite, t.vAddend, ramStart, end);
+      rearm(t.table, ramStart, end);
+      rearm(t.vTable, ramStart, end);
     }
   }
 
@@ -313,9 +350,10 @@ export class CPUTLB {
   setDirty(vaddr: number): void {
     const page = vaddr & PAGE_MASK;
     for (const t of this.tables) {
-      const idx = tlbIndex(page, t.mask);
-      if (t.addrWrite[idx] === (page | TLB_NOTDIRTY)) t.addrWrite[idx] = page;
-      for (let v = 0; v < VTLB_SIZE; v++) if (t.vWrite[v] === (page | TLB_NOTDIRTY)) t.vWrite[v] = page;
+      const w = tlbIndex(page, t.mask) + 1;
+      if (t.table[w] === (page | TLB_NOTDIRTY)) t.table[w] = page;
+      const ve = t.vTable;
+      for (let o = 1; o < ve.length; o += TLB_ENTRY_INTS) if (ve[o] === (page | TLB_NOTDIRTY)) ve[o] = page;
     }
   }
 
@@ -334,12 +372,12 @@ export class CPUTLB {
   }
 }
 
-/** Add NOTDIRTY to flag-free write comparators whose RAM page is in [start, end). */
-function rearm(cmp: Int32Array, addend: Int32Array, start: number, end: number): void {
-  for (let i = 0; i < cmp.length; i++) {
-    const c = cmp[i]!;
+/** Add NOTDIRTY to flag-free write comparators (of entries laid out as in TLBTable) whose RAM page is in [start, end). */
+function rearm(entries: Int32Array, start: number, end: number): void {
+  for (let o = 0; o < entries.length; o += TLB_ENTRY_INTS) {
+    const c = entries[o + 1]!;
     if (c === TLB_EMPTY || c & TLB_FLAGS_MASK) continue;
-    const ram = (c + addend[i]!) >>> 0;
-    if (ram >= start && ram < end) cmp[i] = c | TLB_NOTDIRTY;
+    const ram = (c + entries[o + TLB_ADDEND]!) >>> 0;
+    if (ram >= start && ram < end) entries[o + 1] = c | TLB_NOTDIRTY;
   }
 }

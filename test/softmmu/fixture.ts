@@ -3,6 +3,7 @@
 
 import { MemoryRegion, MemorySystem, type AddressSpace } from '../../src/memory/index.js';
 import { SoftMMU } from '../../src/softmmu/ldst.js';
+import { TLB_ENTRY_INTS } from '../../src/softmmu/tlb.js';
 import { PAGE_EXEC, PAGE_READ, PAGE_WRITE, MMU_DATA_STORE, MMU_INST_FETCH } from '../../src/softmmu/tlb-flags.js';
 
 export const RAM_BASE = 0;
@@ -100,6 +101,11 @@ export function makeFixture(nbMmuModes = 3): Fixture {
     faults,
     ioLog,
   };
+}
+
+/** The entry offset of table slot n (what tlbIndex returns for a page that lands there). */
+export function slot(n: number): number {
+  return n * TLB_ENTRY_INTS;
 }
 
 /** Bytes between two virtual pages that share a slot in a table of `size` entries (tlbIndex folds page bits 6 and up). */

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DIRTY_MEMORY_CODE, DIRTY_MEMORY_MIGRATION, DIRTY_MEMORY_VGA } from '../../src/memory/index.js';
 import { MMU_DATA_LOAD, MMU_DATA_STORE, MMU_INST_FETCH, PAGE_READ, TLB_DISCARD_WRITE, TLB_MMIO, TLB_NOTDIRTY } from '../../src/softmmu/tlb-flags.js';
-import { IO_BASE, makeFixture, ROM_BASE, TestFault, type Fixture } from './fixture.js';
+import { IO_BASE, makeFixture, ROM_BASE, slot, TestFault, type Fixture } from './fixture.js';
 
 function bytesAt(f: Fixture, phys: number, n: number): number[] {
   const out: number[] = [];
@@ -139,9 +139,9 @@ describe('MMIO, ROM', () => {
     f.mmu.st32(0x20ffc, 0xdeadbeef, 0);
     expect(f.ioLog).toEqual(['r 10/1', 'r 22/2', 'r 100/4', 'w 1/1=ab', 'w 2/2=beef', 'w ffc/4=deadbeef']);
     const t = f.mmu.tlb.tables[0]!;
-    const idx = 0x20;
-    expect(t.addrRead[idx]).toBe(0x20000 | TLB_MMIO);
-    expect(t.addrWrite[idx]).toBe(0x20000 | TLB_MMIO);
+    const idx = slot(0x20);
+    expect(t.comparator(idx, MMU_DATA_LOAD)).toBe(0x20000 | TLB_MMIO);
+    expect(t.comparator(idx, MMU_DATA_STORE)).toBe(0x20000 | TLB_MMIO);
     // Every MMIO access went through the slow path after one fill.
     expect(f.fills.length).toBe(1);
   });
@@ -156,8 +156,8 @@ describe('MMIO, ROM', () => {
     expect(f.mmu.ld32(0x30010, 0)).toBe(0x04030201);
     expect(f.as.ldl(ROM_BASE + 0x10)).toBe(0x04030201);
     const t = f.mmu.tlb.tables[0]!;
-    expect(t.addrRead[0x30]).toBe(0x30000);
-    expect(t.addrWrite[0x30]).toBe(0x30000 | TLB_DISCARD_WRITE);
+    expect(t.comparator(slot(0x30), MMU_DATA_LOAD)).toBe(0x30000);
+    expect(t.comparator(slot(0x30), MMU_DATA_STORE)).toBe(0x30000 | TLB_DISCARD_WRITE);
     expect(f.ioLog).toEqual([]);
   });
 });
@@ -166,21 +166,21 @@ describe('notdirty writes', () => {
   it('a page whose MIGRATION bit was cleared takes the slow path once, then the fast path', () => {
     const f = makeFixture();
     const t = f.mmu.tlb.tables[0]!;
-    const idx = 0x5;
+    const idx = slot(0x5);
     f.mmu.st8(0x5000, 1, 0); // fill: new RAM is dirty for every client, no NOTDIRTY
-    expect(t.addrWrite[idx]).toBe(0x5000);
+    expect(t.comparator(idx, MMU_DATA_STORE)).toBe(0x5000);
     const page = f.ramOffset + 0x5000;
     expect(f.sys.dirty.testAndClear(page, 4096, DIRTY_MEMORY_MIGRATION)).toBe(true);
     // Clearing re-armed NOTDIRTY in the TLB (QEMU's tlb_reset_dirty).
-    expect(t.addrWrite[idx]).toBe(0x5000 | TLB_NOTDIRTY);
+    expect(t.comparator(idx, MMU_DATA_STORE)).toBe(0x5000 | TLB_NOTDIRTY);
     // Reads are unaffected.
-    expect(t.addrRead[idx]).toBe(0x5000);
+    expect(t.comparator(idx, MMU_DATA_LOAD)).toBe(0x5000);
     const spy = vi.spyOn(f.mmu, 'notdirtyWrite');
     f.mmu.st32(0x5100, 0x01020304, 0);
     expect(spy).toHaveBeenCalledTimes(1);
     expect(spy).toHaveBeenCalledWith(page + 0x100, 4, 0x5100);
     expect(f.sys.dirty.get(page, 4096, DIRTY_MEMORY_MIGRATION)).toBe(true);
-    expect(t.addrWrite[idx]).toBe(0x5000);
+    expect(t.comparator(idx, MMU_DATA_STORE)).toBe(0x5000);
     expect(f.as.ldl(0x5100)).toBe(0x01020304);
     const hits = t.stats.hits;
     f.mmu.st32(0x5104, 5, 0);
@@ -198,11 +198,11 @@ describe('notdirty writes', () => {
     f.sys.dirty.testAndClear(page, 4096, DIRTY_MEMORY_MIGRATION);
     f.mmu.ld8(0x6000, 0);
     const t = f.mmu.tlb.tables[0]!;
-    expect(t.addrWrite[6]).toBe(0x6000 | TLB_NOTDIRTY);
+    expect(t.comparator(slot(6), MMU_DATA_STORE)).toBe(0x6000 | TLB_NOTDIRTY);
     f.mmu.st8(0x6fff, 1, 0);
     expect(f.sys.dirty.get(page, 4096, DIRTY_MEMORY_VGA)).toBe(true);
     expect(f.sys.dirty.get(page, 4096, DIRTY_MEMORY_MIGRATION)).toBe(true);
-    expect(t.addrWrite[6]).toBe(0x6000);
+    expect(t.comparator(slot(6), MMU_DATA_STORE)).toBe(0x6000);
   });
 
   it('a write to a page whose CODE bit is clear calls the code hook with the exact ram_addr and size', () => {
@@ -221,7 +221,7 @@ describe('notdirty writes', () => {
       [page + 2, 2],
       [page + 0xff0, 4],
     ]);
-    expect(f.mmu.tlb.tables[0]!.addrWrite[5]).toBe(0x5000 | TLB_NOTDIRTY);
+    expect(f.mmu.tlb.tables[0]!.comparator(slot(5), MMU_DATA_STORE)).toBe(0x5000 | TLB_NOTDIRTY);
     // Writes to other pages do not call it.
     f.mmu.st32(0x8000, 1, 0);
     expect(calls.length).toBe(2);
@@ -239,14 +239,14 @@ describe('notdirty writes', () => {
     f.mmu.st8(0x9abc, 1, 0);
     expect(seen).toEqual([[page + 0xabc, 1]]);
     // The invalidator set CODE: the page is dirty for everyone and NOTDIRTY is gone.
-    expect(f.mmu.tlb.tables[0]!.addrWrite[9]).toBe(0x9000);
+    expect(f.mmu.tlb.tables[0]!.comparator(slot(9), MMU_DATA_STORE)).toBe(0x9000);
 
     const g = makeFixture();
     const p2 = g.ramOffset + 0x9000;
     g.sys.dirty.testAndClear(p2, 4096, DIRTY_MEMORY_CODE);
     g.mmu.st8(0x9abc, 1, 0);
     expect(g.sys.dirty.get(p2, 4096, DIRTY_MEMORY_CODE)).toBe(true);
-    expect(g.mmu.tlb.tables[0]!.addrWrite[9]).toBe(0x9000);
+    expect(g.mmu.tlb.tables[0]!.comparator(slot(9), MMU_DATA_STORE)).toBe(0x9000);
   });
 
   it('a page-crossing store into two code pages calls the hook for the bytes of each page', () => {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { DIRTY_MEMORY_CODE } from '../../src/memory/index.js';
 import { TBCache, jumpCacheHash } from '../../src/softmmu/tb-maint.js';
 import { TranslationBlock } from '../../src/softmmu/tb.js';
-import { TLB_NOTDIRTY } from '../../src/softmmu/tlb-flags.js';
-import { makeFixture, type Fixture } from './fixture.js';
+import { MMU_DATA_STORE, TLB_NOTDIRTY } from '../../src/softmmu/tlb-flags.js';
+import { makeFixture, slot, type Fixture } from './fixture.js';
 
 /** A block of `size` guest bytes at ram_addr `ram` (pc = ram), maybe spanning into the next page. */
 function block(f: Fixture, phys: number, size: number, codeSize = 100): TranslationBlock {
@@ -29,12 +29,12 @@ describe('TB cache: code protection', () => {
     const cache = new TBCache(f.sys);
     f.mmu.st8(0x1000, 0, 0); // page in the TLB, writable, dirty: no NOTDIRTY
     const t = f.mmu.tlb.tables[0]!;
-    expect(t.addrWrite[1]).toBe(0x1000);
+    expect(t.comparator(slot(1), MMU_DATA_STORE)).toBe(0x1000);
     expect(codeDirty(f, 0x1000)).toBe(true);
     cache.insert(block(f, 0x1010, 16));
     expect(codeDirty(f, 0x1000)).toBe(false);
     expect(codeDirty(f, 0x2000)).toBe(true);
-    expect(t.addrWrite[1]).toBe(0x1000 | TLB_NOTDIRTY);
+    expect(t.comparator(slot(1), MMU_DATA_STORE)).toBe(0x1000 | TLB_NOTDIRTY);
     expect(cache.codePages).toBe(1);
     expect(cache.blockCount).toBe(1);
     expect(cache.stats.translations).toBe(1);
@@ -180,7 +180,7 @@ describe('TB cache: invalidation', () => {
     expect(cache.stats.invalidationsWrite).toBe(1);
     // The page has no code left: CODE is set, NOTDIRTY dropped, further stores are fast.
     expect(codeDirty(f, 0x4000)).toBe(true);
-    expect(f.mmu.tlb.tables[0]!.addrWrite[4]).toBe(0x4000);
+    expect(f.mmu.tlb.tables[0]!.comparator(slot(4), MMU_DATA_STORE)).toBe(0x4000);
   });
 
   it('invalidating the running block sets the current-block flag and counts an SMC event', () => {
@@ -237,7 +237,7 @@ describe('TB cache: flush and budget', () => {
     f.mmu.st8(0x1800, 1, 0);
     // Nothing to invalidate: the write must not have looked like code invalidation.
     expect(hookCalls).toBe(0);
-    expect(f.mmu.tlb.tables[0]!.addrWrite[1]).toBe(0x1000);
+    expect(f.mmu.tlb.tables[0]!.comparator(slot(1), MMU_DATA_STORE)).toBe(0x1000);
   });
 
   it('inserting past the code budget flushes everything first', () => {

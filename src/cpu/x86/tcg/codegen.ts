@@ -47,6 +47,12 @@ const ALU_JS = ['+', '|', '', '', '&', '-', '^', '-'];
 const REGS = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
 const WRITEBACK = 'R[0] = r0; R[1] = r1; R[2] = r2; R[3] = r3; R[4] = r4; R[5] = r5; R[6] = r6; R[7] = r7; cpu.ccOp = ccop; cpu.ccSrc = ccsrc; cpu.ccDst = ccdst;';
 const RELOAD = 'r0 = R[0]; r1 = R[1]; r2 = R[2]; r3 = R[3]; r4 = R[4]; r5 = R[5]; r6 = R[6]; r7 = R[7]; ccop = cpu.ccOp; ccsrc = cpu.ccSrc; ccdst = cpu.ccDst;';
+/**
+ * The soft-TLB entry of address a: tlbIndex (softmmu/tlb.ts) inline, with the table re-read
+ * each time (a flush inside the block may resize it). e[x + access] is a comparator, e[x + 3]
+ * the addend.
+ */
+const TLB_ENTRY = 'x = ((a >>> 10) ^ (a >>> 16)) & T.mask; e = T.table; ';
 /** The flags written back inside an expression (before calling a flag helper). */
 const FLAGS_OUT = 'cpu.ccOp = ccop, cpu.ccSrc = ccsrc, cpu.ccDst = ccdst,';
 
@@ -90,7 +96,7 @@ export class CodeGen {
     o.push(`const R = cpu.regs, mmu = cpu.mmu, T = mmu.tlb.tables[${this.mmu}], ram = mmu.ram, ram32 = mmu.ram32;`);
     o.push('let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];');
     o.push('let ccop = cpu.ccOp, ccsrc = cpu.ccSrc, ccdst = cpu.ccDst;');
-    o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0, h = 0, m = 0;');
+    o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0, h = 0, m = 0, e = T.table;');
     o.push('try {');
     if (loop) o.push('L: for (;;) {');
     block.forEach((b, n) => {
@@ -207,21 +213,21 @@ export class CodeGen {
   private load32(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
-      `a = ${addr}; x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ` +
-      `${dst} = T.addrRead[x] === ((a + 3) & -4096) ? ((i = (a + T.addend[x]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
+      `a = ${addr}; ${TLB_ENTRY}` +
+      `${dst} = e[x] === ((a + 3) & -4096) ? ((i = (a + e[x + 3]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
     );
   }
 
   private load8(addr: string, dst: string): string {
     this.memOps++;
-    return `a = ${addr}; x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ${dst} = T.addrRead[x] === (a & -4096) ? ram[(a + T.addend[x]) >>> 0] : (cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
+    return `a = ${addr}; ${TLB_ENTRY}${dst} = e[x] === (a & -4096) ? ram[(a + e[x + 3]) >>> 0] : (cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
   }
 
   private load16(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
-      `a = ${addr}; x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ` +
-      `${dst} = T.addrRead[x] === ((a + 1) & -4096) ? ((i = (a + T.addend[x]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
+      `a = ${addr}; ${TLB_ENTRY}` +
+      `${dst} = e[x] === ((a + 1) & -4096) ? ((i = (a + e[x + 3]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
     );
   }
 
@@ -229,15 +235,15 @@ export class CodeGen {
   private store32(seg: number): string {
     this.memOps++;
     return (
-      `x = ((a >>> 12) ^ (a >>> 18)) & T.mask; ` +
-      `if (T.addrWrite[x] === ((a + 3) & -4096)) { i = (a + T.addend[x]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
+      `${TLB_ENTRY}` +
+      `if (e[x + 1] === ((a + 3) & -4096)) { i = (a + e[x + 3]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
       `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }`
     );
   }
 
   private store8(): string {
     this.memOps++;
-    return `x = ((a >>> 12) ^ (a >>> 18)) & T.mask; if (T.addrWrite[x] === (a & -4096)) ram[(a + T.addend[x]) >>> 0] = w; else { cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
+    return `${TLB_ENTRY}if (e[x + 1] === (a & -4096)) ram[(a + e[x + 3]) >>> 0] = w; else { cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
   }
 
   /** Byte register n (AL CL DL BL AH CH DH BH) as a value 0-255. */

@@ -30,8 +30,8 @@ export function codeRamAddr(cpu: X86CPU, lin: number): number {
   const mmu = cpu.mmu;
   const idx = mmu.probe(lin, MMU_INST_FETCH, cpu.mmuIdx);
   const t = mmu.tlb.tables[cpu.mmuIdx]!;
-  if (t.addrCode[idx]! & TLB_MMIO) return -1;
-  return (lin + t.addend[idx]!) >>> 0;
+  if (t.comparator(idx, MMU_INST_FETCH) & TLB_MMIO) return -1;
+  return (lin + t.addend(idx)) >>> 0;
 }
 
 /**
