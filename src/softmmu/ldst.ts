@@ -141,6 +141,10 @@ export class SoftMMU {
   }
 
   // ---- fast paths ----
+  // A hit needs the page's entry and an access inside that page. QEMU compares the page of the
+  // last byte instead, which is enough when neighbouring pages never share a slot (page & mask);
+  // tlbIndex's fold lets them share one in small tables, and the last byte of an access at
+  // 0xfffffffe wraps to page 0.
 
   ld8(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
@@ -155,7 +159,7 @@ export class SoftMMU {
   ld16(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.table[idx + MMU_DATA_LOAD] === ((addr + 1) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_LOAD] === (addr & PAGE_MASK) && (addr & 0xfff) < 0xfff) {
       t.stats.hits++;
       const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       return i & 1 ? this.ram[i]! | (this.ram[i + 1]! << 8) : this.ram16[i >>> 1]!;
@@ -167,7 +171,7 @@ export class SoftMMU {
   ld32(addr: number, mmuIdx: number): number {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.table[idx + MMU_DATA_LOAD] === ((addr + 3) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_LOAD] === (addr & PAGE_MASK) && (addr & 0xfff) < 0xffd) {
       t.stats.hits++;
       const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       const ram = this.ram;
@@ -190,7 +194,7 @@ export class SoftMMU {
   st16(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.table[idx + MMU_DATA_STORE] === ((addr + 1) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_STORE] === (addr & PAGE_MASK) && (addr & 0xfff) < 0xfff) {
       t.stats.hits++;
       const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       if (i & 1) {
@@ -205,7 +209,7 @@ export class SoftMMU {
   st32(addr: number, value: number, mmuIdx: number): void {
     const t = this.tlb.tables[mmuIdx]!;
     const idx = tlbIndex(addr, t.mask);
-    if (t.table[idx + MMU_DATA_STORE] === ((addr + 3) & PAGE_MASK)) {
+    if (t.table[idx + MMU_DATA_STORE] === (addr & PAGE_MASK) && (addr & 0xfff) < 0xffd) {
       t.stats.hits++;
       const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
       if (i & 3) {

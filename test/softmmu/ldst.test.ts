@@ -5,7 +5,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DIRTY_MEMORY_CODE, DIRTY_MEMORY_MIGRATION, DIRTY_MEMORY_VGA } from '../../src/memory/index.js';
 import { MMU_DATA_LOAD, MMU_DATA_STORE, MMU_INST_FETCH, PAGE_READ, TLB_DISCARD_WRITE, TLB_MMIO, TLB_NOTDIRTY } from '../../src/softmmu/tlb-flags.js';
-import { IO_BASE, makeFixture, ROM_BASE, slot, TestFault, type Fixture } from './fixture.js';
+import { IO_BASE, makeFixture, ROM_BASE, RWX, slot, TestFault, type Fixture } from './fixture.js';
+import { tlbIndex } from '../../src/softmmu/tlb.js';
 
 function bytesAt(f: Fixture, phys: number, n: number): number[] {
   const out: number[] = [];
@@ -51,6 +52,26 @@ describe('RAM loads and stores', () => {
     f.mmu.st16(a, 0x12345678, 0);
     expect(bytesAt(f, a, 4)).toEqual([0x78, 0x56, 0x22, 0x11]);
     expect(f.mmu.ld32(a, 0) >>> 0).toBe(0x11225678);
+  });
+
+  it('a page-crossing access is never served by the next page\'s entry, even when both pages share a slot', () => {
+    const f = makeFixture();
+    const t = f.mmu.tlb.tables[0]!;
+    // Virtual pages 0x1fff000 and 0x2000000 fold onto one slot of the 256-entry table.
+    expect(tlbIndex(0x1fff000, t.mask)).toBe(tlbIndex(0x2000000, t.mask));
+    f.map.set(0x1fff000, { phys: 0x5000, prot: RWX, size: 4096 });
+    f.map.set(0x2000000, { phys: 0x9000, prot: RWX, size: 4096 });
+    [0x5ffe, 0x5fff, 0x9000, 0x9001].forEach((a, k) => f.as.stb(a, 0xa0 + k));
+    [0x8ffe, 0x8fff].forEach((a) => f.as.stb(a, 0xee)); // what the second page's addend would reach
+    expect(f.mmu.ld8(0x2000000, 0)).toBe(0xa2); // the slot now holds the second page
+    expect(f.mmu.ld32(0x1fffffe, 0) >>> 0).toBe(0xa3a2a1a0);
+    expect(f.mmu.ld8(0x2000000, 0)).toBe(0xa2);
+    expect(f.mmu.ld16(0x1ffffff, 0)).toBe(0xa2a1);
+    expect(f.mmu.ld8(0x2000000, 0)).toBe(0xa2);
+    f.mmu.st32(0x1fffffe, 0x44332211, 0);
+    expect([0x8ffe, 0x8fff, 0x5ffe, 0x5fff, 0x9000, 0x9001].map((a) => f.as.ldub(a))).toEqual([0xee, 0xee, 0x11, 0x22, 0x33, 0x44]);
+    f.mmu.st16(0x1ffffff, 0x6655, 0);
+    expect([0x5fff, 0x9000].map((a) => f.as.ldub(a))).toEqual([0x55, 0x66]);
   });
 
   it('a page-crossing load translates both pages, the second at its first byte', () => {

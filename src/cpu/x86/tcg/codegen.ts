@@ -203,8 +203,10 @@ export class CodeGen {
   }
 
   /**
-   * In a flat segment the only limit violation is an access running past 4 GiB; such an
-   * address always misses the TLB compare, so the check lives on the slow path only.
+   * In a flat segment the only limit violation is an access running past 4 GiB. Such an
+   * access crosses a page, and page-crossing accesses never take the fast path (it also checks
+   * that the access stays in its page: two pages may share a slot), so the check lives on the
+   * slow path only.
    */
   private wrapCheck(size: number, seg: number): string {
     return `((a >>> 0) > ${0x100000000 - size} ? cpu.segFault(${seg}) : 0, `;
@@ -214,7 +216,7 @@ export class CodeGen {
     this.memOps++;
     return (
       `a = ${addr}; ${TLB_ENTRY}` +
-      `${dst} = e[x] === ((a + 3) & -4096) ? ((i = (a + e[x + 3]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
+      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4093 ? ((i = (a + e[x + 3]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
     );
   }
 
@@ -227,7 +229,7 @@ export class CodeGen {
     this.memOps++;
     return (
       `a = ${addr}; ${TLB_ENTRY}` +
-      `${dst} = e[x] === ((a + 1) & -4096) ? ((i = (a + e[x + 3]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
+      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4095 ? ((i = (a + e[x + 3]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
     );
   }
 
@@ -236,7 +238,7 @@ export class CodeGen {
     this.memOps++;
     return (
       `${TLB_ENTRY}` +
-      `if (e[x + 1] === ((a + 3) & -4096)) { i = (a + e[x + 3]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
+      `if (e[x + 1] === (a & -4096) && (a & 4095) < 4093) { i = (a + e[x + 3]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
       `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }`
     );
   }
