@@ -9,9 +9,10 @@
 // becomes a JS loop with the budget check on the back edge.
 
 import { CC_OP_ADD, CC_OP_DEC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
-import { CC_C, CC_O } from '../flags.js';
+import { CC_C, CC_MASK, CC_O } from '../flags.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
 import { Insn, OP, OPS } from '../decoder/index.js';
+import { flagsLiveAfter } from './flag-liveness.js';
 import { TBF_FLAT, TBF_MMU_SHIFT, TBF_SS32 } from './tb-flags.js';
 
 /** One decoded instruction of a block. */
@@ -65,6 +66,8 @@ export class CodeGen {
   private readonly ss32: boolean;
   /** CC_OP the lazy flags certainly hold at this point of the block (-1: unknown). */
   private flagOp = -1;
+  /** Flags some later instruction, exit or fault may read after the current instruction. */
+  private live = CC_MASK;
   private memOps = 0;
   private k = 0;
   private jmpTargets: [number, number] = [-1, -1];
@@ -99,8 +102,10 @@ export class CodeGen {
     o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0, h = 0, m = 0, e = T.table;');
     o.push('try {');
     if (loop) o.push('L: for (;;) {');
+    const liveAfter = flagsLiveAfter(block);
     block.forEach((b, n) => {
       this.k = n;
+      this.live = liveAfter[n]!;
       this.eips.push(b.eip);
       o.push(`k = ${n};`);
       const last = n === block.length - 1;
@@ -259,7 +264,9 @@ export class CodeGen {
 
   // ---- flags ----
 
+  /** The lazy-flag update of a full flag writer; none when nothing reads its flags (flagOp then still describes the state). */
   private setFlags(op: number, src: string | null, dst: string): string {
+    if (this.live === 0) return '';
     this.flagOp = op;
     return `ccop = ${op};${src !== null ? ` ccsrc = ${src};` : ''} ccdst = ${dst};`;
   }
@@ -281,6 +288,8 @@ export class CodeGen {
         return '(ccsrc & 1)';
       case CC_OP_SHL + S32:
         return '(ccsrc >>> 31)';
+      case CC_OP_EFLAGS:
+        return '(ccsrc & 1)';
       default:
         return `(${FLAGS_OUT} CF(cpu))`;
     }
@@ -412,7 +421,12 @@ export class CodeGen {
     if (op === OP.inc_Zv || op === OP.dec_Zv || ((op === OP.inc_Ev || op === OP.dec_Ev) && !i.isMem)) {
       const inc = op === OP.inc_Zv || op === OP.inc_Ev;
       const r = op === OP.inc_Zv || op === OP.dec_Zv ? reg : rm;
-      o.push(`v = ${this.cfExpr()}; d = (${r} ${inc ? '+' : '-'} 1) | 0; ${r} = d; ${this.setFlags((inc ? CC_OP_INC : CC_OP_DEC) + S32, 'v', 'd')}`);
+      // CF passes through: when only CF is read next, the state before already holds it.
+      if ((this.live & ~CC_C) === 0) o.push(`${r} = (${r} ${inc ? '+' : '-'} 1) | 0;`);
+      else {
+        const cf = this.live & CC_C ? this.cfExpr() : '0';
+        o.push(`v = ${cf}; d = (${r} ${inc ? '+' : '-'} 1) | 0; ${r} = d; ${this.setFlags((inc ? CC_OP_INC : CC_OP_DEC) + S32, 'v', 'd')}`);
+      }
       return true;
     }
     const shift = /^(shl|shr|sar)_Ev_(Ib|1|CL)$/.exec(name);
@@ -421,7 +435,8 @@ export class CodeGen {
       // The low half from Math.imul; the flags' high-half test through the interpreter's helper.
       o.push(i.isMem ? this.load32(this.ea(i), 'w', i.seg) : `w = ${rm};`);
       const b2 = op === OP.imul_Gv_Ev ? reg : this.immv(i);
-      o.push(`v = ${b2}; d = Math.imul(w, v); ${reg} = d; ${this.setFlags(CC_OP_MUL + S32, 'MS(w, v)', 'd')}`);
+      const highHalf = this.live & (CC_C | CC_O) ? 'MS(w, v)' : '0'; // only CF and OF need it
+      o.push(`v = ${b2}; d = Math.imul(w, v); ${reg} = d; ${this.setFlags(CC_OP_MUL + S32, highHalf, 'd')}`);
       return true;
     }
     const rot = /^(rol|ror)_Ev_(Ib|1)$/.exec(name);
@@ -515,7 +530,12 @@ export class CodeGen {
     const rm = REGS[i.rm]!;
     const r = left ? `((v << ${c}) | (v >>> ${32 - c})) | 0` : `((v >>> ${c}) | (v << ${32 - c})) | 0`;
     const co = left ? '(d & 1) | ((((d >>> 31) ^ d) & 1) << 11)' : '(d >>> 31) | ((((d >>> 31) ^ (d >>> 30)) & 1) << 11)';
-    const others = this.flagOp === CC_OP_EFLAGS ? 'ccsrc' : `(${FLAGS_OUT} CA(cpu))`;
+    if ((this.live & (CC_C | CC_O)) === 0) {
+      this.out.push(`v = ${rm}; ${rm} = ${r};`); // the other flags pass through as they are
+      return true;
+    }
+    // The other flags are materialised only if something reads them.
+    const others = !(this.live & ~(CC_C | CC_O)) ? '0' : this.flagOp === CC_OP_EFLAGS ? 'ccsrc' : `(${FLAGS_OUT} CA(cpu))`;
     this.out.push(`v = ${rm}; d = ${r}; ${rm} = d; ccsrc = (${others} & ${~(CC_C | CC_O)}) | ${co}; ccop = ${CC_OP_EFLAGS};`);
     this.flagOp = CC_OP_EFLAGS;
     return true;
