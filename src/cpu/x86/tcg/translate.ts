@@ -7,7 +7,7 @@ import { TranslationBlock, type TBFunction } from '../../../softmmu/tb.js';
 import { computeAll, computeCF, testCondition } from '../cc.js';
 import { R_CS } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
-import { decode, END, F, formatInsn, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, OPS } from '../decoder/index.js';
+import { decode, END, F, formatInsn, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, opId } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 import { HANDLERS } from '../interp/handlers.js';
 import { imulFlagSrc32 } from '../interp/muldiv.js';
@@ -15,14 +15,21 @@ import { CodeGen, type BlockInsn } from './codegen.js';
 
 export const MAX_BLOCK_INSNS = 48;
 
+/**
+ * Segment register loads: they change the flags blocks are specialised on (flat DS/ES/SS,
+ * stack size). opId throws on a name the decoder does not have, so a renamed op cannot
+ * silently drop out of this set (a regex over names once missed les/lds/lss/lfs/lgs).
+ */
+const SEGMENT_LOADS = new Set(
+  ['mov_Sw_Ew', 'pop_ES', 'pop_SS', 'pop_DS', 'pop_FS', 'pop_GS', 'les_Gz_Mp', 'lds_Gz_Mp', 'lss_Gz_Mp', 'lfs_Gz_Mp', 'lgs_Gz_Mp'].map(opId),
+);
+
 /** Ops after which a block must end although the decoder gives them no END kind. */
 function endsBlock(op: number): boolean {
   if (OP_END[op] !== END.NONE) return true;
   const f = OP_FLAGS[op]!;
   if (f & (F.IOPL | F.PRIV | F.FAR)) return true; // I/O, privileged, far transfers
-  const name = OPS[op]!.name;
-  // Segment register loads change the flags blocks are specialised on.
-  return /^(mov_Sw_Ew|pop_(ES|DS|FS|GS)|l[defgs]s_Gv_Mp)$/.test(name);
+  return SEGMENT_LOADS.has(op);
 }
 
 /** The ram_addr of the code byte at linear address lin, or -1 when it is not RAM/ROM. */

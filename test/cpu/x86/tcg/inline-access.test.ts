@@ -1,10 +1,11 @@
 // The soft-TLB fast path inlined in generated code serves only accesses inside one page: an
 // access crossing into a page that shares its TLB slot, or wrapping past 4 GiB in a flat
 // segment, goes to the slow path (both pages translated, or #GP on the segment limit), and
-// both engines end in the same state.
+// both engines end in the same state. A segment load ends its block, since blocks are
+// specialised on flat DS/ES/SS.
 
 import { describe, expect, it } from 'vitest';
-import { CR0_PG_MASK, R_EAX, R_ESP } from '../../../../src/cpu/x86/constants.js';
+import { CR0_PG_MASK, R_DS, R_EAX, R_ESP } from '../../../../src/cpu/x86/constants.js';
 import { EXIT_HALTED } from '../../../../src/cpu/x86/interp/index.js';
 import { TcgEngine } from '../../../../src/cpu/x86/tcg/engine.js';
 import { peek32, type Machine } from '../harness.js';
@@ -70,5 +71,23 @@ describe('inline accesses in generated code', () => {
       expect(m.cpu.regs[3]! >>> 0).toBe(0xa3a2a1a0);
       expect([0x5ffe, 0x5fff, 0x9000, 0x9001].map((a) => m.memAs.ldub(a))).toEqual([0x11, 0x22, 0x33, 0x44]);
     });
+  });
+
+  it('lds ends the block: a DS access after loading a null DS raises #GP(0) (found by the fuzzer, seed 5124)', () => {
+    // mov ebx, 0xa000; lds edi, [ebx] (far pointer 0000:00000000); mov al, [ebx]; hlt
+    const code = [0xbb, 0x00, 0xa0, 0x00, 0x00, 0xc5, 0x3b, 0x8a, 0x03, 0xf4];
+    const make = () => {
+      const m = pmMachine(code);
+      m.memAs.stl(0xa000, 0);
+      m.memAs.stw(0xa004, 0);
+      return m;
+    };
+    onBoth(
+      make,
+      (m) => {
+        expect(pmVector(m)).toBe(13);
+        expect(m.cpu.segSel[R_DS]).toBe(0);
+      },
+    );
   });
 });
