@@ -249,6 +249,7 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
       switch (name) {
         case 'nographic':
           st.nographic = true;
+          cfg.nographic = true;
           break;
         case 'no-reboot':
           cfg.noReboot = true;

@@ -12,6 +12,7 @@ export * from './i8254.js';
 export * from './pcspk.js';
 export * from './mc146818rtc.js';
 export * from './port92.js';
+export * from './fw-cfg.js';
 export * from './ps2kbd.js';
 export * from './i8042.js';
 export * from './serial-16550a.js';

@@ -43,6 +43,8 @@ export interface MachineConfig {
   monitor: string | null;
   /** -S: start with the CPU stopped (prelaunch) until the monitor's `cont`. */
   startPaused: boolean;
+  /** -nographic was given (fw_cfg tells the firmware, as QEMU's FW_CFG_NOGRAPHIC). */
+  nographic: boolean;
   log: LogConfig;
   engine: Engine;
   /** -cpu: the CPU model with its feature changes (its warnings go to stderr at startup). */
@@ -69,6 +71,7 @@ export function defaultConfig(): MachineConfig {
     debugExits: [],
     monitor: null,
     startPaused: false,
+    nographic: false,
     log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, outAsm: false, file: null },
     engine: 'tcg',
     cpu: defaultCpuDefinition(),

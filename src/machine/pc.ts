@@ -14,6 +14,7 @@ import { IoPort80 } from '../devices/ioport80.js';
 import { Debugcon } from '../devices/debugcon.js';
 import { DebugExit } from '../devices/debug-exit.js';
 import { Port92 } from '../devices/port92.js';
+import { FwCfg } from '../devices/fw-cfg.js';
 import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
 import { Apic } from '../devices/apic.js';
@@ -66,6 +67,7 @@ export class PcMachine {
   readonly pit: I8254;
   readonly rtc: Mc146818Rtc;
   readonly port92: Port92;
+  readonly fwCfg: FwCfg;
   readonly i8042: I8042;
   /** The local APIC; null on a CPU model without one (486), where the 8259 drives INTR. */
   readonly apic: Apic | null;
@@ -189,6 +191,7 @@ export class PcMachine {
     pcCmosInit(this.rtc, this.below4g, this.above4g);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
+    this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic });
     this.port92 = new Port92(sys, new IrqLine((level) => this.setA20(level)), () => this.requestReset());
     this.i8042 = new I8042(sys, {
       irqKbd: this.pic.irqs[1]!,
@@ -205,6 +208,7 @@ export class PcMachine {
       this.port92.map(this.ioRoot);
       this.i8042.map(this.ioRoot);
       new IoPort80(sys).map(this.ioRoot);
+      this.fwCfg.map(this.ioRoot);
       // COM1-COM4 at QEMU's ISA ports and IRQs.
       const com = [
         [0x3f8, 4],
@@ -295,6 +299,7 @@ export class PcMachine {
     this.apic?.reset();
     if (this.apic) this.cpu.apicBase = this.apic.apicBase;
     this.port92?.reset();
+    this.fwCfg?.reset();
     this.i8042?.reset();
     this.pic?.reset();
     this.vga?.reset();

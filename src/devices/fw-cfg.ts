@@ -1,0 +1,171 @@
+// QEMU's fw_cfg on the pc's I/O ports (hw/nvram/fw_cfg.c): a 16-bit selector at 0x510, a byte
+// data port at 0x511, and the DMA interface at 0x514 (a big-endian 64-bit register holding the
+// guest-physical address of a descriptor; writing its low half starts the transfer). DMA
+// reads write guest memory through the address space, as a device does, so translated code
+// they overwrite is invalidated.
+
+import { MEMTX_OK, MemoryRegion, type AddressSpace, type MemorySystem } from '../memory/index.js';
+
+export const FW_CFG_SIGNATURE = 0x00;
+export const FW_CFG_ID = 0x01;
+export const FW_CFG_UUID = 0x02;
+export const FW_CFG_RAM_SIZE = 0x03;
+export const FW_CFG_NOGRAPHIC = 0x04;
+export const FW_CFG_NB_CPUS = 0x05;
+export const FW_CFG_MAX_CPUS = 0x0f;
+export const FW_CFG_FILE_DIR = 0x19;
+const FW_CFG_INVALID = 0xffff;
+
+/** FW_CFG_ID feature bits: the traditional ports, and DMA. */
+const FW_CFG_VERSION = 0x01;
+const FW_CFG_VERSION_DMA = 0x02;
+
+/** Descriptor control bits (FWCfgDmaAccess.control, big-endian). */
+export const FW_CFG_DMA_CTL_ERROR = 0x01;
+export const FW_CFG_DMA_CTL_READ = 0x02;
+export const FW_CFG_DMA_CTL_SKIP = 0x04;
+export const FW_CFG_DMA_CTL_SELECT = 0x08;
+export const FW_CFG_DMA_CTL_WRITE = 0x10;
+/** What a read of the DMA register returns: "QEMU CFG". */
+const DMA_SIGNATURE_HI = 0x51454d55;
+const DMA_SIGNATURE_LO = 0x20434647;
+
+export interface FwCfgConfig {
+  ramSize: number;
+  nographic: boolean;
+}
+
+export class FwCfg {
+  readonly ctl: MemoryRegion;
+  readonly dma: MemoryRegion;
+  private readonly entries = new Map<number, Uint8Array>();
+  private curEntry = FW_CFG_INVALID;
+  private curOffset = 0;
+  private dmaAddrHi = 0;
+  private dmaAddrLo = 0;
+  private readonly buf = new Uint8Array(16);
+
+  constructor(
+    sys: MemorySystem,
+    /** Where DMA descriptors and data live (the machine's memory). */
+    private readonly as: AddressSpace,
+    cfg: FwCfgConfig,
+  ) {
+    this.add(FW_CFG_SIGNATURE, new TextEncoder().encode('QEMU'));
+    this.add(FW_CFG_ID, le(FW_CFG_VERSION | FW_CFG_VERSION_DMA, 4));
+    this.add(FW_CFG_UUID, new Uint8Array(16));
+    this.add(FW_CFG_RAM_SIZE, le(cfg.ramSize, 8));
+    this.add(FW_CFG_NOGRAPHIC, le(cfg.nographic ? 1 : 0, 2));
+    this.add(FW_CFG_NB_CPUS, le(1, 2));
+    this.add(FW_CFG_MAX_CPUS, le(1, 2));
+    // The file directory: a big-endian count, then no files (QEMU lists its ACPI, SMBIOS,
+    // e820 and boot files here; tcg86 has none of them yet).
+    this.add(FW_CFG_FILE_DIR, new Uint8Array(4));
+    // As QEMU: a 16-bit write at 0x510 selects, a byte read at 0x511 reads; nothing else is valid.
+    this.ctl = MemoryRegion.io(sys, 'fwcfg', 'fwcfg', 2, {
+      read: () => this.readByte(),
+      write: (_addr, value) => this.select(value & 0xffff),
+      valid: { minAccessSize: 1, maxAccessSize: 2, accepts: (addr, size) => (size === 1 && addr === 1) || (size === 2 && addr === 0) },
+      impl: { minAccessSize: 1, maxAccessSize: 2 },
+    });
+    this.dma = MemoryRegion.io(sys, 'fwcfg.dma', 'fwcfg.dma', 8, {
+      read: (addr) => (addr === 0 ? DMA_SIGNATURE_HI : DMA_SIGNATURE_LO),
+      write: (addr, value) => {
+        if (addr === 0) {
+          this.dmaAddrHi = value >>> 0;
+          this.dmaAddrLo = 0;
+        } else {
+          this.dmaAddrLo = value >>> 0;
+          this.transfer();
+        }
+      },
+      endianness: 'big',
+      valid: { minAccessSize: 4, maxAccessSize: 8, accepts: (addr, size) => (size === 4 && (addr === 0 || addr === 4)) || (size === 8 && addr === 0) },
+      impl: { minAccessSize: 4, maxAccessSize: 4 },
+    });
+  }
+
+  private add(key: number, data: Uint8Array): void {
+    this.entries.set(key, data);
+  }
+
+  map(ioRoot: MemoryRegion): void {
+    ioRoot.addSubregion(0x510, this.ctl);
+    ioRoot.addSubregion(0x514, this.dma);
+  }
+
+  reset(): void {
+    this.select(FW_CFG_INVALID);
+    this.dmaAddrHi = 0;
+    this.dmaAddrLo = 0;
+  }
+
+  /** A key without data reads as zeros, as an invalid key does in QEMU. */
+  private select(key: number): void {
+    this.curOffset = 0;
+    this.curEntry = key;
+  }
+
+  private readByte(): number {
+    const e = this.entries.get(this.curEntry);
+    if (!e || this.curOffset >= e.length) return 0;
+    return e[this.curOffset++]!;
+  }
+
+  /**
+   * Run the descriptor at the DMA address (QEMU's fw_cfg_dma_transfer): select, then read,
+   * skip or write `length` bytes; reads past the item's end give zeros; the control word is
+   * written back as 0, or with the error bit.
+   */
+  private transfer(): void {
+    const desc = this.dmaAddrHi * 2 ** 32 + this.dmaAddrLo;
+    this.dmaAddrHi = 0;
+    this.dmaAddrLo = 0;
+    const b = this.buf;
+    if (this.as.read(desc, b) !== MEMTX_OK) {
+      this.as.stl(desc, swap32(FW_CFG_DMA_CTL_ERROR));
+      return;
+    }
+    let control = be32(b, 0);
+    let length = be32(b, 4);
+    let address = be32(b, 8) * 2 ** 32 + be32(b, 12);
+    if (control & FW_CFG_DMA_CTL_SELECT) this.select(control >>> 16);
+    // Read wins over write, write over skip; a descriptor with none of them moves nothing.
+    const read = (control & FW_CFG_DMA_CTL_READ) !== 0;
+    const write = !read && (control & FW_CFG_DMA_CTL_WRITE) !== 0;
+    if (!read && !write && !(control & FW_CFG_DMA_CTL_SKIP)) length = 0;
+    control = 0;
+    const e = this.entries.get(this.curEntry);
+    while (length > 0 && !(control & FW_CFG_DMA_CTL_ERROR)) {
+      let len: number;
+      if (!e || this.curOffset >= e.length) {
+        len = length;
+        if (read && this.as.write(address, new Uint8Array(len)) !== MEMTX_OK) control |= FW_CFG_DMA_CTL_ERROR;
+        if (write) control |= FW_CFG_DMA_CTL_ERROR;
+      } else {
+        len = Math.min(length, e.length - this.curOffset);
+        if (read && this.as.write(address, e.subarray(this.curOffset, this.curOffset + len)) !== MEMTX_OK) control |= FW_CFG_DMA_CTL_ERROR;
+        if (write) control |= FW_CFG_DMA_CTL_ERROR; // no entry of ours is writable
+        this.curOffset += len;
+      }
+      address += len;
+      length -= len;
+    }
+    this.as.stl(desc, swap32(control));
+  }
+}
+
+function le(v: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let k = 0; k < n; k++) out[k] = Math.floor(v / 2 ** (8 * k)) & 0xff;
+  return out;
+}
+
+function be32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+/** The control word is big-endian in guest memory; stl stores little-endian. */
+function swap32(v: number): number {
+  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+}
