@@ -14,7 +14,6 @@ export const FW_CFG_NOGRAPHIC = 0x04;
 export const FW_CFG_NB_CPUS = 0x05;
 export const FW_CFG_MAX_CPUS = 0x0f;
 export const FW_CFG_FILE_DIR = 0x19;
-const FW_CFG_INVALID = 0xffff;
 
 /** FW_CFG_ID feature bits: the traditional ports, and DMA. */
 const FW_CFG_VERSION = 0x01;
@@ -39,7 +38,8 @@ export class FwCfg {
   readonly ctl: MemoryRegion;
   readonly dma: MemoryRegion;
   private readonly entries = new Map<number, Uint8Array>();
-  private curEntry = FW_CFG_INVALID;
+  /** Reset selects the signature (QEMU's fw_cfg_reset), so a bare data read gives "QEMU". */
+  private curEntry = FW_CFG_SIGNATURE;
   private curOffset = 0;
   private dmaAddrHi = 0;
   private dmaAddrLo = 0;
@@ -95,7 +95,7 @@ export class FwCfg {
   }
 
   reset(): void {
-    this.select(FW_CFG_INVALID);
+    this.select(FW_CFG_SIGNATURE);
     this.dmaAddrHi = 0;
     this.dmaAddrLo = 0;
   }

@@ -45,6 +45,7 @@ const bytes = (m: PcMachine, at: number, n: number) => Array.from({ length: n },
 describe('fw_cfg', () => {
   it('the selector and data ports give QEMU\'s items: signature, id (DMA), RAM size, CPUs, -nographic', () => {
     const m = pc('-m', '96M', '-nographic');
+    expect([0, 1, 2, 3].map(() => m.io.ldub(0x511))).toEqual([0x51, 0x45, 0x4d, 0x55]); // reset selects the signature
     expect(readItem(m, FW_CFG_SIGNATURE, 5)).toEqual([0x51, 0x45, 0x4d, 0x55, 0]); // "QEMU", then zeros
     expect(readItem(m, FW_CFG_ID, 4)).toEqual([3, 0, 0, 0]);
     expect(readItem(m, FW_CFG_RAM_SIZE, 8)).toEqual([0, 0, 0, 6, 0, 0, 0, 0]);
