@@ -44,7 +44,8 @@ export function codeRamAddr(cpu: X86CPU, lin: number): number {
 /**
  * Translate the block at cpu.eip. The first instruction's fetch faults are real and propagate;
  * a fault further on only ends the block there (that code may never run), with CR2 kept.
- * Returns null if the code is not in RAM/ROM (MMIO code is interpreted, never cached).
+ * Returns null if the code is not in RAM/ROM (MMIO code is interpreted, never cached), or if
+ * its first instruction wraps from the end of the offset space to offset 0.
  * `checked`: the page is rewritten too often to write-protect; make a checked block (see
  * TranslationBlock.checked), which never spans two pages.
  */
@@ -73,6 +74,12 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
     }
     if (insn.op === OP_INVALID || insn.op === OP_TOO_LONG) {
       if (n > 0) break; // let the interpreter raise it when execution gets there
+    }
+    if (eip + insn.len - 1 > mask) {
+      // The instruction wraps from the end of the offset space (IP 0xffff) to offset 0: its
+      // bytes are not contiguous, which a block's two-page code range cannot describe.
+      if (n > 0) break;
+      return null;
     }
     const endLin = (lin + insn.len - 1) | 0;
     if (checked && (endLin & -4096) !== startPage) {

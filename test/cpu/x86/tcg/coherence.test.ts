@@ -431,3 +431,26 @@ describe('interpreter and translator agree', () => {
     expect(tcg.cpu.icount).toBe(3 + 2 * 4 + 1);
   });
 });
+
+describe('an instruction that wraps from IP 0xffff to 0', () => {
+  // Its ModRM byte sits at CS:0000, 64 KiB below its opcode. Found by the fuzzer (seed 20082):
+  // a block recorded the page after the opcode as its second page, so rewriting the ModRM byte
+  // left the block stale. Such instructions are interpreted.
+  it('a rewritten ModRM byte at CS:0000 takes effect (add al,al, then add cl,cl)', () => {
+    // 0100:0000 mov al,1; mov byte [0x2000],0xc0; mov word [0x3000],0x18; mov word [0x3002],0x100;
+    // jmp 0200:ffff; 0100:0018 mov byte [0x2000],0xc9; mov cl,3; mov word [0x3000],0x2a;
+    // jmp 0200:ffff; 0100:002a hlt. At 0200:ffff: add r/m8, r8 (its ModRM at 0200:0000), then
+    // 0200:0001 jmp far [0x3000].
+    const code = [0xb0, 0x01, 0xc6, 0x06, 0x00, 0x20, 0xc0, 0xc7, 0x06, 0x00, 0x30, 0x18, 0x00, 0xc7, 0x06, 0x02, 0x30, 0x00, 0x01];
+    code.push(0xea, 0xff, 0xff, 0x00, 0x02, 0xc6, 0x06, 0x00, 0x20, 0xc9, 0xb1, 0x03, 0xc7, 0x06, 0x00, 0x30, 0x2a, 0x00);
+    code.push(0xea, 0xff, 0xff, 0x00, 0x02, 0xf4);
+    const { tcg } = bothEngines(() => {
+      const m = realMode(code);
+      load(m, 0x11fff, [0x00]);
+      load(m, 0x2001, [0xff, 0x2e, 0x00, 0x30]);
+      return m;
+    });
+    expect(tcg.cpu.regs[R_EAX]! & 0xff).toBe(2);
+    expect(tcg.cpu.regs[R_ECX]! & 0xff).toBe(6);
+  });
+});
