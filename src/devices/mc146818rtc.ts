@@ -19,6 +19,8 @@ export const RTC_YEAR = 0x09;
 export const RTC_REG_A = 0x0a;
 export const RTC_REG_B = 0x0b;
 export const RTC_REG_C = 0x0c;
+/** CMOS shutdown status byte (what a BIOS does after a reset). */
+export const RTC_SHUTDOWN_STATUS = 0x0f;
 export const RTC_REG_D = 0x0d;
 /** Century byte, where QEMU's pc (and SeaBIOS) keep it. */
 export const RTC_CENTURY = 0x32;
@@ -28,6 +30,7 @@ const REG_B_SET = 0x80;
 const REG_B_PIE = 0x40;
 const REG_B_AIE = 0x20;
 const REG_B_UIE = 0x10;
+const REG_B_SQWE = 0x08;
 const REG_B_DM = 0x04;
 const REG_B_24H = 0x02;
 const REG_C_IRQF = 0x80;
@@ -274,6 +277,22 @@ export class Mc146818Rtc {
     const f = this.irqf();
     this.cmos[RTC_REG_C] = (this.cmos[RTC_REG_C]! & ~REG_C_IRQF) | f;
     this.irq?.set(f !== 0);
+  }
+
+  /**
+   * System reset (QEMU's rtc_resetdev): the shutdown status byte is cleared unless it holds
+   * 0xfe (a guest's suspend marker), the periodic, alarm and square-wave enables and the
+   * interrupt flags are cleared, and IRQ8 falls. The time, the divider, the update-ended
+   * enable and the other CMOS bytes stay.
+   */
+  reset(): void {
+    this.syncFlags(); // flags are found lazily: what happened before the reset is cleared too
+    const c = this.cmos;
+    if (c[RTC_SHUTDOWN_STATUS] !== 0xfe) c[RTC_SHUTDOWN_STATUS] = 0;
+    c[RTC_REG_B]! &= ~(REG_B_PIE | REG_B_AIE | REG_B_SQWE);
+    c[RTC_REG_C]! &= ~(REG_C_UF | REG_C_IRQF | REG_C_PF | REG_C_AF);
+    this.rearm();
+    this.irq?.set(false);
   }
 
   /** Arm timers only for enabled interrupts; disabled flags are found lazily on reads. */

@@ -68,6 +68,8 @@ export class PcMachine {
   readonly rtc: Mc146818Rtc;
   readonly port92: Port92;
   readonly fwCfg: FwCfg;
+  /** The 16550A UARTs (COM1 first), reset with the machine. */
+  private readonly serialPorts: Serial16550A[] = [];
   readonly i8042: I8042;
   /** The local APIC; null on a CPU model without one (486), where the 8259 drives INTR. */
   readonly apic: Apic | null;
@@ -220,7 +222,9 @@ export class PcMachine {
         if (id === null) return;
         if (n >= com.length) throw new MachineError(`-serial: at most ${com.length} serial ports`);
         const [iobase, irq] = com[n]!;
-        new Serial16550A(sys, this.clock, this.chardevs.get(id), this.pic.irqs[irq]!, { iobase }).map(this.ioRoot);
+        const uart = new Serial16550A(sys, this.clock, this.chardevs.get(id), this.pic.irqs[irq]!, { iobase });
+        uart.map(this.ioRoot);
+        this.serialPorts.push(uart);
       });
       for (const d of config.debugcons) {
         new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase }).map(this.ioRoot);
@@ -300,6 +304,9 @@ export class PcMachine {
     if (this.apic) this.cpu.apicBase = this.apic.apicBase;
     this.port92?.reset();
     this.fwCfg?.reset();
+    this.pit?.reset();
+    this.rtc?.reset();
+    for (const uart of this.serialPorts) uart.reset();
     this.i8042?.reset();
     this.pic?.reset();
     this.vga?.reset();
