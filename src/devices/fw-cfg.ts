@@ -4,7 +4,7 @@
 // reads write guest memory through the address space, as a device does, so translated code
 // they overwrite is invalidated.
 
-import { MEMTX_OK, MemoryRegion, type AddressSpace, type MemorySystem } from '../memory/index.js';
+import { bswap, MEMTX_OK, MemoryRegion, type AddressSpace, type MemorySystem } from '../memory/index.js';
 
 export const FW_CFG_SIGNATURE = 0x00;
 export const FW_CFG_ID = 0x01;
@@ -123,7 +123,7 @@ export class FwCfg {
     this.dmaAddrLo = 0;
     const b = this.buf;
     if (this.as.read(desc, b) !== MEMTX_OK) {
-      this.as.stl(desc, swap32(FW_CFG_DMA_CTL_ERROR));
+      this.as.stl(desc, bswap(FW_CFG_DMA_CTL_ERROR, 4));
       return;
     }
     let control = be32(b, 0);
@@ -151,7 +151,7 @@ export class FwCfg {
       address += len;
       length -= len;
     }
-    this.as.stl(desc, swap32(control));
+    this.as.stl(desc, bswap(control, 4)); // the control word is big-endian in guest memory
   }
 }
 
@@ -163,9 +163,4 @@ function le(v: number, n: number): Uint8Array {
 
 function be32(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
-}
-
-/** The control word is big-endian in guest memory; stl stores little-endian. */
-function swap32(v: number): number {
-  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 }

@@ -4,7 +4,7 @@
 export * from './memtx.js';
 export * from './region-ops.js';
 export { MemoryRegion, type RegionKind } from './region.js';
-export { regionDispatchRead, regionDispatchWrite, regionAccessValid, regionAccessSize } from './region-access.js';
+export { bswap, regionDispatchRead, regionDispatchWrite, regionAccessValid, regionAccessSize } from './region-access.js';
 export { FlatRange, FlatView, flatViewRoot, generateFlatView, sectionFromRange, type MemoryRegionSection } from './flatview.js';
 export { AddressSpaceDispatch, SECTION_UNASSIGNED } from './dispatch.js';
 export { type MemoryListener } from './listener.js';

@@ -18,7 +18,8 @@ function mask(size: number): number {
   return size >= 4 ? 0xffffffff : (1 << (size * 8)) - 1;
 }
 
-function bswap(value: number, size: number): number {
+/** Byte-swap a 2- or 4-byte value (QEMU's bswap16/bswap32); other sizes are returned as is. */
+export function bswap(value: number, size: number): number {
   if (size === 2) return ((value & 0xff) << 8) | ((value >>> 8) & 0xff);
   if (size === 4) {
     return (((value & 0xff) << 24) | ((value & 0xff00) << 8) | ((value >>> 8) & 0xff00) | (value >>> 24)) >>> 0;

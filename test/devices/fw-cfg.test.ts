@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
 import { FW_CFG_DMA_CTL_ERROR, FW_CFG_DMA_CTL_READ, FW_CFG_DMA_CTL_SELECT, FW_CFG_DMA_CTL_SKIP, FW_CFG_DMA_CTL_WRITE, FW_CFG_ID, FW_CFG_NB_CPUS, FW_CFG_NOGRAPHIC, FW_CFG_RAM_SIZE, FW_CFG_SIGNATURE } from '../../src/devices/fw-cfg.js';
 import { PcMachine } from '../../src/machine/pc.js';
+import { bswap } from '../../src/memory/index.js';
 import { R_CS, R_EAX } from '../../src/cpu/x86/constants.js';
 import { EXIT_HALTED } from '../../src/cpu/x86/interp/index.js';
 import type { TcgEngine } from '../../src/cpu/x86/tcg/engine.js';
@@ -14,7 +15,7 @@ import type { TcgEngine } from '../../src/cpu/x86/tcg/engine.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DESC = 0x8000;
 const BUF = 0x9000;
-const bswap = (v: number) => (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+const bswap32 = (v: number) => bswap(v, 4);
 
 let machine: PcMachine | null = null;
 afterEach(() => machine?.shutdown());
@@ -31,13 +32,13 @@ function readItem(m: PcMachine, key: number, n: number): number[] {
 
 /** Run one DMA descriptor; returns the control word the device wrote back. */
 function dma(m: PcMachine, control: number, length: number, address: number): number {
-  m.memory.stl(DESC, bswap(control));
-  m.memory.stl(DESC + 4, bswap(length));
+  m.memory.stl(DESC, bswap32(control));
+  m.memory.stl(DESC + 4, bswap32(length));
   m.memory.stl(DESC + 8, 0);
-  m.memory.stl(DESC + 12, bswap(address));
+  m.memory.stl(DESC + 12, bswap32(address));
   m.io.stl(0x514, 0);
-  m.io.stl(0x518, bswap(DESC));
-  return bswap(m.memory.ldl(DESC));
+  m.io.stl(0x518, bswap32(DESC));
+  return bswap32(m.memory.ldl(DESC));
 }
 
 const bytes = (m: PcMachine, at: number, n: number) => Array.from({ length: n }, (_, k) => m.memory.ldub(at + k));
@@ -54,8 +55,8 @@ describe('fw_cfg', () => {
     expect(readItem(pc(), FW_CFG_NOGRAPHIC, 2)).toEqual([0, 0]);
     expect(readItem(m, 0x1234, 2)).toEqual([0, 0]); // no such item
     // The DMA register reads as "QEMU CFG".
-    expect(bswap(m.io.ldl(0x514))).toBe(0x51454d55);
-    expect(bswap(m.io.ldl(0x518))).toBe(0x20434647);
+    expect(bswap32(m.io.ldl(0x514))).toBe(0x51454d55);
+    expect(bswap32(m.io.ldl(0x518))).toBe(0x20434647);
   });
 
   it('DMA: select and read, skip, zeros past the end, and an error for a write', () => {
