@@ -3,53 +3,18 @@
 // into code forces re-translation, and the interpreter and the translator end in equal state.
 
 import { describe, expect, it } from 'vitest';
-import { CR0_PG_MASK, R_CS, R_EAX, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP } from '../../../../src/cpu/x86/constants.js';
+import { CR0_PG_MASK, R_EAX, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP } from '../../../../src/cpu/x86/constants.js';
 import { EXIT_HALTED } from '../../../../src/cpu/x86/interp/index.js';
 import { TcgEngine } from '../../../../src/cpu/x86/tcg/engine.js';
 import { computeTbFlags } from '../../../../src/cpu/x86/tcg/tb-flags.js';
 import type { TranslationBlock } from '../../../../src/softmmu/tb.js';
 import { HOT_SMC_REWRITES } from '../../../../src/softmmu/tb-maint.js';
 import { CODE_BASE, flat32, load, peek32, peek8, realMode, type Machine } from '../harness.js';
+import { bothEngines, runTcg, snapshot } from './both-engines.js';
 import { pmMachine, pmVector, stackDword } from '../system/pm-env.js';
 
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 
-/** Run to hlt under a fresh TcgEngine; returns the engine. */
-function runTcg(m: Machine, limit = 200_000): TcgEngine {
-  const e = new TcgEngine(m.cpu);
-  expect(e.run(m.cpu, limit)).toBe(EXIT_HALTED);
-  return e;
-}
-
-/** Everything that must match between the engines. */
-function snapshot(m: Machine) {
-  const cpu = m.cpu;
-  return {
-    regs: [...cpu.regs].map((r) => r >>> 0),
-    eip: cpu.eip >>> 0,
-    cs: cpu.segSel[R_CS],
-    eflags: cpu.getEflags() >>> 0,
-    icount: cpu.icount,
-    cr2: cpu.cr2 >>> 0,
-    halted: cpu.halted,
-    ram: Buffer.from(m.sys.ramList.ram.subarray(m.ram.ramBlock!.offset, m.ram.ramBlock!.offset + m.ram.size)).toString('base64'),
-  };
-}
-
-/** Build the same machine twice, run one on each engine, require equal final state; return both. */
-function bothEngines(make: () => Machine): { interp: Machine; tcg: Machine; engine: TcgEngine } {
-  const a = make();
-  a.interp.run(a.cpu, 200_000);
-  expect(a.cpu.halted).toBe(true);
-  const b = make();
-  const engine = runTcg(b);
-  const sa = snapshot(a);
-  const sb = snapshot(b);
-  // Compare the small fields first so a mismatch reads well, then memory.
-  expect({ ...sb, ram: '' }).toEqual({ ...sa, ram: '' });
-  expect(sb.ram === sa.ram).toBe(true);
-  return { interp: a, tcg: b, engine };
-}
 
 /** Pages 0..511 identity-mapped (P|RW) by a page directory at 0x10000, except `absent`. */
 function enablePaging(m: Machine, absent: number[]): void {

@@ -6,21 +6,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { CR0_PG_MASK, R_DS, R_EAX, R_ESP } from '../../../../src/cpu/x86/constants.js';
-import { EXIT_HALTED } from '../../../../src/cpu/x86/interp/index.js';
-import { TcgEngine } from '../../../../src/cpu/x86/tcg/engine.js';
 import { peek32, type Machine } from '../harness.js';
 import { pmMachine, pmVector } from '../system/pm-env.js';
+import { bothEngines } from './both-engines.js';
 
+/** Both engines end in the same state (bothEngines), and `check` holds for it. */
 function onBoth(make: () => Machine, check: (m: Machine) => void): void {
-  const a = make();
-  a.interp.run(a.cpu, 100_000);
-  expect(a.cpu.halted).toBe(true);
-  check(a);
-  const b = make();
-  expect(new TcgEngine(b.cpu).run(b.cpu, 100_000)).toBe(EXIT_HALTED);
-  check(b);
-  expect([...b.cpu.regs]).toEqual([...a.cpu.regs]);
-  expect(b.cpu.getEflags()).toBe(a.cpu.getEflags());
+  const { interp, tcg } = bothEngines(make);
+  check(interp);
+  check(tcg);
 }
 
 describe('inline accesses in generated code', () => {
