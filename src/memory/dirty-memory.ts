@@ -15,13 +15,27 @@ export const DIRTY_CLIENT_NAMES = ['vga', 'code', 'migration'] as const;
 /** Called when bits are cleared for a range: the soft TLB re-arms NOTDIRTY there. */
 export type DirtyClearedHook = (ramStart: number, length: number) => void;
 
-/** A copy of one client's bits over a range, taken by snapshotAndClear (for displays). */
+/**
+ * A copy of one client's bits over a range, taken by snapshotAndClear (for displays). A display
+ * passes its previous snapshot back in to be refilled, so a refresh allocates nothing.
+ */
 export class DirtyBitmapSnapshot {
   constructor(
-    readonly start: number, // ram_addr, aligned down to 32 pages
-    readonly end: number, // ram_addr, exclusive, aligned up to 32 pages
-    private readonly bits: Uint32Array,
+    /** ram_addr, aligned down to 32 pages. */
+    public start: number,
+    /** ram_addr, exclusive, aligned up to 32 pages. */
+    public end: number,
+    private bits: Uint32Array,
   ) {}
+
+  /** @internal Re-point the snapshot at [start, end) with `words` words of bits (zeroed). */
+  reuse(start: number, end: number, words: number): Uint32Array {
+    if (this.bits.length < words) this.bits = new Uint32Array(Math.max(words, this.bits.length * 2));
+    this.start = start;
+    this.end = end;
+    this.bits.fill(0, 0, words);
+    return this.bits;
+  }
 
   /** True if any page of [ramAddr, ramAddr+length) was dirty when the snapshot was taken. */
   getDirty(ramAddr: number, length: number): boolean {
@@ -32,8 +46,9 @@ export class DirtyBitmapSnapshot {
     const base = this.start >>> TARGET_PAGE_BITS;
     const first = Math.floor(ramAddr / 4096) - base;
     const last = Math.floor((ramAddr + length - 1) / 4096) - base;
+    const bits = this.bits;
     for (let p = first; p <= last; p++) {
-      if (this.bits[p >>> 5]! & (1 << (p & 31))) return true;
+      if (bits[p >>> 5]! & (1 << (p & 31))) return true;
     }
     return false;
   }
@@ -164,24 +179,30 @@ export class DirtyMemory {
     return dirty;
   }
 
-  /** Copy and clear `client`'s bits over the range (32-page aligned), for display updates. */
-  snapshotAndClear(ramAddr: number, length: number, client: number): DirtyBitmapSnapshot {
+  /**
+   * Copy and clear `client`'s bits over the range (32-page aligned), for display updates.
+   * `reuse` (a snapshot taken before) is refilled instead of allocating a new one.
+   */
+  snapshotAndClear(ramAddr: number, length: number, client: number, reuse?: DirtyBitmapSnapshot): DirtyBitmapSnapshot {
     const [first, end] = this.pageRange(ramAddr, Math.max(length, 1));
     const w0 = first >>> 5;
     const w1 = (end + 31) >>> 5;
     const bm = this.bitmaps[client]!;
-    const copy = bm.slice(w0, w1);
+    const snap = reuse ?? new DirtyBitmapSnapshot(0, 0, new Uint32Array(w1 - w0));
+    const copy = snap.reuse(w0 * 32 * 4096, w1 * 32 * 4096, w1 - w0);
     // The copy answers only for the pages asked for (which are the only ones cleared).
-    const within = new Uint32Array(copy.length);
-    fillBits(within, first - w0 * 32, end - w0 * 32, true);
     let any = false;
-    for (let i = 0; i < copy.length; i++) {
-      copy[i] = copy[i]! & within[i]!;
-      if (copy[i] !== 0) any = true;
+    for (let i = 0; i < w1 - w0; i++) {
+      const lo = Math.max(first - (w0 + i) * 32, 0);
+      const hi = Math.min(end - (w0 + i) * 32, 32);
+      const within = hi >= 32 ? (lo === 0 ? 0xffffffff : ~((1 << lo) - 1)) : ((1 << hi) - 1) & ~((1 << lo) - 1);
+      const v = bm[w0 + i]! & within;
+      copy[i] = v;
+      if (v !== 0) any = true;
     }
     fillBits(bm, first, end, false);
     if (any) this.bitsCleared(first * 4096, (end - first) * 4096);
-    return new DirtyBitmapSnapshot(w0 * 32 * 4096, w1 * 32 * 4096, copy);
+    return snap;
   }
 
   private bitsCleared(ramStart: number, length: number): void {

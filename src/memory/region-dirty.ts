@@ -47,12 +47,19 @@ function syncDirtyBitmap(mr: MemoryRegion): void {
 
 /**
  * Copy and clear `client`'s bits for [addr, addr+size) of the region; query the copy with
- * memoryRegionSnapshotGetDirty. Clearing re-arms the CPU's write tracking on those pages.
+ * memoryRegionSnapshotGetDirty. Clearing re-arms the CPU's write tracking on those pages;
+ * `reuse` is a snapshot taken before, refilled instead of allocating a new one.
  */
-export function memoryRegionSnapshotAndClearDirty(mr: MemoryRegion, addr: number, size: number, client: number): DirtyBitmapSnapshot {
+export function memoryRegionSnapshotAndClearDirty(
+  mr: MemoryRegion,
+  addr: number,
+  size: number,
+  client: number,
+  reuse?: DirtyBitmapSnapshot,
+): DirtyBitmapSnapshot {
   const ram = ramBase(mr, addr, size);
   syncDirtyBitmap(mr);
-  return mr.sys.dirty.snapshotAndClear(ram, size, client);
+  return mr.sys.dirty.snapshotAndClear(ram, size, client, reuse);
 }
 
 /** Was any page of [addr, addr+size) of the region dirty when `snap` was taken? */

@@ -163,6 +163,11 @@ export class VGACommonState {
     });
   }
 
+  /** Whether vram is mapped straight into the window (QEMU's has_chain4_alias). */
+  get hasChain4Alias(): boolean {
+    return this.chain4Base >= 0;
+  }
+
   get vbeEnabled(): boolean {
     return (this.vbeRegs[VBE_DISPI_INDEX_ENABLE]! & VBE_DISPI_ENABLED) !== 0;
   }
@@ -278,8 +283,8 @@ export class VGACommonState {
    * Take and clear the VGA dirty bits of a vram range in one step (QEMU's
    * memory_region_snapshot_and_clear_dirty); ask the snapshot with snapshotGetDirty.
    */
-  snapshotAndClearDirty(offset: number, length: number): DirtyBitmapSnapshot {
-    return memoryRegionSnapshotAndClearDirty(this.vram, offset, length, DIRTY_MEMORY_VGA);
+  snapshotAndClearDirty(offset: number, length: number, reuse?: DirtyBitmapSnapshot): DirtyBitmapSnapshot {
+    return memoryRegionSnapshotAndClearDirty(this.vram, offset, length, DIRTY_MEMORY_VGA, reuse);
   }
 
   snapshotGetDirty(snap: DirtyBitmapSnapshot, offset: number, length: number): boolean {
