@@ -47,6 +47,12 @@ export class VirtualClock {
     return this.active.length > 0 ? this.active[0]!.expireNs : Infinity;
   }
 
+  /** Deadline of the earliest timer that can wake a halted guest (background ones cannot). */
+  nextWakeDeadlineNs(): number {
+    for (const t of this.active) if (!t.background) return t.expireNs;
+    return Infinity;
+  }
+
   /**
    * Run every timer whose deadline is at or before now, in deadline order. A callback may
    * re-arm its timer (or others); a re-armed timer that is already due runs again in this call.
@@ -120,6 +126,11 @@ export class Timer {
   expireNs = 0;
   /** @internal Set by the clock. */
   armed = false;
+  /**
+   * A host-side chore such as a display refresh: it runs at its guest time, but a guest halted
+   * with nothing else armed is not kept waiting for it (nextWakeDeadlineNs skips it).
+   */
+  background = false;
 
   constructor(
     readonly clock: VirtualClock,

@@ -19,6 +19,7 @@ import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
 import { Apic } from '../devices/apic.js';
 import { VGACommonState } from '../devices/vga/index.js';
+import { VgaDisplay } from '../devices/vga/display/vga-display.js';
 import { loadMultiboot, MultibootError, type MultibootEntryState } from './multiboot.js';
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { CPUID_APIC, FEAT_1_EDX } from '../cpu/x86/cpu-models.js';
@@ -75,6 +76,8 @@ export class PcMachine {
   readonly apic: Apic | null;
   /** The std VGA (absent with -vga none or -nodefaults). */
   readonly vga: VGACommonState | null = null;
+  /** Its display refresh (screendump, info display). */
+  readonly display: VgaDisplay | null = null;
   /** The PCI memory space: under RAM, routed to below 1 MiB by the chipset windows. */
   private pci: MemoryRegion | null = null;
   private kernelImage: Uint8Array | null = null;
@@ -142,6 +145,7 @@ export class PcMachine {
     if (config.vga === 'std') {
       this.vga = new VGACommonState(sys, { owner: VGA_PCI_ADDR });
       this.vga.map(this.pci!, this.ioRoot);
+      this.display = new VgaDisplay(this.vga, this.clock);
     }
 
     this.cpu = new X86CPU(sys, this.memory, this.io, config.cpu);
@@ -310,6 +314,7 @@ export class PcMachine {
     this.i8042?.reset();
     this.pic?.reset();
     this.vga?.reset();
+    this.display?.reset();
     if (this.config.kernelPath) this.bootMultiboot(this.config.kernelPath);
     if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
   }
@@ -474,13 +479,15 @@ export class PcMachine {
       const wakeNow = nmiDeliverable || (cpu.interruptRequest && (cpu.eflags & IF_MASK) !== 0);
       if (reason === EXIT_HALTED && cpu.halted && !wakeNow && this.exitStatus === null && !this.resetPending) {
         const canWake = (cpu.eflags & IF_MASK) !== 0 || nmiDeliverable;
+        // The display's refresh runs while the guest idles but cannot wake it.
+        const wake = this.clock.nextWakeDeadlineNs();
         const next = this.clock.nextDeadlineNs();
-        if ((!canWake || next === Infinity) && this.hostCanAct?.()) {
+        if ((!canWake || wake === Infinity) && this.hostCanAct?.()) {
           // A monitor may still reset, stop or quit the machine: wait for it, as QEMU does.
           await this.waitForHost();
           continue;
         }
-        if (!canWake || next === Infinity) {
+        if (!canWake || wake === Infinity) {
           this.chardevs.flushAll();
           process.stderr.write(
             `tcg86: the guest halted ${canWake ? 'with no timer armed' : 'with interrupts disabled'}; nothing can wake it. Registers:\n` +

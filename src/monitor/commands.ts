@@ -9,6 +9,8 @@ import type { PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
 import { evalExpr, ExprParser, MonitorError } from './expr.js';
 import { FormatDefaults, memoryDump, memorySave, type DumpFormat } from './memory-dump.js';
+import { screendump } from './screendump-cmd.js';
+import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
 export const TCG86_VERSION = '0.1.0';
@@ -109,6 +111,12 @@ const INFO: Command[] = [
   { name: 'tlb', args: '', help: 'show virtual to physical memory mappings', run: (c) => c.print(formatTlbInfo(c.machine.cpu)) },
   { name: 'mem', args: '', help: 'show the active virtual memory mappings', run: (c) => c.print(formatMemInfo(c.machine.cpu)) },
   { name: 'jit', args: '', help: 'show dynamic compiler info (translated blocks, dispatch, soft TLB)', run: (c) => c.print(jitInfo(c)) },
+  {
+    name: 'display',
+    args: '',
+    help: 'show the display refresh and its counters (tcg86)',
+    run: (c) => c.print(c.machine.display ? formatDisplayInfo(c.machine.display) : 'no display device\n'),
+  },
 ];
 
 /** `info jit`: QEMU's translation-buffer summary, then tcg86's full counters (as --stats). */
@@ -231,6 +239,12 @@ const COMMANDS: Command[] = [
       const { values, rest } = takeExprs(c, a, ['val', 'size']);
       memorySave(c.machine.cpu, values[0]!, values[1]!, required(rest, 'filename'), true);
     },
+  },
+  {
+    name: 'screendump',
+    args: 'filename [-f format] [device [head]]',
+    help: "save screen from head 'head' of display device 'device' in specified format 'format' as an image",
+    run: (c, a) => screendump(c.machine, a, c.print),
   },
   { name: 'system_reset', args: '', help: 'reset the system', run: (c) => c.machine.requestReset() },
   { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
