@@ -10,4 +10,6 @@ await build({
   outfile: 'dist/tcg86.js',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // CommonJS dependencies (pngjs) require Node's built-ins: give the ESM bundle a require.
+  banner: { js: "import { createRequire as __tcg86CreateRequire } from 'node:module'; const require = __tcg86CreateRequire(import.meta.url);" },
 });

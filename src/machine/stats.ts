@@ -3,6 +3,7 @@
 
 import type { PcMachine } from './pc.js';
 import { TcgEngine } from '../cpu/x86/tcg/engine.js';
+import type { DisplayStats } from '../devices/vga/display/vga-display.js';
 
 const MMU_NAMES = ['kernel', 'user', 'phys'];
 
@@ -27,6 +28,8 @@ export interface RunStats {
   tlbHitRate: number;
   tb: Record<string, number> | null;
   memory: { unassignedReads: number; unassignedWrites: number; romWritesDropped: number; renders: number };
+  /** The VGA display's refresh counters (null without a VGA). */
+  display: DisplayStats | null;
 }
 
 export function collectStats(m: PcMachine, wallSeconds: number): RunStats {
@@ -61,6 +64,7 @@ export function collectStats(m: PcMachine, wallSeconds: number): RunStats {
     tlbHitRate: total > 0 ? 1 - misses / total : 1,
     tb,
     memory: { ...as, renders: m.sys.renderCount },
+    display: m.display ? { ...m.display.stats } : null,
   };
 }
 
@@ -85,5 +89,12 @@ export function formatStats(s: RunStats): string {
     for (const [k, v] of Object.entries(s.tb)) lines.push(`    ${k.padEnd(22)}${n(v).padStart(14)}`);
   }
   lines.push(`  memory: unassigned reads ${n(s.memory.unassignedReads)}, writes ${n(s.memory.unassignedWrites)}, ROM writes dropped ${n(s.memory.romWritesDropped)}, flat-view renders ${n(s.memory.renders)}`);
+  if (s.display) {
+    const d = s.display;
+    lines.push(
+      `  display: refreshes ${n(d.refreshes)}, full redraws ${n(d.fullRedraws)}, scanlines redrawn ${n(d.scanlinesRedrawn)}, ` +
+        `text cells redrawn ${n(d.textCellsRedrawn)}, vram bytes scanned ${n(d.vramBytesScanned)}`,
+    );
+  }
   return lines.join('\n') + '\n';
 }

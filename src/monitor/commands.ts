@@ -243,7 +243,9 @@ const COMMANDS: Command[] = [
   {
     name: 'screendump',
     args: 'filename [-f format] [device [head]]',
-    help: "save screen from head 'head' of display device 'device' in specified format 'format' as an image",
+    help:
+      "save screen from head 'head' of display device 'device'in specified format 'format' as image 'filename'." +
+      "Currently only 'png' and 'ppm' formats are supported.",
     run: (c, a) => screendump(c.machine, a, c.print),
   },
   { name: 'system_reset', args: '', help: 'reset the system', run: (c) => c.machine.requestReset() },

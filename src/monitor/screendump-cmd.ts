@@ -8,14 +8,14 @@ import { MonitorError } from './expr.js';
 export function screendump(m: PcMachine, args: string, print: (text: string) => void): void {
   const words = args.trim().split(/\s+/).filter(Boolean);
   const file = words.shift();
-  if (file === undefined) throw new MonitorError("Parameter 'filename' is missing", true);
+  if (file === undefined) throw new MonitorError('screendump: filename expected', true);
   let format: ScreendumpFormat = 'ppm';
   if (words[0] === '-f') {
     words.shift();
     const f = words.shift();
     if (f === undefined) throw new MonitorError("Parameter 'format' is missing", true);
     if (f !== 'ppm' && f !== 'png') {
-      print(`Error: Invalid parameter '${f}'\n`);
+      print(`Error: invalid parameter value: ${f}\n`);
       return;
     }
     format = f;
