@@ -350,7 +350,11 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
         st.vgaGiven = true;
         break;
       case 'display':
-        if (v.split(',')[0] !== 'none') fail(flag, `'${v}' is not supported (use -display none or -nographic)`);
+        if (v.split(',')[0] === 'curses') {
+          cfg.display = 'curses';
+          break;
+        }
+        if (v.split(',')[0] !== 'none') fail(flag, `'${v}' is not supported (use -display none, -display curses or -nographic)`);
         st.displayNone = true;
         break;
       case 'd':
@@ -408,6 +412,12 @@ function finishDefaults(st: ParseState): void {
   if (cfg.monitor && cfg.chardevs.get(cfg.monitor)?.backend.kind === 'vc') cfg.monitor = null;
   if (cfg.startPaused && !cfg.monitor) {
     throw new UsageError('-S: the machine would stay stopped for good: no monitor can continue it (give -monitor stdio)');
+  }
+  if (cfg.display === 'curses') {
+    if (cfg.vga === 'none') throw new UsageError('-display curses: there is no display adapter (-vga none or -nodefaults)');
+    if ([...cfg.chardevs.values()].some((c) => c.backend.kind === 'stdio')) {
+      throw new UsageError('-display curses: the terminal is the display; no character device may use stdio');
+    }
   }
   // One stdio chardev at most (QEMU: "cannot use stdio by multiple character devices").
   const stdio = [...cfg.chardevs.values()].filter((c) => c.backend.kind === 'stdio');

@@ -6,6 +6,7 @@ import { HelpRequest, parseArgs, UsageError } from './args.js';
 import { MachineError, PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
 import { Monitor } from '../monitor/monitor.js';
+import { CursesDisplay } from './curses.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
@@ -29,10 +30,12 @@ async function main(argv: string[]): Promise<number> {
     const muxed = machine.config.chardevs.get(monitorId)?.mux === true;
     new Monitor(machine, machine.chardevs.get(monitorId), { muxed });
   }
+  const curses = machine.config.display === 'curses' ? new CursesDisplay(machine) : null;
   const start = process.hrtime.bigint();
   try {
     return await machine.run();
   } finally {
+    curses?.close();
     machine.shutdown();
     if (machine.config.stats !== 'none') {
       const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);

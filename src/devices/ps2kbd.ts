@@ -19,6 +19,11 @@ export class Ps2Keyboard {
   /** `notify` tells the controller that the keyboard has data. */
   constructor(private readonly notify: () => void) {}
 
+  /** Bytes waiting in the queue (a host frontend sends a key when it fits). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get hasData(): boolean {
     return this.queue.length > 0;
   }

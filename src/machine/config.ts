@@ -56,6 +56,8 @@ export interface MachineConfig {
   tbCacheBytes: number;
   /** Display adapter: QEMU's default std VGA (VGA core + Bochs VBE), or none. */
   vga: 'std' | 'none';
+  /** -display: none (screendumps only) or curses (text mode in the terminal). */
+  display: 'none' | 'curses';
 }
 
 export function defaultConfig(): MachineConfig {
@@ -79,5 +81,6 @@ export function defaultConfig(): MachineConfig {
     stats: 'none',
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
+    display: 'none',
   };
 }

@@ -102,6 +102,8 @@ export class PcMachine {
    * the guest cannot: then a guest halted for good waits instead of ending the run.
    */
   hostCanAct: (() => boolean) | null = null;
+  /** Slices between two looks at host events (a terminal display wants its keys sooner). */
+  hostPollSlices = 64;
   /** Wakes the run loop while it waits for the host (stopped, or halted for good). */
   private wakeHost: (() => void) | null = null;
 
@@ -401,6 +403,11 @@ export class PcMachine {
     this.kickHost();
   }
 
+  /** Host input arrived for a device (a key typed on -display curses): stop waiting. */
+  wake(): void {
+    this.kickHost();
+  }
+
   private kickHost(): void {
     const wake = this.wakeHost;
     this.wakeHost = null;
@@ -501,7 +508,7 @@ export class PcMachine {
       }
       // Let host events (stdin for a serial port) in now and then; buffered output goes out
       // first, so a guest that prints and then polls for input shows what it printed.
-      if (++slices % 64 === 0) {
+      if (++slices % this.hostPollSlices === 0) {
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
       }

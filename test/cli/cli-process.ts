@@ -24,7 +24,17 @@ export interface CliProcess {
 export async function cliProcess(): Promise<CliProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-cli-'));
   const cli = path.join(dir, 'tcg86.mjs');
-  await build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: cli, logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: cli,
+    logLevel: 'warning',
+    // As scripts/build.mjs: CommonJS dependencies (pngjs) need a require in the ESM bundle.
+    banner: { js: "import { createRequire as __tcg86CreateRequire } from 'node:module'; const require = __tcg86CreateRequire(import.meta.url);" },
+  });
   // Loaded before the CLI: reports the peak RSS on fd 3 whichever way the process exits normally.
   const preload = path.join(dir, 'maxrss.mjs');
   fs.writeFileSync(preload, "import * as fs from 'node:fs';\nprocess.on('exit', () => { try { fs.writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n");

@@ -113,6 +113,11 @@ export function drawLine(kind: number, s: VGACommonState, pal: Uint32Array, d: U
       }
       return width * 3;
     default:
+      if ((addr & 3) === 0 && addr + width * 4 <= mask + 1) {
+        // Aligned and inside vram: one dword per pixel (little-endian B, G, R, X).
+        for (let x = 0, i = addr >>> 2; x < width; x++, i++) d[o++] = v32[i]! & 0xffffff;
+        return width * 4;
+      }
       for (let x = 0; x < width; x++, addr += 4) {
         d[o++] = ((v8[(addr + 2) & mask]! << 16) | (v8[(addr + 1) & mask]! << 8) | v8[addr & mask]!) >>> 0;
       }
