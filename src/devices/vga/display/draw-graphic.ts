@@ -33,13 +33,19 @@ import {
 import { updatePalette16, updatePalette256 } from './palette.js';
 import type { VgaDisplay } from './vga-display.js';
 
-/** Width and height in pixels (QEMU's vga_get_resolution). */
-export function graphicResolution(d: VgaDisplay): { width: number; height: number } {
+/** Width and height in pixels (QEMU's vga_get_resolution), into `d.res`. */
+export function graphicResolution(d: VgaDisplay): void {
   const s = d.vga;
-  if (s.vbeEnabled) return { width: s.vbeRegs[VBE_DISPI_INDEX_XRES]!, height: s.vbeRegs[VBE_DISPI_INDEX_YRES]! };
+  const r = d.res;
+  if (s.vbeEnabled) {
+    r[0] = s.vbeRegs[VBE_DISPI_INDEX_XRES]!;
+    r[1] = s.vbeRegs[VBE_DISPI_INDEX_YRES]!;
+    return;
+  }
   const cr = s.cr;
   const height = cr[VGA_CRTC_V_DISP_END]! | ((cr[VGA_CRTC_OVERFLOW]! & 0x02) << 7) | ((cr[VGA_CRTC_OVERFLOW]! & 0x40) << 3);
-  return { width: (cr[VGA_CRTC_H_DISP]! + 1) * 8, height: height + 1 };
+  r[0] = (cr[VGA_CRTC_H_DISP]! + 1) * 8;
+  r[1] = height + 1;
 }
 
 /** VBE's depth, 0 for the VGA modes (QEMU's vga_get_bpp). */
@@ -51,7 +57,9 @@ export function drawGraphic(d: VgaDisplay, fullUpdate: boolean): void {
   const s = d.vga;
   const cr = s.cr;
   if (d.updateBasicParams()) fullUpdate = true;
-  const { width, height } = graphicResolution(d);
+  graphicResolution(d);
+  const width = d.res[0]!;
+  const height = d.res[1]!;
   let dispWidth = width;
   const depth = graphicBpp(d);
 

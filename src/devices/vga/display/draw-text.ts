@@ -19,8 +19,11 @@ const VGA_CRTC_CURSOR_HI = 0x0e;
 const VGA_CRTC_CURSOR_LO = 0x0f;
 const VGA_SEQ_CHARACTER_MAP = 0x03;
 
-/** Cells across and down, and the cell size in pixels (QEMU's vga_get_text_resolution). */
-export function textResolution(d: VgaDisplay): { width: number; height: number; cw: number; cheight: number } {
+/**
+ * Cells across and down and the cell size in pixels (QEMU's vga_get_text_resolution), into
+ * `d.res` (no object per refresh).
+ */
+export function textResolution(d: VgaDisplay): void {
   const s = d.vga;
   const cheight = (s.cr[VGA_CRTC_MAX_SCAN]! & 0x1f) + 1;
   let cw = s.srEff(VGA_SEQ_CLOCK_MODE) & 1 ? 8 : 9;
@@ -33,7 +36,11 @@ export function textResolution(d: VgaDisplay): { width: number; height: number; 
     height = s.cr[VGA_CRTC_V_DISP_END]! | ((s.cr[VGA_CRTC_OVERFLOW]! & 0x02) << 7) | ((s.cr[VGA_CRTC_OVERFLOW]! & 0x40) << 3);
     height = Math.floor((height + 1) / cheight);
   }
-  return { width, height, cw, cheight };
+  const r = d.res;
+  r[0] = width;
+  r[1] = height;
+  r[2] = cw;
+  r[3] = cheight;
 }
 
 export function drawText(d: VgaDisplay, fullUpdate: boolean): void {
@@ -58,7 +65,11 @@ export function drawText(d: VgaDisplay, fullUpdate: boolean): void {
   if (d.updateBasicParams()) fullUpdate = true;
   const lineOffset = d.lineOffset;
 
-  const { width, height, cw, cheight } = textResolution(d);
+  textResolution(d);
+  const width = d.res[0]!;
+  const height = d.res[1]!;
+  const cw = d.res[2]!;
+  const cheight = d.res[3]!;
   // QEMU skips transient sizes too small or too large to keep.
   if (height * width <= 1 || height * width > CH_ATTR_SIZE) return;
 

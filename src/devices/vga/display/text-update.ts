@@ -33,7 +33,9 @@ export class TextScreen {
     let full = mode !== this.mode;
     this.mode = mode;
     if (mode === GMODE_TEXT) {
-      const { width, height } = textResolution(this.d);
+      textResolution(this.d);
+      const width = this.d.res[0]!;
+      const height = this.d.res[1]!;
       const size = width * height;
       if (size > CH_ATTR_SIZE || size <= 0) return null;
       if (width !== this.width || height !== this.height) {
@@ -66,8 +68,8 @@ export class TextScreen {
     // Graphics and blank: a message, redrawn only when it changes.
     let msg = 'VGA Blank mode';
     if (mode !== GMODE_BLANK) {
-      const { width, height } = graphicResolution(this.d);
-      msg = `${width} x ${height} Graphic mode`;
+      graphicResolution(this.d);
+      msg = `${this.d.res[0]} x ${this.d.res[1]} Graphic mode`;
     }
     if (!full && msg === this.lastKey) return null;
     this.lastKey = msg;

@@ -73,6 +73,8 @@ export class VgaDisplay {
   /** The blink phase the cursor's cell was last drawn with. */
   cursorPhaseDrawn = false;
   readonly fontOffsets = new Int32Array(2);
+  /** Scratch for the resolution helpers: width, height (and cell width, height in text). */
+  readonly res = new Int32Array(4);
   readonly lastPalette = new Uint32Array(256);
   /** The character/attribute pairs as last drawn (-1: redraw). */
   readonly lastChAttr = new Int32Array(CH_ATTR_SIZE);
