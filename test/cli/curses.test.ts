@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProcess, ROOT, type CliProcess } from './cli-process.js';
+import { parseArgs } from '../../src/cli/args.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `tcg86-curses-${process.pid}`;
@@ -52,5 +53,16 @@ describe.skipIf(!HAS_TMUX)('-display curses in a terminal (tmux)', () => {
     tmux('send-keys', '-t', 'tcg86', 'C-c');
     const after = await screenWith('exit 0');
     expect(after).not.toContain('Graphic mode'); // the terminal's own screen is back
+  });
+});
+
+describe('-display on the command line', () => {
+  const rom = ['-bios', path.join(ROOT, 'roms/curses-keys.bin')];
+  it('takes none and curses, refuses other displays and curses without a VGA or with stdio in use', () => {
+    expect(parseArgs([...rom, '-display', 'curses']).display).toBe('curses');
+    expect(parseArgs([...rom, '-display', 'none']).display).toBe('none');
+    expect(() => parseArgs([...rom, '-display', 'gtk'])).toThrow(/'gtk' is not supported \(use -display none, -display curses or -nographic\)/);
+    expect(() => parseArgs([...rom, '-display', 'curses', '-vga', 'none'])).toThrow(/-display curses: there is no display adapter/);
+    expect(() => parseArgs([...rom, '-display', 'curses', '-serial', 'stdio'])).toThrow(/-display curses: the terminal is the display/);
   });
 });

@@ -9,6 +9,8 @@ import { parseArgs } from '../../../../src/cli/args.js';
 import { PcMachine } from '../../../../src/machine/pc.js';
 import { DIRTY_MEMORY_CODE, DIRTY_MEMORY_MIGRATION, DIRTY_MEMORY_VGA } from '../../../../src/memory/index.js';
 import type { DisplayStats } from '../../../../src/devices/vga/display/vga-display.js';
+import { collectStats, formatStats } from '../../../../src/machine/stats.js';
+import { formatDisplayInfo } from '../../../../src/devices/vga/display/display-info.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const PAGE = 4096;
@@ -205,5 +207,19 @@ describe('hostile register values', () => {
     m.io.stb(0x3d4, 0x01);
     m.io.stb(0x3d5, 0xff);
     expect(() => refresh(m)).not.toThrow();
+  });
+});
+
+describe('display counters', () => {
+  it('reach --stats (table and JSON) and info display', async () => {
+    const m = await booted('scr-text80');
+    refresh(m);
+    refresh(m);
+    const stats = collectStats(m, 1);
+    expect(stats.display).toEqual(m.display!.stats);
+    expect(stats.display!.textCellsRedrawn).toBe(2000);
+    expect(JSON.parse(JSON.stringify(stats)).display.refreshes).toBe(m.display!.stats.refreshes);
+    expect(formatStats(stats)).toContain(`display: refreshes ${m.display!.stats.refreshes}, full redraws 1, scanlines redrawn 0, text cells redrawn 2,000, vram bytes scanned 8,000`);
+    expect(formatDisplayInfo(m.display!)).toMatch(/^display: 720x400, text 80x25 cells of 9x16; refresh every 33\.333 ms of guest time\n {2}refreshes/);
   });
 });
