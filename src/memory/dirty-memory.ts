@@ -20,6 +20,9 @@ export type DirtyClearedHook = (ramStart: number, length: number) => void;
  * passes its previous snapshot back in to be refilled, so a refresh allocates nothing.
  */
 export class DirtyBitmapSnapshot {
+  /** Whether any page of the range was dirty (a display with nothing to redraw stops here). */
+  anyDirty = false;
+
   constructor(
     /** ram_addr, aligned down to 32 pages. */
     public start: number,
@@ -201,6 +204,7 @@ export class DirtyMemory {
       if (v !== 0) any = true;
     }
     fillBits(bm, first, end, false);
+    snap.anyDirty = any;
     if (any) this.bitsCleared(first * 4096, (end - first) * 4096);
     return snap;
   }

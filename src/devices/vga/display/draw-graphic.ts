@@ -178,7 +178,8 @@ export function drawGraphic(d: VgaDisplay, fullUpdate: boolean): void {
   // them, but clearing them spares the next refresh lines it has just drawn).
   const snap = height > 0 && hi > lo ? (d.snap = s.snapshotAndClearDirty(lo, hi - lo, d.snap ?? undefined)) : null;
 
-  // Pass 2: draw the lines that changed.
+  // Pass 2: draw the lines that changed (none when no visible page was written).
+  if (!fullUpdate && (snap === null || !snap.anyDirty)) return;
   const surf = d.surface.data;
   const stride = d.surface.width;
   const ramBase = s.vram.ramBlock!.offset;
