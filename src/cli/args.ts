@@ -228,6 +228,15 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
       cfg.tbCacheBytes = parseSize(name, v!);
       continue;
     }
+    if (arg === '--migrate-at-insn') {
+      const n = argv[++k];
+      const uri = argv[++k];
+      if (n === undefined || uri === undefined) fail(arg, 'requires an instruction count and a URI (--migrate-at-insn N tcp:HOST:PORT)');
+      if (!/^\d+$/.test(n!)) fail(arg, `'${n}' is not an instruction count`);
+      if (!/^(tcp|file|exec):./.test(uri!)) fail(arg, `'${uri}': expected tcp:HOST:PORT, file:PATH or exec:CMD`);
+      cfg.migrateAt = { insn: Number(n), uri: uri! };
+      continue;
+    }
     if (arg.startsWith('--engine') || arg.startsWith('--stats')) {
       const [name, inline] = arg.split('=', 2) as [string, string | undefined];
       if (name === '--stats') {
@@ -368,6 +377,10 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
         cfg.icountShift = shift;
         break;
       }
+      case 'incoming':
+        if (v !== 'defer' && !/^(tcp|file|exec):./.test(v)) fail(flag, `'${v}': expected tcp:HOST:PORT, file:PATH, exec:CMD or defer`);
+        cfg.incoming = v;
+        break;
       case 'rtc':
         break;
       case 'boot':

@@ -56,6 +56,10 @@ export interface MachineConfig {
   tbCacheBytes: number;
   /** Display adapter: QEMU's default std VGA (VGA core + Bochs VBE), or none. */
   vga: 'std' | 'none';
+  /** -incoming URI (tcp:, file:, exec: or defer): wait for a migration stream instead of booting. */
+  incoming: string | null;
+  /** --migrate-at-insn N URI: migrate to URI once N instructions have retired. */
+  migrateAt: { insn: number; uri: string } | null;
 }
 
 export function defaultConfig(): MachineConfig {
@@ -79,5 +83,7 @@ export function defaultConfig(): MachineConfig {
     stats: 'none',
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
+    incoming: null,
+    migrateAt: null,
   };
 }

@@ -33,6 +33,11 @@ import { ChardevError, openChardevs, type Chardevs } from './chardevs.js';
 import type { CharBackend } from '../devices/chardev.js';
 import { pcCmosInit } from './cmos.js';
 import { MachineLog } from './log.js';
+import { CLOCK_VMSTATE } from '../devices/clock.js';
+import { MigrationManager } from '../migration/migration.js';
+import { startIncoming } from '../migration/incoming.js';
+import { MigrationError } from '../migration/bytes.js';
+import { MACHINE_VMSTATE } from './machine-vmstate.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -48,7 +53,7 @@ const SLICE = 200_000;
 export class MachineError extends Error {}
 
 /** QEMU's run states as `info status` reports them. */
-export type RunState = 'prelaunch' | 'running' | 'paused';
+export type RunState = 'prelaunch' | 'running' | 'paused' | 'inmigrate' | 'finish-migrate' | 'postmigrate';
 
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
@@ -101,6 +106,12 @@ export class PcMachine {
   hostCanAct: (() => boolean) | null = null;
   /** Wakes the run loop while it waits for the host (stopped, or halted for good). */
   private wakeHost: (() => void) | null = null;
+  /** Outgoing live migration, run between guest slices. */
+  readonly migration: MigrationManager;
+  /** --migrate-at-insn: start a migration to `uri` once the guest has retired `insn` instructions. */
+  migrateAt: { insn: number; uri: string } | null = null;
+  /** Auto-converge throttling: slices still owed to the migration. */
+  private throttleCredit = 0;
 
   constructor(
     readonly config: MachineConfig,
@@ -234,6 +245,27 @@ export class PcMachine {
       }
     });
     this.runState = config.startPaused ? 'prelaunch' : 'running';
+    // Guest time and the machine's own state travel after every device section.
+    sys.vmstate.register(MACHINE_VMSTATE, this);
+    sys.vmstate.register(CLOCK_VMSTATE, this.clock);
+    this.migration = new MigrationManager(sys, {
+      stop: () => (this.runState = 'finish-migrate'),
+      resume: () => {
+        this.runState = 'running';
+        this.kickHost();
+      },
+      completed: () => {
+        this.runState = 'postmigrate';
+        // As QEMU's source: the guest now lives on the destination; without a monitor to
+        // inspect it, this process is done.
+        if (this.hostCanAct === null) this.requestExit(0);
+        else this.kickHost();
+      },
+      report: (line) => {
+        this.chardevs.flushAll();
+        process.stderr.write(`tcg86: ${line}\n`);
+      },
+    });
     this.chardevs.startMuxes(() => this.requestExit(0));
     this.reset();
   }
@@ -364,6 +396,36 @@ export class PcMachine {
     cpu.mmu.tlb.flushAll();
   }
 
+  /**
+   * -incoming / migrate_incoming: wait for a stream and load it; then run (or stay paused
+   * with -S). A refused stream ends the run with status 1 and one line on stderr.
+   */
+  startIncoming(uri: string): void {
+    const paused = this.config.startPaused;
+    this.runState = 'inmigrate';
+    try {
+      startIncoming(this.sys, uri, {
+        afterApply: () => {
+          if (this.engine instanceof TcgEngine) this.engine.cache.flushAll();
+          this.cpu.mmu.tlb.flushAll();
+          this.sliceEndNs = -Infinity;
+        },
+        loaded: () => {
+          this.runState = paused ? 'paused' : 'running';
+          this.kickHost();
+        },
+        failed: (reason) => {
+          this.chardevs.flushAll();
+          process.stderr.write(`tcg86: incoming migration refused: ${reason}\n`);
+          this.requestExit(1);
+        },
+      });
+    } catch (e) {
+      if (e instanceof MigrationError) throw new MachineError(`-incoming: ${e.message}`);
+      throw e;
+    }
+  }
+
   /** Drive the A20 line: bit 20 of every physical address is forced to 0 while it is low. */
   setA20(enabled: boolean): void {
     const mask = enabled ? -1 : ~(1 << 20);
@@ -448,9 +510,34 @@ export class PcMachine {
         await this.waitForHost();
         continue;
       }
+      if (this.migrateAt && cpu.icount >= this.migrateAt.insn) {
+        const uri = this.migrateAt.uri;
+        this.migrateAt = null;
+        try {
+          this.migration.start(uri);
+        } catch (e) {
+          if (!(e instanceof MigrationError)) throw e;
+          process.stderr.write(`tcg86: migration failed: ${e.message}\n`);
+        }
+      }
+      if (this.migration.active) {
+        this.migration.tick();
+        if (this.runState !== 'running') continue;
+        // Auto-converge: the guest gives up slices to the migration (QEMU's cpu-throttle).
+        const pct = this.migration.throttlePercent;
+        if (pct > 0) {
+          this.throttleCredit += pct / (100 - pct);
+          if (this.throttleCredit >= 1) {
+            this.throttleCredit -= 1;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            continue;
+          }
+        }
+      }
       const deadline = this.clock.nextDeadlineNs();
       let budget = SLICE;
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
+      if (this.migrateAt && this.migrateAt.insn > cpu.icount) budget = Math.min(budget, this.migrateAt.insn - cpu.icount);
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
@@ -494,7 +581,7 @@ export class PcMachine {
       }
       // Let host events (stdin for a serial port) in now and then; buffered output goes out
       // first, so a guest that prints and then polls for input shows what it printed.
-      if (++slices % 64 === 0) {
+      if (++slices % 64 === 0 || this.migration.active) {
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
