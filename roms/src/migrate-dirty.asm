@@ -1,14 +1,15 @@
-; migrate-dirty: a guest for live-migration tests: rolling checksums over a 512 KiB cold buffer (written once) and 16 KiB of hot pages (rewritten every round), with the PIT's IRQ0 ticking into a counter page, one line per round.
+; migrate-dirty: a guest for live-migration tests: rolling checksums over a 256 KiB cold buffer (written once) and 16 KiB of hot pages (rewritten every round), with the PIT's IRQ0 ticking into a counter page, one line per round.
 ; The lines depend only on the data, never on timing; a migration that loses a page, a register or a
 ; timer deadline shows up as a wrong checksum or (the tests compare it) a different instruction count.
+; ARGS: -m 16
 %include "lib/pm.inc"
 
 HOT         equ 0x100000            ; 4 hot pages, rewritten every round
 HOT_DWORDS  equ 4096
-COLD        equ 0x200000            ; 128 cold pages, written once then only read
-COLD_DWORDS equ 131072
+COLD        equ 0x200000            ; 64 cold pages, written once then only read
+COLD_DWORDS equ 65536
 TICKS       equ 0x180000            ; the IRQ0 handler's counter (its own page)
-ROUNDS      equ 24
+ROUNDS      equ 10
 
 main32:
     ; Enable the local APIC's LINT0 as ExtINT (QEMU masks it after reset), program the 8259 pair.

@@ -110,6 +110,8 @@ export class PcMachine {
   readonly migration: MigrationManager;
   /** --migrate-at-insn: start a migration to `uri` once the guest has retired `insn` instructions. */
   migrateAt: { insn: number; uri: string } | null = null;
+  /** An incoming migration was started (-incoming URI, or migrate_incoming after defer). */
+  incomingStarted = false;
   /** Auto-converge throttling: slices still owed to the migration. */
   private throttleCredit = 0;
 
@@ -402,6 +404,7 @@ export class PcMachine {
    */
   startIncoming(uri: string): void {
     const paused = this.config.startPaused;
+    this.incomingStarted = true;
     this.runState = 'inmigrate';
     try {
       startIncoming(this.sys, uri, {

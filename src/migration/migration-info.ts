@@ -11,7 +11,7 @@ export function formatMigrationInfo(m: MigrationManager): string {
   s += '\n';
   const ram = m.ram;
   const done = m.status === 'completed';
-  const total = done || !m.active ? m.totalMs : performance.now() - m.startMs;
+  const total = done || !m.active ? m.totalMs : m.now() - m.startMs;
   s += `total time: ${Math.round(total)} ms\n`;
   if (done) s += `downtime: ${Math.round(m.downtimeMs)} ms\n`;
   else if (m.active) s += `expected downtime: ${Math.round(m.expectedDowntimeMs)} ms\n`;

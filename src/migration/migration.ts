@@ -38,6 +38,11 @@ export class MigrationManager {
   readonly caps: MigrationCaps = { autoConverge: false };
   error: string | null = null;
   ram: RamSaver | null = null;
+  /**
+   * Milliseconds for rate limiting, downtime and the counters: wall time by default; a test
+   * may pass guest time to make the iterations deterministic.
+   */
+  now: () => number = () => performance.now();
   private channel: OutgoingChannel | null = null;
   private readonly out = new SectionWriter();
   private guestStopped = false;
@@ -82,7 +87,7 @@ export class MigrationManager {
     const gen = ++this.generation;
     this.status = 'setup';
     this.error = null;
-    this.startMs = performance.now();
+    this.startMs = this.now();
     this.transferred = 0;
     this.downtimeMs = 0;
     this.expectedDowntimeMs = 0;
@@ -108,7 +113,7 @@ export class MigrationManager {
     this.out.header();
     ram.setup(this.out);
     this.pump();
-    const now = performance.now();
+    const now = this.now();
     this.setupMs = now - this.startMs;
     this.windowStart = now;
     this.windowBytes = 0;
@@ -135,7 +140,7 @@ export class MigrationManager {
     const ram = this.ram!;
     const ch = this.channel!;
     if (ch.backlog > BACKLOG_MAX) return; // the channel drains while the guest runs
-    const now = performance.now();
+    const now = this.now();
     if (now - this.windowStart >= WINDOW_MS) {
       const measured = this.windowBytes / (now - this.windowStart);
       this.bandwidth = Math.min(this.params.maxBandwidth / 1000, Math.max(measured, 1));
@@ -190,7 +195,7 @@ export class MigrationManager {
     this.vm.stop();
     this.guestStopped = true;
     this.status = 'device';
-    this.downtimeStart = performance.now();
+    this.downtimeStart = this.now();
     ram.sync();
     const before = ram.normalPages + ram.zeroPages;
     ram.send(this.out, Infinity);
@@ -201,7 +206,7 @@ export class MigrationManager {
     this.channel!.finish().then(
       () => {
         if (gen !== this.generation) return;
-        const now = performance.now();
+        const now = this.now();
         this.downtimeMs = now - this.downtimeStart;
         this.totalMs = now - this.startMs;
         this.status = 'completed';
@@ -233,7 +238,7 @@ export class MigrationManager {
   }
 
   private finishSource(): void {
-    this.totalMs = performance.now() - this.startMs;
+    this.totalMs = this.now() - this.startMs;
     this.throttlePercent = 0;
     this.channel?.close();
     this.channel = null;

@@ -9,6 +9,7 @@ import type { PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
 import { evalExpr, ExprParser, MonitorError } from './expr.js';
 import { FormatDefaults, memoryDump, memorySave, type DumpFormat } from './memory-dump.js';
+import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
 export const TCG86_VERSION = '0.1.0';
@@ -21,7 +22,7 @@ export interface MonitorContext {
   readonly startNs: bigint;
 }
 
-interface Command {
+export interface Command {
   name: string;
   alias?: string;
   args: string;
@@ -109,6 +110,7 @@ const INFO: Command[] = [
   { name: 'tlb', args: '', help: 'show virtual to physical memory mappings', run: (c) => c.print(formatTlbInfo(c.machine.cpu)) },
   { name: 'mem', args: '', help: 'show the active virtual memory mappings', run: (c) => c.print(formatMemInfo(c.machine.cpu)) },
   { name: 'jit', args: '', help: 'show dynamic compiler info (translated blocks, dispatch, soft TLB)', run: (c) => c.print(jitInfo(c)) },
+  ...MIGRATION_INFO,
 ];
 
 /** `info jit`: QEMU's translation-buffer summary, then tcg86's full counters (as --stats). */
@@ -236,6 +238,7 @@ const COMMANDS: Command[] = [
   { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
   { name: 'cont', alias: 'c', args: '', help: 'resume emulation', run: (c) => c.machine.cont() },
   { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
+  ...MIGRATION_COMMANDS,
 ];
 
 /** Run one command line; errors are printed, never thrown. Returns false after `quit`. */
