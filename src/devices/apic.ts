@@ -141,6 +141,8 @@ export const APIC_VMSTATE: VMStateDescription = {
     { name: 'loadTimeNs', type: 'float64' },
     { name: 'timerExpiryNs', type: 'float64' },
     { name: 'intrOut', type: 'bool' },
+    { name: 'lint0Level', type: 'bool' },
+    { name: 'lint1Level', type: 'bool' },
   ],
 };
 

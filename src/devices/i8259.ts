@@ -240,6 +240,7 @@ export const PIC_VMSTATE: VMStateDescription = {
     { name: 'poll', type: 'bool' },
     { name: 'specialMask', type: 'bool' },
     { name: 'initState', type: 'uint8' },
+    { name: 'init4', type: 'bool' },
     { name: 'autoEoi', type: 'bool' },
     { name: 'rotateOnAutoEoi', type: 'bool' },
     { name: 'specialFullyNested', type: 'bool' },

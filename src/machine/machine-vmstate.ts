@@ -11,4 +11,12 @@ export const MACHINE_VMSTATE: VMStateDescription = {
     { name: 'idleNs', type: 'float64' },
     { name: 'resetPending', type: 'bool' },
   ],
+  unmigrated: [
+    // configuration and devices with their own sections
+    'serialPorts', 'below4g', 'above4g', 'biosImage',
+    // between slices (where a migration happens) there is no slice end
+    'sliceEndNs',
+    // the local side of a migration
+    'incomingStarted', 'throttleCredit',
+  ],
 };

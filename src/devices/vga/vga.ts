@@ -79,9 +79,13 @@ export const VGA_VMSTATE: VMStateDescription = {
     { name: 'vbeLineOffset', type: 'float64' },
     { name: 'vbeBankMask', type: 'float64' },
     { name: 'planeUpdated', type: 'uint8' },
+    { name: 'st00', type: 'uint8' },
+    { name: 'st01', type: 'uint8' },
+    { name: 'dac8bit', type: 'bool' },
   ],
   postLoad: (vga: VGACommonState) => vga.updateMemoryAccess(),
-  unmigrated: ['vramSize', 'vbeSize', 'chain4Base'],
+  // vramPtr/vram32 are views of vga.vram, which travels as a RAMBlock.
+  unmigrated: ['vramSize', 'vbeSize', 'chain4Base', 'vramPtr', 'vram32'],
 };
 
 export class VGACommonState {
