@@ -34,7 +34,9 @@ interface StagedBlock {
 interface StagedDevice {
   entry: VMStateEntry;
   versionId: number;
-  staged: Staged;
+  /** The fields, decoded once every section is known to be present. */
+  payload: Uint8Array;
+  staged: Staged | null;
 }
 
 export class StreamLoader {
@@ -136,6 +138,7 @@ export class StreamLoader {
       }
       this.section(type, sec.subarray(SECTION_HEAD, SECTION_HEAD + len));
     }
+    if (this.done && this.pendingBytes > 0) throw new MigrationError(`${this.pendingBytes} bytes follow the end-of-stream marker`);
   }
 
   private section(type: number, payload: Uint8Array): void {
@@ -151,6 +154,7 @@ export class StreamLoader {
         return this.device(payload);
       case SEC_EOS:
         if (payload.length !== 0) throw new MigrationError('the end-of-stream section is not empty');
+        if (this.pendingBytes > 0) throw new MigrationError(`${this.pendingBytes} bytes follow the end-of-stream marker`);
         this.apply();
         this.done = true;
         return;
@@ -193,7 +197,8 @@ export class StreamLoader {
       }
       const off = page * PAGE_SIZE;
       if (flags === PAGE_ZERO) {
-        sb.data.fill(0, off, off + PAGE_SIZE);
+        // Staging starts zeroed: only a page received before needs clearing (and touching).
+        if (sb.received[page]) sb.data.fill(0, off, off + PAGE_SIZE);
         this.zeroPages++;
       } else if (flags === PAGE_DATA) {
         sb.data.set(r.bytes(PAGE_SIZE), off);
@@ -220,10 +225,17 @@ export class StreamLoader {
     if (versionId < vmsd.minimumVersionId) {
       throw new MigrationError(`device section ${name}: version ${versionId} is below the minimum version ${vmsd.minimumVersionId} accepted`);
     }
-    const rr = new ByteReader(payload.subarray(r.pos), `device section ${name}`);
-    const staged = loadState(vmsd, entry.opaque, versionId, rr);
-    if (rr.remaining !== 0) throw new MigrationError(`device section ${name} has ${rr.remaining} bytes after its fields`);
-    this.devices.set(entry, { entry, versionId, staged });
+    this.devices.set(entry, { entry, versionId, payload: payload.subarray(r.pos), staged: null });
+  }
+
+  /** Decode every device section into staged values (still nothing applied). */
+  private decodeDevices(): void {
+    for (const d of this.devices.values()) {
+      const name = `'${d.entry.idstr}' instance ${d.entry.instanceId}`;
+      const rr = new ByteReader(d.payload, `device section ${name}`);
+      d.staged = loadState(d.entry.vmsd, d.entry.opaque, d.versionId, rr);
+      if (rr.remaining !== 0) throw new MigrationError(`device section ${name} has ${rr.remaining} bytes after its fields`);
+    }
   }
 
   /** Everything arrived and checked: write RAM and device state into the machine. */
@@ -235,10 +247,11 @@ export class StreamLoader {
     for (const e of this.sys.vmstate.entries) {
       if (!this.devices.has(e)) throw new MigrationError(`the stream has no state for device '${e.idstr}' instance ${e.instanceId}`);
     }
+    this.decodeDevices();
     for (const sb of this.blocks!) sb.block.host.set(sb.data.subarray(0, sb.block.usedLength));
     for (const e of this.sys.vmstate.entries) {
       const d = this.devices.get(e)!;
-      applyState(e.vmsd, e.opaque, d.staged, d.versionId);
+      applyState(e.vmsd, e.opaque, d.staged!, d.versionId);
     }
     // RAM changed behind every client's back: everything is dirty (no translated code is
     // valid, a display redraws, a later migration from here sends all).
