@@ -250,10 +250,14 @@ export class PcMachine {
     // Guest time and the machine's own state travel after every device section.
     sys.vmstate.register(MACHINE_VMSTATE, this);
     sys.vmstate.register(CLOCK_VMSTATE, this.clock);
+    let stateBeforeStop: RunState = 'running';
     this.migration = new MigrationManager(sys, {
-      stop: () => (this.runState = 'finish-migrate'),
+      stop: () => {
+        stateBeforeStop = this.runState;
+        this.runState = 'finish-migrate';
+      },
       resume: () => {
-        this.runState = 'running';
+        this.runState = stateBeforeStop;
         this.kickHost();
       },
       completed: () => {
@@ -457,6 +461,8 @@ export class PcMachine {
 
   /** The monitor's `cont` (also leaves -S's prelaunch state). */
   cont(): void {
+    // The guest is not ours to run while a stream loads or the last pages leave.
+    if (this.runState === 'inmigrate' || this.runState === 'finish-migrate') return;
     this.runState = 'running';
     this.kickHost();
   }
@@ -510,6 +516,13 @@ export class PcMachine {
         this.reset();
       }
       if (this.runState !== 'running') {
+        if (this.migration.active) {
+          // A stopped guest migrates too (QEMU migrates a paused VM); while the last bytes
+          // drain (status device) there is nothing to do but wait.
+          this.migration.tick();
+          await new Promise<void>((resolve) => setTimeout(resolve, this.migration.status === 'active' ? 0 : 5));
+          continue;
+        }
         await this.waitForHost();
         continue;
       }

@@ -91,7 +91,7 @@ const INFO: Command[] = [
     help: 'show the current VM status (running|paused)',
     run: (c) => {
       const s = c.machine.runState;
-      c.print(`VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : 'paused (prelaunch)'}\n`);
+      c.print(`VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : `paused (${s})`}\n`);
     },
   },
   { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu)) },
