@@ -82,3 +82,19 @@ describe.each(ENGINES)('live migration (%s)', (engine) => {
     expect(dst.m.cpu.icount).toBe(ref.icount);
   });
 });
+
+describe('live migration through exec:', () => {
+  it('pipes the stream through a shell command on both sides', async () => {
+    const ref = await reference('migrate-dirty', 'tcg');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-mig-')), 'exec.mig');
+    const src = machine('migrate-dirty', 'tcg');
+    src.m.migrateAt = { insn: Math.floor(ref.icount / 2), uri: `exec:gzip -c > '${file}'` };
+    expect(await run(src)).toBe(0);
+    const dst = machine('migrate-dirty', 'tcg');
+    dst.m.startIncoming(`exec:gzip -dc '${file}'`);
+    expect(await run(dst)).toBe(ref.status);
+    expect(src.out.text() + dst.out.text()).toBe(ref.output);
+    expect(dst.m.cpu.icount).toBe(ref.icount);
+    fs.rmSync(path.dirname(file), { recursive: true });
+  });
+});
