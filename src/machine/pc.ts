@@ -540,15 +540,14 @@ export class PcMachine {
         this.migration.tick();
         if (this.runState !== 'running') continue;
         // Auto-converge: the guest gives up slices to the migration (QEMU's cpu-throttle).
+        // Each slice run earns pct/(100-pct) skipped ones, so the guest gets 100-pct percent.
         const pct = this.migration.throttlePercent;
-        if (pct > 0) {
-          this.throttleCredit += pct / (100 - pct);
-          if (this.throttleCredit >= 1) {
-            this.throttleCredit -= 1;
-            await new Promise<void>((resolve) => setImmediate(resolve));
-            continue;
-          }
+        if (pct > 0 && this.throttleCredit >= 1) {
+          this.throttleCredit -= 1;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
         }
+        this.throttleCredit = pct > 0 ? this.throttleCredit + pct / (100 - pct) : 0;
       }
       const deadline = this.clock.nextDeadlineNs();
       let budget = SLICE;

@@ -27,7 +27,13 @@ export class OutgoingChannel {
     private readonly exitCode: Promise<number | null> | null,
   ) {
     this.sink = sink;
-    sink.on('error', (e: Error) => this.fail(`write error: ${e.message}`));
+    // On a socket, an error is followed by 'close', which also knows the destination's reply
+    // (a refusal line that arrived just before a reset says more than ECONNRESET).
+    let sockError: string | null = null;
+    sink.on('error', (e: Error) => {
+      if (socket) sockError = `write error: ${e.message}`;
+      else this.fail(`write error: ${e.message}`);
+    });
     if (socket) {
       socket.on('data', (d: Buffer) => {
         this.reply += d.toString('latin1');
@@ -39,7 +45,7 @@ export class OutgoingChannel {
         if (this.replyWaiter) this.replyWaiter(null);
         else if (!this.finished) {
           const nl = this.reply.indexOf('\n');
-          this.fail(nl >= 0 ? `the destination refused the stream: ${this.reply.slice(0, nl)}` : 'the destination closed the connection');
+          this.fail(nl >= 0 ? `the destination refused the stream: ${this.reply.slice(0, nl)}` : (sockError ?? 'the destination closed the connection'));
         }
       });
     }
@@ -176,7 +182,14 @@ export function openIncoming(uri: MigrationUri, h: IncomingHandlers): IncomingCh
       },
       close() {
         server.close();
-        conn?.destroy();
+        // Keep reading (and dropping) what the source still sends until it closes: closing
+        // with unread data would reset the connection and lose the reply line.
+        const c = conn;
+        if (!c) return;
+        c.removeAllListeners('data');
+        c.on('data', () => {});
+        c.on('end', () => c.destroy());
+        setTimeout(() => c.destroy(), 2000).unref();
       },
     };
   }

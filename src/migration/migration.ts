@@ -29,6 +29,13 @@ export interface MigrationVm {
 const WINDOW_MS = 100;
 /** Most bytes queued on the channel before the source waits for it to drain. */
 const BACKLOG_MAX = 4 * 1024 * 1024;
+/**
+ * Shortest iteration: a pass that ends sooner waits before the next sync, so the guest runs
+ * between two syncs (QEMU's ram_save_iterate also works for tens of ms at a time); without
+ * it a sync right after a few-instruction slice could find nothing dirty and stop the guest
+ * of a workload that does not converge.
+ */
+const MIN_ITERATION_MS = 10;
 /** Most bytes one tick writes, so a slice of the guest follows soon. */
 const TICK_MAX = 2 * 1024 * 1024;
 
@@ -62,6 +69,8 @@ export class MigrationManager {
   /** Pages sent in each iteration (the first is the full pass). */
   readonly pagesPerIteration: number[] = [];
   throttlePercent = 0;
+  /** Times auto-converge raised the throttle in this migration. */
+  throttleSteps = 0;
   private windowStart = 0;
   private windowBytes = 0;
   /** Measured bytes per ms (starts at the limit until a window is measured). */
@@ -93,6 +102,7 @@ export class MigrationManager {
     this.expectedDowntimeMs = 0;
     this.pagesPerIteration.length = 0;
     this.throttlePercent = 0;
+    this.throttleSteps = 0;
     this.dirtyRateHighCount = 0;
     this.ram = null;
     OutgoingChannel.open(uri).then(
@@ -149,13 +159,15 @@ export class MigrationManager {
     }
     const threshold = this.bandwidth * this.params.downtimeLimit;
     this.expectedDowntimeMs = (ram.dirtyPages * 4096) / this.bandwidth;
-    if (ram.dirtyPages * 4096 <= threshold) {
+    const mayEnd = now - this.iterStart >= MIN_ITERATION_MS;
+    if (ram.dirtyPages * 4096 <= threshold && mayEnd) {
       this.endIteration(now);
       if (ram.dirtyPages * 4096 <= threshold) {
         this.complete();
         return;
       }
     } else if (ram.dirtyPages === 0) {
+      if (!mayEnd) return;
       this.endIteration(now);
     }
     const budget = Math.min(TICK_MAX, this.params.maxBandwidth / (1000 / WINDOW_MS) - this.windowBytes);
@@ -177,6 +189,7 @@ export class MigrationManager {
     if (this.caps.autoConverge && fresh * 4096 > (this.iterBytes * this.params.throttleTriggerThreshold) / 100) {
       if (++this.dirtyRateHighCount >= 2) {
         this.dirtyRateHighCount = 0;
+        this.throttleSteps++;
         this.throttlePercent =
           this.throttlePercent === 0
             ? this.params.cpuThrottleInitial

@@ -52,4 +52,52 @@ describe('pre-copy', () => {
     expect(dst.m.cpu.icount).toBe(ref.icount);
     fs.rmSync(path.dirname(file), { recursive: true });
   });
+
+  it('never converges under a zero downtime limit: it iterates until cancelled', async () => {
+    const ref = await reference('migrate-dirty', 'tcg', SLOW);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-mig-')), 'never.mig');
+    const src = machine('migrate-dirty', 'tcg', SLOW);
+    const mig = src.m.migration;
+    mig.now = () => src.m.clock.nowNs / 1e6;
+    setParam(mig.params, 'max-bandwidth', '8M');
+    setParam(mig.params, 'downtime-limit', '0');
+    src.m.migrateAt = { insn: 300_000, uri: `file:${file}` };
+    // The ROM ends while the migration still iterates; the guest was never stopped.
+    expect(await run(src)).toBe(ref.status);
+    expect(mig.status).toBe('active');
+    expect(mig.ram!.syncCount).toBeGreaterThan(5);
+    expect(formatMigrationInfo(mig)).toMatch(/Migration status: active\ntotal time: \d+ ms\nexpected downtime: \d+ ms\n/);
+    expect(src.out.text()).toBe(ref.output);
+    expect(src.m.cpu.icount).toBe(ref.icount);
+    mig.cancel();
+    expect(mig.status).toBe('cancelled');
+    expect(src.m.sys.globalDirtyTracking).toBe(false);
+    fs.rmSync(path.dirname(file), { recursive: true });
+  });
+
+  it('auto-converge throttles a guest that dirties faster than the link: slices go to the migration', async () => {
+    const ref = await reference('migrate-dirty', 'tcg', SLOW);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-mig-')), 'throttle.mig');
+    const src = machine('migrate-dirty', 'tcg', SLOW);
+    const mig = src.m.migration;
+    mig.now = () => src.m.clock.nowNs / 1e6;
+    setParam(mig.params, 'max-bandwidth', '8M');
+    setParam(mig.params, 'downtime-limit', '0');
+    setParam(mig.params, 'max-cpu-throttle', '50'); // one skipped slice per slice run at most
+    mig.caps.autoConverge = true;
+    src.m.migrateAt = { insn: 300_000, uri: `file:${file}` };
+    let maxThrottle = 0;
+    const timer = setInterval(() => (maxThrottle = Math.max(maxThrottle, mig.throttlePercent)), 1);
+    expect(await run(src)).toBe(ref.status);
+    clearInterval(timer);
+    expect(mig.throttleSteps, 'auto-converge raised the throttle').toBeGreaterThan(1);
+    expect(maxThrottle).toBeGreaterThanOrEqual(20);
+    expect(formatMigrationInfo(mig)).toContain(`cpu throttle percentage: ${mig.throttlePercent}\n`);
+    // Throttling costs the guest host time, never guest-visible behaviour.
+    expect(src.out.text()).toBe(ref.output);
+    expect(src.m.cpu.icount).toBe(ref.icount);
+    mig.cancel();
+    expect(mig.throttlePercent).toBe(0);
+    fs.rmSync(path.dirname(file), { recursive: true });
+  });
 });
