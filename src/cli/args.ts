@@ -220,7 +220,7 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (!arg.startsWith('-')) fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
-    // Our own long options: --engine, --stats, --tb-cache-size.
+    // Our own long options: --engine, --stats, --tb-cache-size, --migrate-at-insn.
     if (arg.startsWith('--tb-cache-size')) {
       const [name, inline] = arg.split('=', 2) as [string, string | undefined];
       const v = inline ?? argv[++k];
