@@ -23,11 +23,24 @@ import {
 } from './stream-format.js';
 import { applyState, loadState, type Staged } from './vmstate-codec.js';
 
+/** What arrived for a page: its data (staged), or the zero flag for a page that is already zero here or not. */
+const RECEIVED_DATA = 1;
+const RECEIVED_ZERO_CLEAN = 2;
+const RECEIVED_ZERO_DIRTY = 3;
+
+function isZero(words: Int32Array, off: number): boolean {
+  const end = (off + PAGE_SIZE) >> 2;
+  for (let i = off >> 2; i < end; i++) if (words[i] !== 0) return false;
+  return true;
+}
+
 interface StagedBlock {
   block: RAMBlock;
   /** The block's pages as received (allocated zeroed: the OS maps them lazily). */
   data: Uint8Array;
-  /** One byte per page: received at least once. */
+  /** The machine's block as words (blocks are page aligned), for zero checks. */
+  words: Int32Array;
+  /** One byte per page: 0 until received, then RECEIVED_*. */
   received: Uint8Array;
 }
 
@@ -174,7 +187,8 @@ export class StreamLoader {
       if (block.usedLength !== used) {
         throw new MigrationError(`RAMBlock '${idstr}' is ${used} bytes in the stream but ${block.usedLength} here (RAM sizes differ)`);
       }
-      blocks.push({ block, data: new Uint8Array(used), received: new Uint8Array(used / PAGE_SIZE) });
+      const words = new Int32Array(block.host.buffer, block.host.byteOffset, used >> 2);
+      blocks.push({ block, data: new Uint8Array(used), words, received: new Uint8Array(used / PAGE_SIZE) });
     }
     if (r.remaining !== 0) throw new MigrationError(`the setup section has ${r.remaining} bytes after its blocks`);
     for (const b of ramList.blocks) {
@@ -197,15 +211,16 @@ export class StreamLoader {
       }
       const off = page * PAGE_SIZE;
       if (flags === PAGE_ZERO) {
-        // Staging starts zeroed: only a page received before needs clearing (and touching).
-        if (sb.received[page]) sb.data.fill(0, off, off + PAGE_SIZE);
+        // Whether the machine's page needs clearing at apply time is decided now, while the
+        // source still iterates, not during the downtime (reading untouched RAM can fault).
+        sb.received[page] = isZero(sb.words, off) ? RECEIVED_ZERO_CLEAN : RECEIVED_ZERO_DIRTY;
         this.zeroPages++;
       } else if (flags === PAGE_DATA) {
         sb.data.set(r.bytes(PAGE_SIZE), off);
+        sb.received[page] = RECEIVED_DATA;
       } else {
         throw new MigrationError(`RAM section ${this.sections}: unknown page flags 0x${flags.toString(16)}`);
       }
-      sb.received[page] = 1;
       this.pages++;
     }
     if (r.remaining !== 0) throw new MigrationError(`RAM section ${this.sections} has ${r.remaining} bytes after its ${count} pages`);
@@ -248,7 +263,15 @@ export class StreamLoader {
       if (!this.devices.has(e)) throw new MigrationError(`the stream has no state for device '${e.idstr}' instance ${e.instanceId}`);
     }
     this.decodeDevices();
-    for (const sb of this.blocks!) sb.block.host.set(sb.data.subarray(0, sb.block.usedLength));
+    for (const sb of this.blocks!) {
+      const host = sb.block.host;
+      for (let p = 0; p < sb.received.length; p++) {
+        const how = sb.received[p];
+        const off = p * PAGE_SIZE;
+        if (how === RECEIVED_DATA) host.set(sb.data.subarray(off, off + PAGE_SIZE), off);
+        else if (how === RECEIVED_ZERO_DIRTY) host.fill(0, off, off + PAGE_SIZE);
+      }
+    }
     for (const e of this.sys.vmstate.entries) {
       const d = this.devices.get(e)!;
       applyState(e.vmsd, e.opaque, d.staged!, d.versionId);

@@ -38,6 +38,11 @@ const BACKLOG_MAX = 4 * 1024 * 1024;
 const MIN_ITERATION_MS = 10;
 /** Most bytes one tick writes, so a slice of the guest follows soon. */
 const TICK_MAX = 2 * 1024 * 1024;
+/**
+ * Most pages one tick looks at: a zero page costs 7 bytes but reading it may cost a host page
+ * fault (untouched guest RAM), which on some hosts is 100 us; the guest must not wait for that.
+ */
+const TICK_MAX_PAGES = 2048;
 
 export class MigrationManager {
   status: MigrationStatus = 'none';
@@ -173,7 +178,7 @@ export class MigrationManager {
     const budget = Math.min(TICK_MAX, this.params.maxBandwidth / (1000 / WINDOW_MS) - this.windowBytes);
     if (budget <= 0) return;
     const before = ram.normalPages + ram.zeroPages;
-    ram.send(this.out, budget);
+    ram.send(this.out, budget, TICK_MAX_PAGES);
     this.iterPages += ram.normalPages + ram.zeroPages - before;
     this.pump();
   }

@@ -72,10 +72,10 @@ export class RamSaver {
   }
 
   /**
-   * Send dirty pages until about `maxBytes` were written or the bitmaps are empty; returns
-   * the bytes written. Pages go in RAM sections of up to PAGES_PER_SECTION records.
+   * Send dirty pages until about `maxBytes` were written, `maxPages` looked at, or the bitmaps
+   * are empty; returns the bytes written. Pages go in RAM sections of up to PAGES_PER_SECTION records.
    */
-  send(out: SectionWriter, maxBytes: number): number {
+  send(out: SectionWriter, maxBytes: number, maxPages = Infinity): number {
     const ram = this.sys.ramList.ram;
     const words = new Int32Array(ram.buffer, ram.byteOffset, ram.byteLength >>> 2);
     let bytes = 0;
@@ -89,7 +89,8 @@ export class RamSaver {
       w = null;
       inSection = 0;
     };
-    while (bytes < maxBytes && this.dirtyPages > 0) {
+    let pages = 0;
+    while (bytes < maxBytes && pages++ < maxPages && this.dirtyPages > 0) {
       const page = this.nextDirty();
       if (page < 0) break;
       const b = this.blocks[this.cursorBlock]!;
