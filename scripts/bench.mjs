@@ -129,3 +129,8 @@ if (opts.json) {
   writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
   log(`bench: raw results written to ${opts.json}`);
 }
+// Live migration (idle and dirtying 256 MiB guests, tcg86 and QEMU): scripts/bench-migration.mjs.
+if (!opts.only && haveTcg86) {
+  const eng = opts.engines.filter((e) => e === 'qemu' || e === 'tcg').map((e) => (e === 'tcg' ? 'tcg86' : e));
+  if (eng.length) spawnSync(process.execPath, [join(root, 'scripts', 'bench-migration.mjs'), '--engines', eng.join(',')], { cwd: root, stdio: 'inherit' });
+}

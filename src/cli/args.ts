@@ -220,12 +220,21 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (!arg.startsWith('-')) fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
-    // Our own long options: --engine, --stats, --tb-cache-size.
+    // Our own long options: --engine, --stats, --tb-cache-size, --migrate-at-insn.
     if (arg.startsWith('--tb-cache-size')) {
       const [name, inline] = arg.split('=', 2) as [string, string | undefined];
       const v = inline ?? argv[++k];
       if (v === undefined) fail(name, 'requires a size (e.g. 64M)');
       cfg.tbCacheBytes = parseSize(name, v!);
+      continue;
+    }
+    if (arg === '--migrate-at-insn') {
+      const n = argv[++k];
+      const uri = argv[++k];
+      if (n === undefined || uri === undefined) fail(arg, 'requires an instruction count and a URI (--migrate-at-insn N tcp:HOST:PORT)');
+      if (!/^\d+$/.test(n!)) fail(arg, `'${n}' is not an instruction count`);
+      if (!/^(tcp|file|exec):./.test(uri!)) fail(arg, `'${uri}': expected tcp:HOST:PORT, file:PATH or exec:CMD`);
+      cfg.migrateAt = { insn: Number(n), uri: uri! };
       continue;
     }
     if (arg.startsWith('--engine') || arg.startsWith('--stats')) {
@@ -372,6 +381,10 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
         cfg.icountShift = shift;
         break;
       }
+      case 'incoming':
+        if (v !== 'defer' && !/^(tcp|file|exec):./.test(v)) fail(flag, `'${v}': expected tcp:HOST:PORT, file:PATH, exec:CMD or defer`);
+        cfg.incoming = v;
+        break;
       case 'rtc':
         break;
       case 'boot':

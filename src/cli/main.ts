@@ -30,6 +30,19 @@ async function main(argv: string[]): Promise<number> {
     const muxed = machine.config.chardevs.get(monitorId)?.mux === true;
     new Monitor(machine, machine.chardevs.get(monitorId), { muxed });
   }
+  const incoming = machine.config.incoming;
+  if (incoming === 'defer') machine.runState = 'inmigrate';
+  else if (incoming) {
+    try {
+      machine.startIncoming(incoming);
+    } catch (e) {
+      if (!(e instanceof MachineError)) throw e;
+      process.stderr.write(`tcg86: ${e.message}\n`);
+      machine.shutdown();
+      return 1;
+    }
+  }
+  machine.migrateAt = machine.config.migrateAt;
   const curses = machine.config.display === 'curses' ? new CursesDisplay(machine) : null;
   const start = process.hrtime.bigint();
   try {

@@ -63,6 +63,7 @@ import {
   SVR_WRITABLE,
 } from './apic-defs.js';
 import { currentCount, divideShift, nextExpiryNs, ticksSince } from './apic-timer.js';
+import type { VMStateDescription } from '../memory/index.js';
 
 /**
  * The CPU's view of an interrupt controller (the same shape as InterruptController in
@@ -113,6 +114,37 @@ function clearBit(tab: Uint32Array, v: number): void {
 function hex(v: number, digits = 8): string {
   return v.toString(16).padStart(digits, '0');
 }
+
+/** The local APIC (QEMU's vmstate_apic_common); the timer's deadline travels with the clock. */
+export const APIC_VMSTATE: VMStateDescription = {
+  name: 'apic',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'apicBaseMsr', type: 'float64' },
+    { name: 'id', type: 'uint8' },
+    { name: 'tpr', type: 'uint8' },
+    { name: 'svr', type: 'uint32' },
+    { name: 'logicalId', type: 'uint8' },
+    { name: 'dfrModel', type: 'uint8' },
+    { name: 'isr', type: 'buffer' },
+    { name: 'tmr', type: 'buffer' },
+    { name: 'irr', type: 'buffer' },
+    { name: 'esr', type: 'uint32' },
+    { name: 'esrPending', type: 'uint32' },
+    { name: 'icrLo', type: 'float64' },
+    { name: 'icrHi', type: 'float64' },
+    { name: 'lvt', type: 'buffer' },
+    { name: 'divideConf', type: 'uint32' },
+    { name: 'countShift', type: 'uint32' },
+    { name: 'initialCount', type: 'float64' },
+    { name: 'loadTimeNs', type: 'float64' },
+    { name: 'timerExpiryNs', type: 'float64' },
+    { name: 'intrOut', type: 'bool' },
+    { name: 'lint0Level', type: 'bool' },
+    { name: 'lint1Level', type: 'bool' },
+  ],
+};
 
 export class Apic implements InterruptSource {
   readonly region: MemoryRegion;
@@ -171,6 +203,7 @@ export class Apic implements InterruptSource {
       impl: { minAccessSize: 1, maxAccessSize: 4 },
     });
     this.initReset();
+    sys.vmstate.register(APIC_VMSTATE, this);
   }
 
   /** Map the register page at the current base over the system memory container. */

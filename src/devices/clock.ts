@@ -1,6 +1,32 @@
 // The deterministic virtual clock (guest time in nanoseconds, set by the machine from the
 // executed-instruction count) and its timers (QEMU's QEMUClock and QEMUTimer).
 
+import type { VMStateDescription } from '../memory/index.js';
+
+/**
+ * Guest time and every timer's deadline (QEMU migrates each timer inside its device; here the
+ * clock owns the list, so the order of timers with equal deadlines travels too). Timers are
+ * named by creation order, the same on both sides of a migration of one configuration.
+ */
+export const CLOCK_VMSTATE: VMStateDescription = {
+  name: 'timers',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'now', type: 'float64' },
+    {
+      // Per timer: its deadline, then its place in the armed list (-1: not armed).
+      name: 'timers',
+      type: 'float64-list',
+      get: (c: VirtualClock) => c.timers.flatMap((t) => [t.expireNs, t.armed ? c.activeIndex(t) : -1]),
+      set: (c: VirtualClock, v: number[]) => c.restoreTimers(v),
+      check: (c: VirtualClock, v: number[]) =>
+        v.length === c.timers.length * 2 ? null : `${v.length / 2} timers in the stream, ${c.timers.length} here`,
+    },
+  ],
+  unmigrated: ['active'],
+};
+
 /**
  * Guest time. It moves when the machine calls advanceTo() and, while the CPU runs, with the
  * machine's live source (QEMU's icount clock: a device sees the exact instruction count at the
@@ -11,6 +37,8 @@ export class VirtualClock {
   private now = 0;
   /** Armed timers, earliest deadline first; ties keep arming order (stable). */
   private readonly active: Timer[] = [];
+  /** Every timer created on this clock, in creation order (for migration). */
+  readonly timers: Timer[] = [];
   private source: (() => number) | null = null;
   /**
    * Told when a timer becomes the earliest one (QEMU's timerlist_notify, which kicks the
@@ -107,6 +135,25 @@ export class VirtualClock {
     if (lo === 0) this.onEarliestChanged?.(t.expireNs);
   }
 
+  /** @internal Position of an armed timer in the deadline-ordered list. */
+  activeIndex(t: Timer): number {
+    return this.active.indexOf(t);
+  }
+
+  /** @internal Re-arm every timer as saved by CLOCK_VMSTATE (deadline, list position). */
+  restoreTimers(v: number[]): void {
+    this.active.length = 0;
+    const armed: [number, Timer][] = [];
+    this.timers.forEach((t, i) => {
+      t.expireNs = v[i * 2]!;
+      t.armed = v[i * 2 + 1]! >= 0;
+      if (t.armed) armed.push([v[i * 2 + 1]!, t]);
+    });
+    armed.sort((a, b) => a[0] - b[0]);
+    for (const [, t] of armed) this.active.push(t);
+    if (this.active.length > 0) this.onEarliestChanged?.(this.active[0]!.expireNs);
+  }
+
   /** @internal Remove an armed timer. */
   remove(t: Timer): void {
     const a = this.active;
@@ -135,7 +182,9 @@ export class Timer {
   constructor(
     readonly clock: VirtualClock,
     readonly callback: () => void,
-  ) {}
+  ) {
+    clock.timers.push(this);
+  }
 
   get pending(): boolean {
     return this.armed;

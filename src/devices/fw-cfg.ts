@@ -5,6 +5,7 @@
 // they overwrite is invalidated.
 
 import { bswap, MEMTX_OK, MemoryRegion, type AddressSpace, type MemorySystem } from '../memory/index.js';
+import type { VMStateDescription } from '../memory/index.js';
 
 export const FW_CFG_SIGNATURE = 0x00;
 export const FW_CFG_ID = 0x01;
@@ -33,6 +34,20 @@ export interface FwCfgConfig {
   ramSize: number;
   nographic: boolean;
 }
+
+/** fw_cfg's selector, offset and DMA address (QEMU's vmstate_fw_cfg); the items are configuration. */
+export const FW_CFG_VMSTATE: VMStateDescription = {
+  name: 'fw_cfg',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'curEntry', type: 'uint16' },
+    { name: 'curOffset', type: 'uint32' },
+    { name: 'dmaAddrHi', type: 'uint32' },
+    { name: 'dmaAddrLo', type: 'uint32' },
+  ],
+  unmigrated: ['buf'],
+};
 
 export class FwCfg {
   readonly ctl: MemoryRegion;
@@ -83,6 +98,7 @@ export class FwCfg {
       valid: { minAccessSize: 4, maxAccessSize: 8, accepts: (addr, size) => (size === 4 && (addr === 0 || addr === 4)) || (size === 8 && addr === 0) },
       impl: { minAccessSize: 4, maxAccessSize: 4 },
     });
+    sys.vmstate.register(FW_CFG_VMSTATE, this);
   }
 
   private add(key: number, data: Uint8Array): void {

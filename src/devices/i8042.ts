@@ -5,6 +5,7 @@
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import type { IrqLine } from './irq.js';
 import { Ps2Keyboard } from './ps2kbd.js';
+import type { VMStateDescription } from '../memory/index.js';
 
 export const KBD_STAT_OBF = 0x01;
 export const KBD_STAT_IBF = 0x02;
@@ -37,6 +38,37 @@ export interface I8042Options {
   log?: (msg: string) => void;
 }
 
+const PS2_KBD_VMSTATE: VMStateDescription = {
+  name: 'ps2kbd',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'queue', type: 'uint8-list' },
+    { name: 'pendingCmd', type: 'uint8' },
+    { name: 'scanning', type: 'bool' },
+    { name: 'leds', type: 'uint8' },
+    { name: 'scancodeSet', type: 'uint8' },
+    { name: 'typematic', type: 'uint8' },
+  ],
+};
+
+/** The 8042 and its keyboard (QEMU's vmstate_kbd and vmstate_ps2_keyboard). */
+export const I8042_VMSTATE: VMStateDescription = {
+  name: 'i8042',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'status', type: 'uint8' },
+    { name: 'mode', type: 'uint8' },
+    { name: 'outport', type: 'uint8' },
+    { name: 'writeCmd', type: 'uint8' },
+    { name: 'ctrlQueue', type: 'uint8-list' },
+    { name: 'obData', type: 'uint8' },
+    { name: 'obAux', type: 'bool' },
+    { name: 'kbd', type: 'struct', vmsd: PS2_KBD_VMSTATE },
+  ],
+};
+
 export class I8042 {
   readonly dataRegion: MemoryRegion;
   readonly cmdRegion: MemoryRegion;
@@ -65,6 +97,7 @@ export class I8042 {
       write: (_a, v) => this.writeCommand(v & 0xff),
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
+    sys.vmstate.register(I8042_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

@@ -6,6 +6,7 @@
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import { Timer, type VirtualClock } from './clock.js';
 import type { IrqLine } from './irq.js';
+import type { VMStateDescription } from '../memory/index.js';
 
 export const PIT_FREQ = 1193182;
 const NS_PER_S = 1e9;
@@ -301,6 +302,40 @@ export class PitChannel {
   }
 }
 
+const PIT_CHANNEL_VMSTATE: VMStateDescription = {
+  name: 'i8254_channel',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'count', type: 'uint32' },
+    { name: 'latchedCount', type: 'uint32' },
+    { name: 'countLatched', type: 'uint8' },
+    { name: 'statusLatched', type: 'bool' },
+    { name: 'status', type: 'uint8' },
+    { name: 'readState', type: 'uint8' },
+    { name: 'writeState', type: 'uint8' },
+    { name: 'writeLatch', type: 'uint8' },
+    { name: 'rwMode', type: 'uint8' },
+    { name: 'mode', type: 'uint8' },
+    { name: 'bcd', type: 'bool' },
+    { name: 'gate', type: 'bool' },
+    { name: 'loadTimeNs', type: 'float64' },
+    { name: 'nextTransitionNs', type: 'float64' },
+    { name: 'nullCount', type: 'bool' },
+    { name: 'triggered', type: 'bool' },
+  ],
+  unmigrated: ['index'],
+};
+
+/** The PIT (QEMU's vmstate_pit_common): three channels; the deadlines travel with the clock. */
+export const PIT_VMSTATE: VMStateDescription = {
+  name: 'i8254',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [{ name: 'channels', type: 'struct-array', vmsd: PIT_CHANNEL_VMSTATE }],
+  unmigrated: ['iobase'],
+};
+
 export class I8254 {
   readonly iobase = 0x40;
   readonly channels: readonly [PitChannel, PitChannel, PitChannel];
@@ -315,6 +350,7 @@ export class I8254 {
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
     this.reset();
+    sys.vmstate.register(PIT_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

@@ -3,6 +3,7 @@
 
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import { IrqLine } from './irq.js';
+import type { VMStateDescription } from '../memory/index.js';
 
 /** One 8259A. The pair below wires two of them together and to the CPU. */
 export class Pic8259Chip {
@@ -223,6 +224,34 @@ export class Pic8259Chip {
   }
 }
 
+/** One 8259 (QEMU's vmstate_pic_common); the master is instance 0, the slave 1. */
+export const PIC_VMSTATE: VMStateDescription = {
+  name: 'i8259',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'lastIrr', type: 'uint8' },
+    { name: 'irr', type: 'uint8' },
+    { name: 'imr', type: 'uint8' },
+    { name: 'isr', type: 'uint8' },
+    { name: 'priorityAdd', type: 'uint8' },
+    { name: 'irqBase', type: 'uint8' },
+    { name: 'readIsr', type: 'bool' },
+    { name: 'poll', type: 'bool' },
+    { name: 'specialMask', type: 'bool' },
+    { name: 'initState', type: 'uint8' },
+    { name: 'init4', type: 'bool' },
+    { name: 'autoEoi', type: 'bool' },
+    { name: 'rotateOnAutoEoi', type: 'bool' },
+    { name: 'specialFullyNested', type: 'bool' },
+    { name: 'singleMode', type: 'bool' },
+    { name: 'ltim', type: 'bool' },
+    { name: 'elcr', type: 'uint8' },
+    { name: 'intOut', type: 'bool' },
+  ],
+  unmigrated: ['isMaster', 'elcrMask'],
+};
+
 /** Master + slave, the 16 ISA IRQ inputs and the CPU's INTR/INTA interface. */
 export class I8259 {
   readonly master: Pic8259Chip;
@@ -257,6 +286,8 @@ export class I8259 {
       },
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
+    sys.vmstate.register(PIC_VMSTATE, this.master, 0);
+    sys.vmstate.register(PIC_VMSTATE, this.slave, 1);
   }
 
   map(ioRoot: MemoryRegion): void {

@@ -2,6 +2,16 @@
 // (all ones) and writes are accepted; we keep the last code written for debugging.
 
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
+import type { VMStateDescription } from '../memory/index.js';
+
+/** The POST code port: the last code written. */
+export const IOPORT80_VMSTATE: VMStateDescription = {
+  name: 'ioport80',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [{ name: 'lastPostCode', type: 'int32' }],
+  unmigrated: ['iobase'],
+};
 
 export class IoPort80 {
   readonly iobase = 0x80;
@@ -19,6 +29,7 @@ export class IoPort80 {
       },
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
+    sys.vmstate.register(IOPORT80_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

@@ -5,6 +5,7 @@
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import { Timer, type VirtualClock } from './clock.js';
 import type { IrqLine } from './irq.js';
+import type { VMStateDescription } from '../memory/index.js';
 
 export const RTC_SECONDS = 0x00;
 export const RTC_SECONDS_ALARM = 0x01;
@@ -73,6 +74,24 @@ function isTimeField(i: number): boolean {
   return i <= RTC_YEAR ? i % 2 === 0 || i >= RTC_DAY_OF_WEEK : i === RTC_CENTURY;
 }
 
+/** The RTC and CMOS RAM (QEMU's vmstate_rtc); its timers' deadlines travel with the clock. */
+export const RTC_VMSTATE: VMStateDescription = {
+  name: 'mc146818rtc',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'cmos', type: 'buffer' },
+    { name: 'index', type: 'uint8' },
+    { name: 'nmiMasked', type: 'bool' },
+    { name: 'phaseNs', type: 'float64' },
+    { name: 'baseSec', type: 'float64' },
+    { name: 'syncedSec', type: 'float64' },
+    { name: 'syncedPeriod', type: 'float64' },
+    { name: 'dividerStartNs', type: 'float64' },
+  ],
+  unmigrated: ['iobase'],
+};
+
 export class Mc146818Rtc {
   readonly iobase = 0x70;
   readonly region: MemoryRegion;
@@ -114,6 +133,7 @@ export class Mc146818Rtc {
     this.dividerStartNs = clock.nowNs;
     this.syncedSec = this.baseSec;
     this.storeTime(this.baseSec);
+    sys.vmstate.register(RTC_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

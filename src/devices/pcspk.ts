@@ -3,6 +3,19 @@
 
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import type { I8254 } from './i8254.js';
+import type { VMStateDescription } from '../memory/index.js';
+
+/** Port 0x61 (QEMU's vmstate_spk): the speaker data bit and the refresh toggle. */
+export const PCSPK_VMSTATE: VMStateDescription = {
+  name: 'pcspk',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'dataOn', type: 'bool' },
+    { name: 'refresh', type: 'float64' },
+  ],
+  unmigrated: ['iobase'],
+};
 
 export class PcSpeakerPort {
   readonly iobase = 0x61;
@@ -24,6 +37,7 @@ export class PcSpeakerPort {
       },
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
+    sys.vmstate.register(PCSPK_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

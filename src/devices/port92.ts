@@ -3,6 +3,16 @@
 
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import type { IrqLine } from './irq.js';
+import type { VMStateDescription } from '../memory/index.js';
+
+/** System control port A (QEMU's vmstate_port92_isa). */
+export const PORT92_VMSTATE: VMStateDescription = {
+  name: 'port92',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [{ name: 'outport', type: 'uint8' }],
+  unmigrated: ['iobase'],
+};
 
 export class Port92 {
   readonly iobase = 0x92;
@@ -22,6 +32,7 @@ export class Port92 {
       },
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
+    sys.vmstate.register(PORT92_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

@@ -6,6 +6,7 @@ import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import type { CharBackend, CharReceiver } from './chardev.js';
 import { Timer, type VirtualClock } from './clock.js';
 import type { IrqLine } from './irq.js';
+import type { VMStateDescription } from '../memory/index.js';
 
 const IER_RDI = 0x01;
 const IER_THRI = 0x02;
@@ -55,6 +56,32 @@ export interface Serial16550AOptions {
   iobase?: number;
 }
 
+/** A 16550A (QEMU's vmstate_serial with its FIFO subsection); COM1 is instance 0. */
+export const SERIAL_VMSTATE: VMStateDescription = {
+  name: 'serial',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'divider', type: 'uint16' },
+    { name: 'rbr', type: 'uint8' },
+    { name: 'ier', type: 'uint8' },
+    { name: 'iir', type: 'uint8' },
+    { name: 'fcr', type: 'uint8' },
+    { name: 'lcr', type: 'uint8' },
+    { name: 'mcr', type: 'uint8' },
+    { name: 'lsr', type: 'uint8' },
+    { name: 'msr', type: 'uint8' },
+    { name: 'scr', type: 'uint8' },
+    { name: 'thrIpending', type: 'bool' },
+    { name: 'timeoutIpending', type: 'bool' },
+    { name: 'rxFifo', type: 'buffer' },
+    { name: 'rxHead', type: 'uint8' },
+    { name: 'rxCount', type: 'uint8' },
+    { name: 'rxTrigger', type: 'uint8' },
+  ],
+  unmigrated: ['iobase', 'byte'],
+};
+
 export class Serial16550A implements CharReceiver {
   readonly iobase: number;
   readonly region: MemoryRegion;
@@ -100,6 +127,7 @@ export class Serial16550A implements CharReceiver {
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
     chr.setReceiver(this);
+    sys.vmstate.register(SERIAL_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

@@ -58,6 +58,10 @@ export interface MachineConfig {
   vga: 'std' | 'none';
   /** -display: none (screendumps only) or curses (text mode in the terminal). */
   display: 'none' | 'curses';
+  /** -incoming URI (tcp:, file:, exec: or defer): wait for a migration stream instead of booting. */
+  incoming: string | null;
+  /** --migrate-at-insn N URI: migrate to URI once N instructions have retired. */
+  migrateAt: { insn: number; uri: string } | null;
 }
 
 export function defaultConfig(): MachineConfig {
@@ -82,5 +86,7 @@ export function defaultConfig(): MachineConfig {
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
     display: 'none',
+    incoming: null,
+    migrateAt: null,
   };
 }

@@ -34,6 +34,11 @@ import { ChardevError, openChardevs, type Chardevs } from './chardevs.js';
 import type { CharBackend } from '../devices/chardev.js';
 import { pcCmosInit } from './cmos.js';
 import { MachineLog } from './log.js';
+import { CLOCK_VMSTATE } from '../devices/clock.js';
+import { MigrationManager } from '../migration/migration.js';
+import { startIncoming } from '../migration/incoming.js';
+import { MigrationError } from '../migration/bytes.js';
+import { MACHINE_VMSTATE } from './machine-vmstate.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -49,7 +54,7 @@ const SLICE = 200_000;
 export class MachineError extends Error {}
 
 /** QEMU's run states as `info status` reports them. */
-export type RunState = 'prelaunch' | 'running' | 'paused';
+export type RunState = 'prelaunch' | 'running' | 'paused' | 'inmigrate' | 'finish-migrate' | 'postmigrate';
 
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
@@ -106,6 +111,14 @@ export class PcMachine {
   hostPollSlices = 64;
   /** Wakes the run loop while it waits for the host (stopped, or halted for good). */
   private wakeHost: (() => void) | null = null;
+  /** Outgoing live migration, run between guest slices. */
+  readonly migration: MigrationManager;
+  /** --migrate-at-insn: start a migration to `uri` once the guest has retired `insn` instructions. */
+  migrateAt: { insn: number; uri: string } | null = null;
+  /** An incoming migration was started (-incoming URI, or migrate_incoming after defer). */
+  incomingStarted = false;
+  /** Auto-converge throttling: slices still owed to the migration. */
+  private throttleCredit = 0;
 
   constructor(
     readonly config: MachineConfig,
@@ -240,6 +253,31 @@ export class PcMachine {
       }
     });
     this.runState = config.startPaused ? 'prelaunch' : 'running';
+    // Guest time and the machine's own state travel after every device section.
+    sys.vmstate.register(MACHINE_VMSTATE, this);
+    sys.vmstate.register(CLOCK_VMSTATE, this.clock);
+    let stateBeforeStop: RunState = 'running';
+    this.migration = new MigrationManager(sys, {
+      stop: () => {
+        stateBeforeStop = this.runState;
+        this.runState = 'finish-migrate';
+      },
+      resume: () => {
+        this.runState = stateBeforeStop;
+        this.kickHost();
+      },
+      completed: () => {
+        this.runState = 'postmigrate';
+        // As QEMU's source: the guest now lives on the destination; without a monitor to
+        // inspect it, this process is done.
+        if (this.hostCanAct === null) this.requestExit(0);
+        else this.kickHost();
+      },
+      report: (line) => {
+        this.chardevs.flushAll();
+        process.stderr.write(`tcg86: ${line}\n`);
+      },
+    });
     this.chardevs.startMuxes(() => this.requestExit(0));
     this.reset();
   }
@@ -371,6 +409,37 @@ export class PcMachine {
     cpu.mmu.tlb.flushAll();
   }
 
+  /**
+   * -incoming / migrate_incoming: wait for a stream and load it; then run (or stay paused
+   * with -S). A refused stream ends the run with status 1 and one line on stderr.
+   */
+  startIncoming(uri: string): void {
+    const paused = this.config.startPaused;
+    this.incomingStarted = true;
+    this.runState = 'inmigrate';
+    try {
+      startIncoming(this.sys, uri, {
+        afterApply: () => {
+          if (this.engine instanceof TcgEngine) this.engine.cache.flushAll();
+          this.cpu.mmu.tlb.flushAll();
+          this.sliceEndNs = -Infinity;
+        },
+        loaded: () => {
+          this.runState = paused ? 'paused' : 'running';
+          this.kickHost();
+        },
+        failed: (reason) => {
+          this.chardevs.flushAll();
+          process.stderr.write(`tcg86: incoming migration refused: ${reason}\n`);
+          this.requestExit(1);
+        },
+      });
+    } catch (e) {
+      if (e instanceof MigrationError) throw new MachineError(`-incoming: ${e.message}`);
+      throw e;
+    }
+  }
+
   /** Drive the A20 line: bit 20 of every physical address is forced to 0 while it is low. */
   setA20(enabled: boolean): void {
     const mask = enabled ? -1 : ~(1 << 20);
@@ -399,6 +468,8 @@ export class PcMachine {
 
   /** The monitor's `cont` (also leaves -S's prelaunch state). */
   cont(): void {
+    // The guest is not ours to run while a stream loads or the last pages leave.
+    if (this.runState === 'inmigrate' || this.runState === 'finish-migrate') return;
     this.runState = 'running';
     this.kickHost();
   }
@@ -457,12 +528,43 @@ export class PcMachine {
         this.reset();
       }
       if (this.runState !== 'running') {
+        if (this.migration.active) {
+          // A stopped guest migrates too (QEMU migrates a paused VM); while the last bytes
+          // drain (status device) there is nothing to do but wait.
+          this.migration.tick();
+          await new Promise<void>((resolve) => setTimeout(resolve, this.migration.status === 'active' ? 0 : 5));
+          continue;
+        }
         await this.waitForHost();
         continue;
+      }
+      if (this.migrateAt && cpu.icount >= this.migrateAt.insn) {
+        const uri = this.migrateAt.uri;
+        this.migrateAt = null;
+        try {
+          this.migration.start(uri);
+        } catch (e) {
+          if (!(e instanceof MigrationError)) throw e;
+          process.stderr.write(`tcg86: migration failed: ${e.message}\n`);
+        }
+      }
+      if (this.migration.active) {
+        this.migration.tick();
+        if (this.runState !== 'running') continue;
+        // Auto-converge: the guest gives up slices to the migration (QEMU's cpu-throttle).
+        // Each slice run earns pct/(100-pct) skipped ones, so the guest gets 100-pct percent.
+        const pct = this.migration.throttlePercent;
+        if (pct > 0 && this.throttleCredit >= 1) {
+          this.throttleCredit -= 1;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        this.throttleCredit = pct > 0 ? this.throttleCredit + pct / (100 - pct) : 0;
       }
       const deadline = this.clock.nextDeadlineNs();
       let budget = SLICE;
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
+      if (this.migrateAt && this.migrateAt.insn > cpu.icount) budget = Math.min(budget, this.migrateAt.insn - cpu.icount);
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
@@ -508,7 +610,7 @@ export class PcMachine {
       }
       // Let host events (stdin for a serial port) in now and then; buffered output goes out
       // first, so a guest that prints and then polls for input shows what it printed.
-      if (++slices % this.hostPollSlices === 0) {
+      if (++slices % this.hostPollSlices === 0 || this.migration.active) {
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
       }

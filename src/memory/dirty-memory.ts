@@ -209,9 +209,48 @@ export class DirtyMemory {
     return snap;
   }
 
+  /**
+   * OR `client`'s bits over [ramAddr, +length) into `into` (bit 0 = the page at ramAddr) and
+   * clear them, re-arming write tracking where any was set (QEMU's
+   * cpu_physical_memory_sync_dirty_bitmap, which only touches the MIGRATION client). ramAddr
+   * must start a 32-page word (blocks are 64-page aligned). Returns the pages newly set in `into`.
+   */
+  syncAndClear(ramAddr: number, length: number, client: number, into: Uint32Array): number {
+    if (length <= 0) return 0;
+    const [first, end] = this.pageRange(ramAddr, length);
+    if (first & 31) throw new RangeError(`syncAndClear: 0x${ramAddr.toString(16)} does not start a bitmap word`);
+    const bm = this.bitmaps[client]!;
+    const w0 = first >>> 5;
+    const words = (end - first + 31) >>> 5;
+    let fresh = 0;
+    let any = false;
+    for (let i = 0; i < words; i++) {
+      let v = bm[w0 + i]!;
+      if (v === 0) continue;
+      const valid = end - first - i * 32;
+      if (valid < 32) v &= (1 << valid) - 1;
+      if (v === 0) continue;
+      any = true;
+      bm[w0 + i] = bm[w0 + i]! & ~v;
+      const added = v & ~into[i]!;
+      if (added !== 0) {
+        fresh += popcount(added);
+        into[i] = into[i]! | added;
+      }
+    }
+    if (any) this.bitsCleared(first * 4096, (end - first) * 4096);
+    return fresh;
+  }
+
   private bitsCleared(ramStart: number, length: number): void {
     for (const hook of this.clearedHooks) hook(ramStart, length);
   }
+}
+
+export function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** Set or clear bits [first, end) of a bitmap, a word at a time where possible. */

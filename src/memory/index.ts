@@ -15,3 +15,4 @@ export * from './region-dirty.js';
 export * from './ramblock.js';
 export { RamList, RAM_ADDR_LIMIT } from './ram-list.js';
 export { formatMtree, formatMtreeFlat, formatRamblocks, type MtreeOptions } from './mtree-info.js';
+export { VMStateRegistry, type VMStateDescription, type VMStateField, type VMStateType, type VMStateEntry } from './vmstate.js';

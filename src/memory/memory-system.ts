@@ -8,6 +8,7 @@ import { flatViewRoot, generateFlatView, sectionFromRange, type FlatView } from 
 import { insertByPriority, type MemoryListener } from './listener.js';
 import { RamList } from './ram-list.js';
 import type { MemoryRegion } from './region.js';
+import { VMStateRegistry } from './vmstate.js';
 
 /** Invalidate translated code over [ramAddr, ramAddr+length) (registered by the TB layer). */
 export type CodeInvalidator = (ramAddr: number, length: number) => void;
@@ -18,6 +19,8 @@ export class MemorySystem {
   readonly addressSpaces: AddressSpace[] = [];
   /** All listeners of all address spaces, ascending priority (QEMU's memory_listeners). */
   readonly listeners: MemoryListener[] = [];
+  /** Device and CPU state sections (QEMU's savevm handlers), for migration and snapshots. */
+  readonly vmstate = new VMStateRegistry();
   /** Migration (or dirty-rate) tracking: RAM logs the MIGRATION client. */
   globalDirtyTracking = false;
   /** Set by the TCG layer: RAM logs the CODE client. */

@@ -11,6 +11,7 @@ import { evalExpr, ExprParser, MonitorError } from './expr.js';
 import { FormatDefaults, memoryDump, memorySave, type DumpFormat } from './memory-dump.js';
 import { screendump } from './screendump-cmd.js';
 import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
+import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
 export const TCG86_VERSION = '0.1.0';
@@ -23,7 +24,7 @@ export interface MonitorContext {
   readonly startNs: bigint;
 }
 
-interface Command {
+export interface Command {
   name: string;
   alias?: string;
   args: string;
@@ -92,7 +93,7 @@ const INFO: Command[] = [
     help: 'show the current VM status (running|paused)',
     run: (c) => {
       const s = c.machine.runState;
-      c.print(`VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : 'paused (prelaunch)'}\n`);
+      c.print(`VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : `paused (${s})`}\n`);
     },
   },
   { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu)) },
@@ -117,6 +118,7 @@ const INFO: Command[] = [
     help: 'show the display refresh and its counters (tcg86)',
     run: (c) => c.print(c.machine.display ? formatDisplayInfo(c.machine.display) : 'no display device\n'),
   },
+  ...MIGRATION_INFO,
 ];
 
 /** `info jit`: QEMU's translation-buffer summary, then tcg86's full counters (as --stats). */
@@ -252,6 +254,7 @@ const COMMANDS: Command[] = [
   { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
   { name: 'cont', alias: 'c', args: '', help: 'resume emulation', run: (c) => c.machine.cont() },
   { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
+  ...MIGRATION_COMMANDS,
 ];
 
 /** Run one command line; errors are printed, never thrown. Returns false after `quit`. */

@@ -17,6 +17,7 @@ import {
 import { Insn, type CodeReader } from './decoder/index.js';
 import { GUEST_EXCEPTION } from './exception.js';
 import { defaultCpuDefinition, type CpuDefinition } from './cpu-models.js';
+import { CPU_VMSTATE } from './cpu-vmstate.js';
 
 /** What the CPU asks of the interrupt controller (the PIC pair, or an APIC in front of it). */
 export interface InterruptController {
@@ -136,6 +137,7 @@ export class X86CPU extends CPUX86State implements CodeReader {
     this.mmu = new SoftMMU(sys, memory, NB_MMU_MODES);
     this.setCpuDefinition(def);
     this.resetState();
+    sys.vmstate.register(CPU_VMSTATE, this);
   }
 
   reset(): void {

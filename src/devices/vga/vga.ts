@@ -30,6 +30,7 @@ import {
   VGA_SR02_ALL_PLANES,
   VGA_SR04_CHN_4M,
 } from './vga-regs.js';
+import type { VMStateDescription } from '../../memory/index.js';
 
 /** QEMU's default vgamem_mb for the std VGA. */
 export const VGA_DEFAULT_VRAM_MB = 16;
@@ -42,6 +43,50 @@ export interface VgaOptions {
   /** Owner of the regions: the RAM block is "<owner>/vga.vram" (QEMU: the PCI address). */
   owner?: string;
 }
+
+/**
+ * The std VGA's registers, palette and VBE state (QEMU's vmstate_vga_common); vga.vram
+ * travels as a RAMBlock. postLoad re-maps the chain-4 window the registers select.
+ */
+export const VGA_VMSTATE: VMStateDescription = {
+  name: 'vga',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'latch', type: 'uint32' },
+    { name: 'srIndex', type: 'uint8' },
+    { name: 'sr', type: 'buffer' },
+    { name: 'srVbe', type: 'buffer' },
+    { name: 'grIndex', type: 'uint8' },
+    { name: 'gr', type: 'buffer' },
+    { name: 'arIndex', type: 'uint8' },
+    { name: 'ar', type: 'buffer' },
+    { name: 'arFlipFlop', type: 'uint8' },
+    { name: 'crIndex', type: 'uint8' },
+    { name: 'cr', type: 'buffer' },
+    { name: 'msr', type: 'uint8' },
+    { name: 'fcr', type: 'uint8' },
+    { name: 'dacState', type: 'uint8' },
+    { name: 'dacSubIndex', type: 'uint8' },
+    { name: 'dacReadIndex', type: 'uint8' },
+    { name: 'dacWriteIndex', type: 'uint8' },
+    { name: 'dacCache', type: 'buffer' },
+    { name: 'palette', type: 'buffer' },
+    { name: 'bankOffset', type: 'float64' },
+    { name: 'vbeIndex', type: 'uint16' },
+    { name: 'vbeRegs', type: 'buffer' },
+    { name: 'vbeStartAddr', type: 'float64' },
+    { name: 'vbeLineOffset', type: 'float64' },
+    { name: 'vbeBankMask', type: 'float64' },
+    { name: 'planeUpdated', type: 'uint8' },
+    { name: 'st00', type: 'uint8' },
+    { name: 'st01', type: 'uint8' },
+    { name: 'dac8bit', type: 'bool' },
+  ],
+  postLoad: (vga: VGACommonState) => vga.updateMemoryAccess(),
+  // vramPtr/vram32 are views of vga.vram, which travels as a RAMBlock.
+  unmigrated: ['vramSize', 'vbeSize', 'chain4Base', 'vramPtr', 'vram32'],
+};
 
 export class VGACommonState {
   readonly vramSize: number;
@@ -147,6 +192,7 @@ export class VGACommonState {
       VBE_DISPI_IOPORT_INDEX,
     );
     this.reset();
+    sys.vmstate.register(VGA_VMSTATE, this);
   }
 
   /**

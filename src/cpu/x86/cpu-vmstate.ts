@@ -1,0 +1,94 @@
+// The CPU's migration section (QEMU's vmstate_x86_cpu): registers with the lazy flags
+// materialised into EFLAGS, segment caches, table and control registers, MSRs, pending
+// interrupt inputs and the time base. The soft TLB is not migrated: postLoad flushes it.
+
+import type { VMStateDescription } from '../../memory/index.js';
+import type { X86CPU } from './cpu.js';
+
+const TABLE_REG_VMSTATE: VMStateDescription = {
+  name: 'segment',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'selector', type: 'float64' },
+    { name: 'base', type: 'float64' },
+    { name: 'limit', type: 'float64' },
+    { name: 'flags', type: 'float64' },
+  ],
+};
+
+export const CPU_VMSTATE: VMStateDescription = {
+  name: 'cpu',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'regs', type: 'buffer' },
+    { name: 'eip', type: 'float64' },
+    {
+      // QEMU saves EFLAGS with the condition codes computed (cpu_pre_save's CC_OP_EFLAGS).
+      name: 'eflags',
+      type: 'uint32',
+      get: (cpu: X86CPU) => cpu.getEflags(),
+      set: (cpu: X86CPU, v: number) => cpu.setEflags(v, 0xffffffff),
+    },
+    { name: 'segSel', type: 'buffer' },
+    { name: 'segBase', type: 'buffer' },
+    { name: 'segLimit', type: 'buffer' },
+    { name: 'segFlags', type: 'buffer' },
+    { name: 'segLo', type: 'buffer' },
+    { name: 'segHi', type: 'buffer' },
+    { name: 'segReadable', type: 'buffer' },
+    { name: 'segWritable', type: 'buffer' },
+    { name: 'gdt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
+    { name: 'idt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
+    { name: 'ldt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
+    { name: 'tr', type: 'struct', vmsd: TABLE_REG_VMSTATE },
+    { name: 'cr0', type: 'float64' },
+    { name: 'cr2', type: 'float64' },
+    { name: 'cr3', type: 'float64' },
+    { name: 'cr4', type: 'float64' },
+    { name: 'efer', type: 'float64' },
+    { name: 'dr', type: 'buffer' },
+    { name: 'cpl', type: 'uint8' },
+    { name: 'code32', type: 'bool' },
+    { name: 'ss32', type: 'bool' },
+    { name: 'mmuIdx', type: 'uint8' },
+    { name: 'a20Mask', type: 'int32' },
+    { name: 'tscOffset', type: 'float64' },
+    { name: 'sysenterCs', type: 'float64' },
+    { name: 'sysenterEsp', type: 'float64' },
+    { name: 'sysenterEip', type: 'float64' },
+    { name: 'apicBase', type: 'float64' },
+    { name: 'pat', type: 'uint64' },
+    { name: 'miscEnable', type: 'float64' },
+    { name: 'mtrrVar', type: 'uint64-array' },
+    { name: 'mtrrFixed', type: 'uint64-array' },
+    { name: 'mtrrDefType', type: 'uint64' },
+    { name: 'mcgCap', type: 'float64' },
+    { name: 'mcgCtl', type: 'uint64' },
+    { name: 'mcgStatus', type: 'uint64' },
+    { name: 'mceBanks', type: 'uint64-array' },
+    { name: 'features', type: 'buffer' },
+    { name: 'nextEip', type: 'float64' },
+    { name: 'oldException', type: 'int32' },
+    { name: 'intrLevel', type: 'bool' },
+    { name: 'nmiLevel', type: 'bool' },
+    { name: 'nmiBlocked', type: 'bool' },
+    { name: 'inhibitIrq', type: 'bool' },
+    { name: 'halted', type: 'bool' },
+    { name: 'icount', type: 'float64' },
+    { name: 'deliveries', type: 'float64' },
+  ],
+  // The TLB caches translations of the source's page tables as they were: start afresh.
+  postLoad: (cpu: X86CPU) => cpu.mmu.tlb.flushAll(),
+  unmigrated: [
+    // materialised into eflags above
+    'ccOp', 'ccDst', 'ccSrc', 'ccSrc2',
+    // the -cpu model and -icount shift: configuration both sides share
+    'tscShift', 'physAddrBits',
+    // per-instruction scratch, meaningless between two slices
+    'rmwLin', 'excVector', 'excError', 'excHasError', 'excIsInt', 'tbExit', 'tbBudgetEnd', 'tbInsn',
+    // host-side statistics
+    'tlbInline',
+  ],
+};
