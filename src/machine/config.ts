@@ -27,6 +27,12 @@ export interface LogConfig {
 
 export type Engine = 'tcg' | 'interp';
 
+/** A -fw_cfg file given to the guest. */
+export interface FwCfgUserFile {
+  name: string;
+  data: Uint8Array;
+}
+
 export interface MachineConfig {
   ramSize: number;
   biosPath: string | null;
@@ -56,6 +62,10 @@ export interface MachineConfig {
   tbCacheBytes: number;
   /** Display adapter: QEMU's default std VGA (VGA core + Bochs VBE), or none. */
   vga: 'std' | 'none';
+  /** -L: firmware directories searched before the system ones. */
+  dataDirs: string[];
+  /** -fw_cfg name=...: files added to fw_cfg. */
+  fwCfgFiles: FwCfgUserFile[];
 }
 
 export function defaultConfig(): MachineConfig {
@@ -79,5 +89,7 @@ export function defaultConfig(): MachineConfig {
     stats: 'none',
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
+    dataDirs: [],
+    fwCfgFiles: [],
   };
 }
