@@ -81,17 +81,18 @@ export class PIIX3 extends PCIDevice implements PciIrqRouting {
     if (overlaps(addr, len, PIIX_PIRQCA, 4)) this.updateIrqLevels();
   }
 
-  /** Routing changed: recompute the routed PIC inputs from the bus levels (QEMU's piix3_update_irq_levels). */
+  /**
+   * Routing changed: recompute the levels from the bus, then drive all 16 PIC inputs, as
+   * QEMU's piix3_write_config does (an input no PIRQ routes to any more is lowered).
+   */
   private updateIrqLevels(): void {
     const bus = this.bus!;
     this.picLevels = 0n;
     for (let pirq = 0; pirq < PIIX_NUM_PIRQS; pirq++) {
       const picIrq = this.config[PIIX_PIRQCA + pirq]!;
-      if (picIrq >= PIIX_NUM_PIC_IRQS) continue;
-      // Only inputs a PIRQ routes to are driven (an ISA device may share the others).
-      this.setLevel(picIrq, pirq, bus.irqLevel(pirq));
-      this.pic[picIrq]!.set(this.picLevelOf(picIrq));
+      if (picIrq < PIIX_NUM_PIC_IRQS) this.setLevel(picIrq, pirq, bus.irqLevel(pirq));
     }
+    for (let i = 0; i < PIIX_NUM_PIC_IRQS; i++) this.pic[i]!.set(this.picLevelOf(i));
   }
 
   private resetRegisters(): void {
