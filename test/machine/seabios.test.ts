@@ -13,6 +13,7 @@
 //   the UMB space starts where it would have been, and as that legacy ROM is also a boot
 //   connection vector on QEMU (which puts "Hard Disk" first), SeaBIOS tries the floppy first.
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatPciInfo } from '../../src/devices/pci/pci-info.js';
 import type { PcMachine } from '../../src/machine/pc.js';
 import { dumpConfig, readDump } from '../devices/pci/pci-helpers.js';
 import * as fs from 'node:fs';
@@ -76,5 +77,6 @@ describe.skipIf(!haveSeabios)('SeaBIOS boots as on QEMU 7.2', () => {
         expect(ours[i]!.toString(16), `devfn ${devfn.toString(16)} reg ${(i * 4).toString(16)}`).toBe(want.toString(16));
       }
     }
+    expect(formatPciInfo(run.machine.pciBoard.bus)).toBe(fs.readFileSync(path.join(GOLD, 'info-pci-seabios.txt'), 'utf8'));
   });
 });

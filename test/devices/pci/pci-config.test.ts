@@ -2,9 +2,14 @@
 // register of 00:00.0, 00:01.0, 00:01.1, 00:01.3 and 00:02.0 at reset against QEMU 7.2's
 // (test/golden/pci/config-reset.txt, scripts/record-golden-pci.mjs), the wmask/w1cmask rules,
 // byte and word accesses, absent functions, and BAR sizing.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatPciInfo } from '../../../src/devices/pci/pci-info.js';
 import type { PcMachine } from '../../../src/machine/pc.js';
 import { cfgRead, cfgWrite, dumpConfig, newPc, readDump } from './pci-helpers.js';
+
+const GOLD = path.resolve(import.meta.dirname, '../../golden/pci');
 
 let machine: PcMachine | null = null;
 afterEach(() => machine?.shutdown());
@@ -21,6 +26,13 @@ describe('PCI configuration space at reset', () => {
     const devfn = parseInt(fn, 16);
     const ours = dumpConfig(m, devfn).map((v) => v.toString(16).padStart(8, '0'));
     expect(ours).toEqual(golden.get(devfn)!.map((v) => v.toString(16).padStart(8, '0')));
+  });
+});
+
+describe('info pci', () => {
+  it('prints what QEMU 7.2 prints at reset (test/golden/pci/info-pci-reset.txt)', () => {
+    const m = pcWithPci();
+    expect(formatPciInfo(m.pciBoard.bus)).toBe(fs.readFileSync(path.join(GOLD, 'info-pci-reset.txt'), 'utf8'));
   });
 });
 
