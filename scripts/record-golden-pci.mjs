@@ -1,7 +1,7 @@
 // record-golden-pci.mjs: record QEMU 7.2's side of the PCI/SeaBIOS checks into test/golden/pci:
 // the configuration space of every pc function at reset and after SeaBIOS ran (read through
 // 0xcf8/0xcfc from QMP's HMP `o`/`i`), `info pci`, and SeaBIOS's debug log (port 0x402) for
-// the command line of test/machine/seabios.test.ts. Needs qemu-system-i386 and Debian's seabios.
+// the command line of test/machine/seabios.test.ts, and `info mtree` / `info mtree -f` in both states. Needs qemu-system-i386 and Debian's seabios.
 // QEMU runs with smm=off: tcg86 has no SMM, and SeaBIOS's log is the same either way.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -55,7 +55,9 @@ async function dumpConfig(hmp) {
   return out.join('\n') + '\n';
 }
 
-const reset = await withQmp(['-S'], async (hmp) => ({ config: await dumpConfig(hmp), pci: await hmp('info pci') }));
+const mtree = async (hmp) => `## info mtree\n${await hmp('info mtree')}## info mtree -f\n${await hmp('info mtree -f')}`;
+const reset = await withQmp(['-S'], async (hmp) => ({ config: await dumpConfig(hmp), pci: await hmp('info pci'), mtree: await mtree(hmp) }));
+fs.writeFileSync(path.join(gold, 'mtree-reset.txt'), reset.mtree);
 fs.writeFileSync(path.join(gold, 'config-reset.txt'), reset.config);
 fs.writeFileSync(path.join(gold, 'info-pci-reset.txt'), reset.pci);
 
@@ -67,8 +69,9 @@ const booted = await withQmp(['-chardev', `file,id=seabios,path=${log}`, '-devic
     await new Promise((r) => setTimeout(r, 200));
   }
   await hmp('stop');
-  return { config: await dumpConfig(hmp), pci: await hmp('info pci') };
+  return { config: await dumpConfig(hmp), pci: await hmp('info pci'), mtree: await mtree(hmp) };
 });
+fs.writeFileSync(path.join(gold, 'mtree-seabios.txt'), booted.mtree);
 fs.writeFileSync(path.join(gold, 'config-seabios.txt'), booted.config);
 fs.writeFileSync(path.join(gold, 'info-pci-seabios.txt'), booted.pci);
 fs.copyFileSync(log, path.join(gold, 'seabios-nodefaults.log'));

@@ -47,16 +47,23 @@ export class PiixIde extends PCIDevice {
     this.config[0x06] = PCI_STATUS_FAST_BACK;
     this.config[0x07] = PCI_STATUS_DEVSEL_MEDIUM >> 8;
     bus.plug(this);
-    this.bmdmaRegion = MemoryRegion.io(sys, 'piix3-ide', 'piix-bmdma-container', 16, {
-      read: (addr, size) => {
-        let v = 0;
-        for (let k = 0; k < size; k++) v |= this.bmdma[(addr + k) >> 3]!.read((addr + k) & 7) << (8 * k);
-        return v >>> 0;
-      },
-      write: (addr, value, size) => {
-        for (let k = 0; k < size; k++) this.bmdma[(addr + k) >> 3]!.write((addr + k) & 7, (value >>> (8 * k)) & 0xff);
-      },
-      impl: { minAccessSize: 1, maxAccessSize: 4 },
+    // QEMU's layout: a container with, per channel, command/status ("piix-bmdma") and the PRD
+    // table address ("bmdma").
+    this.bmdmaRegion = MemoryRegion.container(sys, 'piix3-ide', 'piix-bmdma-container', 16);
+    this.bmdma.forEach((bm, ch) => {
+      const ops = (base: number) => ({
+        read: (addr: number, size: number) => {
+          let v = 0;
+          for (let k = 0; k < size; k++) v |= bm.read(base + addr + k) << (8 * k);
+          return v >>> 0;
+        },
+        write: (addr: number, value: number, size: number) => {
+          for (let k = 0; k < size; k++) bm.write(base + addr + k, (value >>> (8 * k)) & 0xff);
+        },
+        impl: { minAccessSize: 1, maxAccessSize: 4 },
+      });
+      this.bmdmaRegion.addSubregion(ch * 8, MemoryRegion.io(sys, 'piix3-ide', 'piix-bmdma', 4, ops(0)));
+      this.bmdmaRegion.addSubregion(ch * 8 + 4, MemoryRegion.io(sys, 'piix3-ide', 'bmdma', 4, ops(4)));
     });
     this.registerBar(4, PCI_BASE_ADDRESS_SPACE_IO, this.bmdmaRegion);
   }
