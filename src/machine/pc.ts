@@ -18,6 +18,7 @@ import { FwCfg } from '../devices/fw-cfg.js';
 import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
 import { Apic } from '../devices/apic.js';
+import { IOAPIC } from '../devices/ioapic.js';
 import { VGACommonState } from '../devices/vga/index.js';
 import { PciBoard, PciBoardError } from './pci-board.js';
 import { findFirmware, STDVGA_ROM } from './firmware.js';
@@ -74,6 +75,10 @@ export class PcMachine {
   /** The 16550A UARTs (COM1 first), reset with the machine. */
   private readonly serialPorts: Serial16550A[] = [];
   readonly i8042: I8042;
+  /** The I/O APIC at 0xfec00000 (QEMU's pc always has one). */
+  readonly ioapic: IOAPIC;
+  /** The interrupt lines devices drive: ISA IRQs reach the 8259 and the I/O APIC (QEMU's gsi). */
+  readonly gsi: IrqLine[];
   /** The local APIC; null on a CPU model without one (486), where the 8259 drives INTR. */
   readonly apic: Apic | null;
   /** The std VGA (absent with -vga none or -nodefaults). */
@@ -168,11 +173,24 @@ export class PcMachine {
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
     this.pic = new I8259(sys);
+    this.ioapic = new IOAPIC(sys, this.clock, this.memory, (msg) => {
+      if (config.log.unimp) this.log.write(msg + '\n');
+    });
+    const ioapic = this.ioapic;
+    this.gsi = Array.from({ length: 24 }, (_, n) => {
+      const isa = n < 16 ? this.pic.irqs[n]! : null;
+      return new IrqLine((level) => {
+        isa?.set(level);
+        ioapic.setIrq(n, level);
+      });
+    });
+    sys.transaction(() => ioapic.map(this.systemMemory));
     if (cpu.features[FEAT_1_EDX]! & CPUID_APIC) {
       const apic = new Apic(sys, this.clock, {
         pic: this.pic,
         intr: (level) => (cpu.interruptRequest = level),
         nmi: () => (cpu.nmiPending = true),
+        eoiBroadcast: (vector) => ioapic.eoiBroadcast(vector),
         unimp: (msg) => {
           if (config.log.unimp) this.log.write(msg + '\n');
         },
@@ -195,9 +213,9 @@ export class PcMachine {
       cpu.onApicBaseWrite = () => {};
     }
     this.pciBoard = this.makePciBoard();
-    this.pit = new I8254(sys, this.clock, this.pic.irqs[0]!);
+    this.pit = new I8254(sys, this.clock, this.gsi[0]!);
 
-    this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!);
+    this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!);
     pcCmosInit(this.rtc, this.below4g, this.above4g);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
@@ -211,8 +229,8 @@ export class PcMachine {
     this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic, files: fwFiles });
     this.port92 = new Port92(sys, new IrqLine((level) => this.setA20(level)), () => this.requestReset());
     this.i8042 = new I8042(sys, {
-      irqKbd: this.pic.irqs[1]!,
-      irqMouse: this.pic.irqs[12]!,
+      irqKbd: this.gsi[1]!,
+      irqMouse: this.gsi[12]!,
       a20: new IrqLine((level) => this.setA20(level)),
       resetRequest: () => this.requestReset(),
       log: config.log.unimp ? (msg) => this.log.write(msg + '\n') : undefined,
@@ -237,7 +255,7 @@ export class PcMachine {
         if (id === null) return;
         if (n >= com.length) throw new MachineError(`-serial: at most ${com.length} serial ports`);
         const [iobase, irq] = com[n]!;
-        const uart = new Serial16550A(sys, this.clock, this.chardevs.get(id), this.pic.irqs[irq]!, { iobase });
+        const uart = new Serial16550A(sys, this.clock, this.chardevs.get(id), this.gsi[irq]!, { iobase });
         uart.map(this.ioRoot);
         this.serialPorts.push(uart);
       });
@@ -262,7 +280,7 @@ export class PcMachine {
         pci: this.pci!,
         ioRoot: this.ioRoot,
         clock: this.clock,
-        pic: this.pic.irqs,
+        pic: this.gsi,
         ramSize: config.ramSize,
         vga: this.vga,
         vgaRom: config.vga === 'std' ? findFirmware(STDVGA_ROM, config.dataDirs) : null,
@@ -325,6 +343,7 @@ export class PcMachine {
     this.cpu.reset();
     this.cpu.a20Mask = -1;
     this.apic?.reset();
+    this.ioapic?.reset();
     if (this.apic) this.cpu.apicBase = this.apic.apicBase;
     this.port92?.reset();
     this.fwCfg?.reset();

@@ -13,7 +13,7 @@ import { formatMtree, formatMtreeFlat } from '../../../src/memory/index.js';
 import { haveSeabios, runSeabios } from '../../machine/seabios-run.js';
 
 const GOLD = path.resolve(import.meta.dirname, '../../golden/pci');
-const CHIPSET = /pam-|smram|[ @]pci\b|pci-conf|vga|bochs dispi|qemu extended|piix|acpi-(evt|cnt|tmr)|pm-smbus|apm-io|bmdma|ram-below-4g|pc\.bios|isa-bios|pc\.rom|: pc\.ram/;
+const CHIPSET = /pam-|smram|[ @]pci\b|pci-conf|vga|bochs dispi|qemu extended|piix|acpi-(evt|cnt|tmr)|pm-smbus|apm-io|bmdma|ram-below-4g|ioapic|pc\.bios|isa-bios|pc\.rom|: pc\.ram/;
 /** SeaBIOS without ACPI tables from the machine keeps pm_base 0xb000 (QEMU's moves to 0x600). */
 const PM_BASE_DEPENDENT = /acpi-(evt|cnt|tmr)|pm-smbus|piix4-pm/;
 /** QEMU's kvmvapic ROM (RAM alias at 0xca000) and the std VGA's EDID blob at mmio 0x000-0x17f. */
