@@ -457,7 +457,7 @@ function parseFwCfg(flag: string, v: string): FwCfgUserFile {
   const file = props.get('file');
   const str = props.get('string');
   if ((file === undefined) === (str === undefined)) fail(flag, 'give exactly one of file=PATH or string=TEXT');
-  if (!name!.startsWith('opt/')) process.stderr.write(`tcg86: warning: -fw_cfg name '${name}' should start with 'opt/'\n`);
+  if (!name!.startsWith('opt/')) process.stderr.write(`tcg86: ${flag} ${v}: warning: externally provided fw_cfg item names should be prefixed with "opt/"\n`);
   if (file !== undefined) {
     try {
       return { name: name!, data: new Uint8Array(fs.readFileSync(file)) };

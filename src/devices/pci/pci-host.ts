@@ -43,22 +43,16 @@ export class PCIHostState {
     ioRoot.addSubregion(0xcfc, this.confData);
   }
 
-  /** The selected bus is bus 0 (the only one); other buses answer nothing. */
-  private target(addr: number): { devfn: number; reg: number } | null {
-    const a = (this.configReg | (addr & 3)) >>> 0;
-    if ((a >>> 16) & 0xff) return null;
-    return { devfn: (a >>> 8) & 0xff, reg: a & 0xff };
-  }
-
+  /** The register the data port reaches: bus 0 only (QEMU: config_reg | (port & 3)). */
   private dataRead(addr: number, size: number): number {
-    const t = this.target(addr);
-    if (!t) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
-    return this.bus.configRead(t.devfn, t.reg, size);
+    const a = (this.configReg | (addr & 3)) >>> 0;
+    if ((a >>> 16) & 0xff) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
+    return this.bus.configRead((a >>> 8) & 0xff, a & 0xff, size);
   }
 
   private dataWrite(addr: number, value: number, size: number): void {
-    const t = this.target(addr);
-    if (t) this.bus.configWrite(t.devfn, t.reg, value, size);
+    const a = (this.configReg | (addr & 3)) >>> 0;
+    if (!((a >>> 16) & 0xff)) this.bus.configWrite((a >>> 8) & 0xff, a & 0xff, value, size);
   }
 
   reset(): void {
