@@ -1,7 +1,9 @@
 // The command line: QEMU's flags for everything QEMU has (so one command line runs a ROM on
 // both), our own additions as long options. Every error names the flag it is about.
 
-import { defaultConfig, type ChardevBackend, type ChardevSpec, type MachineConfig } from '../machine/config.js';
+import * as fs from 'node:fs';
+import { defaultConfig, type ChardevBackend, type ChardevSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
+import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
 import { cpuHelpText, findCpuModel, findFeature, resolveCpu, type CpuDefinition, type FeatureChange } from '../cpu/x86/cpu-models.js';
 
 export class UsageError extends Error {}
@@ -286,6 +288,12 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
       case 'kernel':
         cfg.kernelPath = v;
         break;
+      case 'L':
+        cfg.dataDirs.push(v);
+        break;
+      case 'fw_cfg':
+        cfg.fwCfgFiles.push(parseFwCfg(flag, v));
+        break;
       case 'append':
         cfg.append = v;
         break;
@@ -441,7 +449,46 @@ function finishDefaults(st: ParseState): void {
   if (stdio.length > 1 && users.size > 1) {
     throw new UsageError('cannot use stdio by multiple character devices (give -serial none -monitor none with -nographic, or use a file: chardev)');
   }
-  if (!cfg.biosPath && !cfg.kernelPath) throw new UsageError('no firmware: give -bios FILE (a ROM image) or -kernel FILE (a multiboot kernel)');
+  resolveFirmware(cfg);
+}
+
+/**
+ * -bios NAME is a path, or a file in the firmware directories (-L, then /usr/share/seabios...)
+ * as QEMU's qemu_find_file; with neither -bios nor -kernel, SeaBIOS is the firmware as on QEMU.
+ */
+function resolveFirmware(cfg: MachineConfig): void {
+  if (cfg.biosPath) {
+    if (!fs.existsSync(cfg.biosPath) && !cfg.biosPath.includes('/')) cfg.biosPath = findFirmware(cfg.biosPath, cfg.dataDirs) ?? cfg.biosPath;
+    return;
+  }
+  if (cfg.kernelPath) return;
+  cfg.biosPath = findFirmware(DEFAULT_BIOS, cfg.dataDirs);
+  if (!cfg.biosPath) {
+    throw new UsageError(
+      `no firmware: the default BIOS ${DEFAULT_BIOS} (SeaBIOS) is not in ${[...cfg.dataDirs, ...SYSTEM_FIRMWARE_DIRS].join(', ')}; install the Debian/Ubuntu package 'seabios', or give -L DIR, -bios FILE or -kernel FILE`,
+    );
+  }
+}
+
+/** -fw_cfg [name=]NAME,file=PATH|string=TEXT (QEMU's -fw_cfg). */
+function parseFwCfg(flag: string, v: string): FwCfgUserFile {
+  const { head, props } = parseProps(flag, v, 'name');
+  checkKnown(flag, '-fw_cfg', props, ['name', 'file', 'string']);
+  const name = props.get('name') ?? head;
+  if (!name) fail(flag, 'name=NAME is required');
+  if (name!.length >= 56) fail(flag, `name '${name}' is too long (at most 55 characters)`);
+  const file = props.get('file');
+  const str = props.get('string');
+  if ((file === undefined) === (str === undefined)) fail(flag, 'give exactly one of file=PATH or string=TEXT');
+  if (!name!.startsWith('opt/')) process.stderr.write(`tcg86: ${flag} ${v}: warning: externally provided fw_cfg item names should be prefixed with "opt/"\n`);
+  if (file !== undefined) {
+    try {
+      return { name: name!, data: new Uint8Array(fs.readFileSync(file)) };
+    } catch (e) {
+      fail(flag, `cannot read ${file} (${(e as Error).message})`);
+    }
+  }
+  return { name: name!, data: new TextEncoder().encode(str!) };
 }
 
 function isStdio(cfg: MachineConfig, id: string): boolean {

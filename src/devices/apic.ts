@@ -87,10 +87,7 @@ export interface ApicOptions {
   guestError?: (msg: string) => void;
   /** Features the model does not have: SMI, INIT, x2APIC (-d unimp). Default: guestError. */
   unimp?: (msg: string) => void;
-  /**
-   * EOI of a level-triggered vector: the broadcast an I/O APIC listens to. The pc machine has no
-   * I/O APIC yet, so nobody listens and clearing ISR is the whole EOI.
-   */
+  /** EOI of a level-triggered vector: the broadcast the I/O APIC listens to (remote IRR). */
   eoiBroadcast?: (vector: number) => void;
 }
 

@@ -13,8 +13,20 @@ export const FW_CFG_UUID = 0x02;
 export const FW_CFG_RAM_SIZE = 0x03;
 export const FW_CFG_NOGRAPHIC = 0x04;
 export const FW_CFG_NB_CPUS = 0x05;
+export const FW_CFG_NUMA = 0x0d;
+export const FW_CFG_BOOT_MENU = 0x0e;
 export const FW_CFG_MAX_CPUS = 0x0f;
 export const FW_CFG_FILE_DIR = 0x19;
+/** Files get keys from here on, in name order (QEMU's FW_CFG_FILE_FIRST). */
+export const FW_CFG_FILE_FIRST = 0x20;
+/** The x86 architecture keys QEMU's pc sets (FW_CFG_ARCH_LOCAL + n). */
+export const FW_CFG_ACPI_TABLES = 0x8000;
+export const FW_CFG_SMBIOS_ENTRIES = 0x8001;
+export const FW_CFG_IRQ0_OVERRIDE = 0x8002;
+export const FW_CFG_E820_TABLE = 0x8003;
+export const FW_CFG_HPET = 0x8004;
+/** Longest file name, with its NUL (FWCfgFile.name). */
+export const FW_CFG_MAX_FILE_PATH = 56;
 
 /** FW_CFG_ID feature bits: the traditional ports, and DMA. */
 const FW_CFG_VERSION = 0x01;
@@ -30,9 +42,16 @@ export const FW_CFG_DMA_CTL_WRITE = 0x10;
 const DMA_SIGNATURE_HI = 0x51454d55;
 const DMA_SIGNATURE_LO = 0x20434647;
 
+export interface FwCfgFile {
+  name: string;
+  data: Uint8Array;
+}
+
 export interface FwCfgConfig {
   ramSize: number;
   nographic: boolean;
+  /** Named files for the directory (key 0x19); the board adds QEMU's pc files here. */
+  files?: FwCfgFile[];
 }
 
 /** fw_cfg's selector, offset and DMA address (QEMU's vmstate_fw_cfg); the items are configuration. */
@@ -73,9 +92,16 @@ export class FwCfg {
     this.add(FW_CFG_NOGRAPHIC, le(cfg.nographic ? 1 : 0, 2));
     this.add(FW_CFG_NB_CPUS, le(1, 2));
     this.add(FW_CFG_MAX_CPUS, le(1, 2));
-    // The file directory: a big-endian count, then no files (QEMU lists its ACPI, SMBIOS,
-    // e820 and boot files here; tcg86 has none of them yet).
-    this.add(FW_CFG_FILE_DIR, new Uint8Array(4));
+    this.add(FW_CFG_BOOT_MENU, le(0, 2));
+    // NUMA: the node count, then one node per possible APIC id, then each node's memory (none).
+    this.add(FW_CFG_NUMA, new Uint8Array(16));
+    this.add(FW_CFG_ACPI_TABLES, le(0, 2));
+    this.add(FW_CFG_SMBIOS_ENTRIES, le(0, 2));
+    this.add(FW_CFG_IRQ0_OVERRIDE, le(1, 4));
+    this.add(FW_CFG_E820_TABLE, le(0, 4));
+    // No HPET on tcg86's board yet: the table lists none.
+    this.add(FW_CFG_HPET, new Uint8Array(1 + 8 * 15));
+    this.addFiles(cfg.files ?? []);
     // As QEMU: a 16-bit write at 0x510 selects, a byte read at 0x511 reads; nothing else is valid.
     this.ctl = MemoryRegion.io(sys, 'fwcfg', 'fwcfg', 2, {
       read: () => this.readByte(),
@@ -103,6 +129,29 @@ export class FwCfg {
 
   private add(key: number, data: Uint8Array): void {
     this.entries.set(key, data);
+  }
+
+  /**
+   * The file directory (key 0x19): a big-endian count, then per file its big-endian size and
+   * key and a 56-byte name; files are sorted by name and numbered from 0x20 in that order.
+   */
+  private addFiles(files: FwCfgFile[]): void {
+    const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const dir = new Uint8Array(4 + 64 * sorted.length);
+    const view = new DataView(dir.buffer);
+    view.setUint32(0, sorted.length);
+    sorted.forEach((f, i) => {
+      const name = new TextEncoder().encode(f.name);
+      if (name.length >= FW_CFG_MAX_FILE_PATH) throw new RangeError(`fw_cfg: file name '${f.name}' is too long`);
+      if (i > 0 && sorted[i - 1]!.name === f.name) throw new RangeError(`fw_cfg: duplicate file '${f.name}'`);
+      const key = FW_CFG_FILE_FIRST + i;
+      const at = 4 + 64 * i;
+      view.setUint32(at, f.data.length);
+      view.setUint16(at + 4, key);
+      dir.set(name, at + 8);
+      this.add(key, f.data);
+    });
+    this.add(FW_CFG_FILE_DIR, dir);
   }
 
   map(ioRoot: MemoryRegion): void {

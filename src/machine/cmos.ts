@@ -26,7 +26,8 @@ export function pcCmosInit(rtc: Mc146818Rtc, below4g: number, above4g: number): 
   rtc.setCmos(0x5f, 0);
   // Equipment byte: FPU present (bit 1), PS/2 mouse (bit 2), as QEMU reports.
   rtc.setCmos(0x14, 0x06);
-  // Boot order "cad" (hard disk, cdrom, floppy) with the floppy signature check on.
-  rtc.setCmos(0x3d, 0x02 | (0x03 << 4));
-  rtc.setCmos(0x38, 0x01 << 4);
+  // Boot order "cad" (QEMU's set_boot_dev: c = hard disk 2, a = floppy 1, d = CD-ROM 3) with
+  // the floppy signature check on; read back from QEMU 7.2 as 0x3d = 0x12, 0x38 = 0x30.
+  rtc.setCmos(0x3d, 0x02 | (0x01 << 4));
+  rtc.setCmos(0x38, 0x03 << 4);
 }

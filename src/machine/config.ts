@@ -27,6 +27,12 @@ export interface LogConfig {
 
 export type Engine = 'tcg' | 'interp';
 
+/** A -fw_cfg file given to the guest. */
+export interface FwCfgUserFile {
+  name: string;
+  data: Uint8Array;
+}
+
 export interface MachineConfig {
   ramSize: number;
   biosPath: string | null;
@@ -62,6 +68,10 @@ export interface MachineConfig {
   incoming: string | null;
   /** --migrate-at-insn N URI: migrate to URI once N instructions have retired. */
   migrateAt: { insn: number; uri: string } | null;
+  /** -L: firmware directories searched before the system ones. */
+  dataDirs: string[];
+  /** -fw_cfg name=...: files added to fw_cfg. */
+  fwCfgFiles: FwCfgUserFile[];
 }
 
 export function defaultConfig(): MachineConfig {
@@ -88,5 +98,7 @@ export function defaultConfig(): MachineConfig {
     display: 'none',
     incoming: null,
     migrateAt: null,
+    dataDirs: [],
+    fwCfgFiles: [],
   };
 }

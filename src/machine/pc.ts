@@ -1,6 +1,6 @@
-// The `pc` board (QEMU's pc-i440fx memory map without PCI devices): RAM below and above
-// 4 GiB, the BIOS image at the top of 4 GiB with its last 128 KiB aliased below 1 MiB, the
-// option ROM area, the legacy devices on the I/O space, and one x86 CPU. It owns guest time.
+// The `pc` board (QEMU's pc-i440fx): RAM below and above 4 GiB, the BIOS image at the top of
+// 4 GiB with its last 128 KiB aliased below 1 MiB, the option ROM area, the i440FX/PIIX3 PCI
+// bus (pci-board.ts), the legacy devices on the I/O space, and one x86 CPU. It owns guest time.
 
 import * as fs from 'node:fs';
 import { AddressSpace, MemoryRegion, MemorySystem, SIZE_64BIT } from '../memory/index.js';
@@ -18,8 +18,11 @@ import { FwCfg } from '../devices/fw-cfg.js';
 import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
 import { Apic } from '../devices/apic.js';
+import { IOAPIC } from '../devices/ioapic.js';
 import { VGACommonState } from '../devices/vga/index.js';
 import { VgaDisplay } from '../devices/vga/display/vga-display.js';
+import { PciBoard, PciBoardError } from './pci-board.js';
+import { findFirmware, STDVGA_ROM } from './firmware.js';
 import { loadMultiboot, MultibootError, type MultibootEntryState } from './multiboot.js';
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { CPUID_APIC, FEAT_1_EDX } from '../cpu/x86/cpu-models.js';
@@ -33,6 +36,7 @@ import type { MachineConfig } from './config.js';
 import { ChardevError, openChardevs, type Chardevs } from './chardevs.js';
 import type { CharBackend } from '../devices/chardev.js';
 import { pcCmosInit } from './cmos.js';
+import { FwCfgFileError, pcFwCfgFiles } from './fw-cfg-files.js';
 import { MachineLog } from './log.js';
 import { CLOCK_VMSTATE } from '../devices/clock.js';
 import { MigrationManager } from '../migration/migration.js';
@@ -77,6 +81,10 @@ export class PcMachine {
   /** The 16550A UARTs (COM1 first), reset with the machine. */
   private readonly serialPorts: Serial16550A[] = [];
   readonly i8042: I8042;
+  /** The I/O APIC at 0xfec00000 (QEMU's pc always has one). */
+  readonly ioapic: IOAPIC;
+  /** The interrupt lines devices drive: ISA IRQs reach the 8259 and the I/O APIC (QEMU's gsi). */
+  readonly gsi: IrqLine[];
   /** The local APIC; null on a CPU model without one (486), where the 8259 drives INTR. */
   readonly apic: Apic | null;
   /** The std VGA (absent with -vga none or -nodefaults). */
@@ -85,6 +93,9 @@ export class PcMachine {
   readonly display: VgaDisplay | null = null;
   /** The PCI memory space: under RAM, routed to below 1 MiB by the chipset windows. */
   private pci: MemoryRegion | null = null;
+  private ram: MemoryRegion | null = null;
+  /** The i440FX host bridge, PIIX3 functions and PCI VGA. */
+  readonly pciBoard: PciBoard;
   private kernelImage: Uint8Array | null = null;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
@@ -150,13 +161,13 @@ export class PcMachine {
 
     // RAM, the BIOS image (up to 16 MiB), the option ROM area and vga.vram, 64-page aligned.
     const vramBytes = config.vga === 'std' ? 16 * 1024 * 1024 : 0;
-    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 17 * 1024 * 1024 + vramBytes);
+    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 18 * 1024 * 1024 + vramBytes);
     sys.transaction(() => {
       this.mapRam();
       this.mapFirmware();
     });
-    // QEMU's -vga std: the legacy window lives in the PCI memory space (which no firmware
-    // needs to program) and the ports in the I/O space; the PCI BARs stay unmapped.
+    // QEMU's -vga std: the legacy window lives in the PCI memory space and the ports in the
+    // I/O space; the BARs (pci-board.ts) map when the firmware programs them.
     if (config.vga === 'std') {
       this.vga = new VGACommonState(sys, { owner: VGA_PCI_ADDR });
       this.vga.map(this.pci!, this.ioRoot);
@@ -181,11 +192,24 @@ export class PcMachine {
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
     this.pic = new I8259(sys);
+    this.ioapic = new IOAPIC(sys, this.clock, this.memory, (msg) => {
+      if (config.log.unimp) this.log.write(msg + '\n');
+    });
+    const ioapic = this.ioapic;
+    this.gsi = Array.from({ length: 24 }, (_, n) => {
+      const isa = n < 16 ? this.pic.irqs[n]! : null;
+      return new IrqLine((level) => {
+        isa?.set(level);
+        ioapic.setIrq(n, level);
+      });
+    });
+    sys.transaction(() => ioapic.map(this.systemMemory));
     if (cpu.features[FEAT_1_EDX]! & CPUID_APIC) {
       const apic = new Apic(sys, this.clock, {
         pic: this.pic,
         intr: (level) => (cpu.interruptRequest = level),
         nmi: () => (cpu.nmiPending = true),
+        eoiBroadcast: (vector) => ioapic.eoiBroadcast(vector),
         unimp: (msg) => {
           if (config.log.unimp) this.log.write(msg + '\n');
         },
@@ -207,16 +231,25 @@ export class PcMachine {
       cpu.apicBase = 0x100;
       cpu.onApicBaseWrite = () => {};
     }
-    this.pit = new I8254(sys, this.clock, this.pic.irqs[0]!);
-    this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!);
+    this.pciBoard = this.makePciBoard();
+    this.pit = new I8254(sys, this.clock, this.gsi[0]!);
+
+    this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!);
     pcCmosInit(this.rtc, this.below4g, this.above4g);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
-    this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic });
+    let fwFiles;
+    try {
+      fwFiles = pcFwCfgFiles(config, this.below4g, this.above4g);
+    } catch (e) {
+      if (e instanceof FwCfgFileError) throw new MachineError(e.message);
+      throw e;
+    }
+    this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic, files: fwFiles });
     this.port92 = new Port92(sys, new IrqLine((level) => this.setA20(level)), () => this.requestReset());
     this.i8042 = new I8042(sys, {
-      irqKbd: this.pic.irqs[1]!,
-      irqMouse: this.pic.irqs[12]!,
+      irqKbd: this.gsi[1]!,
+      irqMouse: this.gsi[12]!,
       a20: new IrqLine((level) => this.setA20(level)),
       resetRequest: () => this.requestReset(),
       log: config.log.unimp ? (msg) => this.log.write(msg + '\n') : undefined,
@@ -241,7 +274,7 @@ export class PcMachine {
         if (id === null) return;
         if (n >= com.length) throw new MachineError(`-serial: at most ${com.length} serial ports`);
         const [iobase, irq] = com[n]!;
-        const uart = new Serial16550A(sys, this.clock, this.chardevs.get(id), this.pic.irqs[irq]!, { iobase });
+        const uart = new Serial16550A(sys, this.clock, this.chardevs.get(id), this.gsi[irq]!, { iobase });
         uart.map(this.ioRoot);
         this.serialPorts.push(uart);
       });
@@ -282,9 +315,36 @@ export class PcMachine {
     this.reset();
   }
 
+  private makePciBoard(): PciBoard {
+    const config = this.config;
+    try {
+      return new PciBoard(this.sys, {
+        system: this.systemMemory,
+        ram: this.ram!,
+        pci: this.pci!,
+        ioRoot: this.ioRoot,
+        clock: this.clock,
+        pic: this.gsi,
+        ramSize: config.ramSize,
+        vga: this.vga,
+        vgaRom: config.vga === 'std' ? findFirmware(STDVGA_ROM, config.dataDirs) : null,
+        serials: { com1: config.serials[0] != null, com2: config.serials[1] != null },
+        resetRequest: () => this.requestReset(),
+        shutdown: () => this.requestExit(0),
+        unimp: (msg) => {
+          if (config.log.unimp) this.log.write(msg + '\n');
+        },
+      });
+    } catch (e) {
+      if (e instanceof PciBoardError) throw new MachineError(e.message);
+      throw e;
+    }
+  }
+
   private mapRam(): void {
     const sys = this.sys;
     const ram = MemoryRegion.ram(sys, null, 'pc.ram', this.config.ramSize);
+    this.ram = ram;
     this.systemMemory.addSubregion(0, MemoryRegion.alias(sys, null, 'ram-below-4g', ram, 0, this.below4g));
     if (this.above4g > 0) {
       this.systemMemory.addSubregion(2 ** 32, MemoryRegion.alias(sys, null, 'ram-above-4g', ram, this.below4g, this.above4g));
@@ -294,11 +354,11 @@ export class PcMachine {
   private mapFirmware(): void {
     const sys = this.sys;
     const path = this.config.biosPath;
-    if (!path) {
-      // No firmware (-kernel alone): the PAM and SMRAM windows still route to an empty PCI space.
-      this.mapLegacyWindows(MemoryRegion.container(sys, null, 'pci', SIZE_64BIT));
-      return;
-    }
+    const pci = MemoryRegion.container(sys, null, 'pci', SIZE_64BIT);
+    this.pci = pci;
+    this.systemMemory.addSubregionOverlap(0, pci, -1);
+    // No firmware (-kernel alone): the chipset windows route to a PCI space without a BIOS.
+    if (!path) return;
     let image: Uint8Array;
     try {
       image = new Uint8Array(fs.readFileSync(path));
@@ -311,8 +371,6 @@ export class PcMachine {
       );
     }
     this.biosImage = image;
-    const pci = MemoryRegion.container(sys, null, 'pci', SIZE_64BIT);
-    this.systemMemory.addSubregionOverlap(0, pci, -1);
     const bios = MemoryRegion.rom(sys, null, 'pc.bios', image.length);
     this.bios = bios;
     pci.addSubregion(2 ** 32 - image.length, bios);
@@ -321,22 +379,6 @@ export class PcMachine {
     isaBios.setReadonly(true);
     pci.addSubregionOverlap(0x100000 - isaSize, isaBios, 1);
     pci.addSubregionOverlap(PC_ROM_BASE, MemoryRegion.rom(sys, null, 'pc.rom', PC_ROM_SIZE), 1);
-    this.mapLegacyWindows(pci);
-  }
-
-  /**
-   * The i440FX routes 0xa0000-0xbffff (SMRAM closed) and the PAM segments 0xc0000-0xfffff to
-   * PCI at reset, above RAM: that is what makes the ROMs visible below 1 MiB.
-   */
-  private mapLegacyWindows(pci: MemoryRegion): void {
-    const sys = this.sys;
-    this.pci = pci;
-    if (!pci.container) this.systemMemory.addSubregionOverlap(0, pci, -1);
-    this.systemMemory.addSubregionOverlap(0xa0000, MemoryRegion.alias(sys, null, 'smram-region', pci, 0xa0000, 0x20000), 1);
-    for (let base = 0xc0000; base < 0xf0000; base += 0x4000) {
-      this.systemMemory.addSubregionOverlap(base, MemoryRegion.alias(sys, null, 'pam-pci', pci, base, 0x4000), 1);
-    }
-    this.systemMemory.addSubregionOverlap(0xf0000, MemoryRegion.alias(sys, null, 'pam-pci', pci, 0xf0000, 0x10000), 1);
   }
 
   /** Power-on / system reset: ROM contents restored, CPU and devices reset. */
@@ -345,6 +387,7 @@ export class PcMachine {
     this.cpu.reset();
     this.cpu.a20Mask = -1;
     this.apic?.reset();
+    this.ioapic?.reset();
     if (this.apic) this.cpu.apicBase = this.apic.apicBase;
     this.port92?.reset();
     this.fwCfg?.reset();
@@ -355,6 +398,7 @@ export class PcMachine {
     this.pic?.reset();
     this.vga?.reset();
     this.display?.reset();
+    this.pciBoard?.reset();
     if (this.config.kernelPath) this.bootMultiboot(this.config.kernelPath);
     if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
   }

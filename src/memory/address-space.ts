@@ -316,8 +316,9 @@ export class AddressSpace {
     this.checkAddr(addr, size);
     const t = this.translate(addr, false, attrs);
     const range = t.range;
-    if (range && t.len >= size) {
-      if (range.mr.isRamForRead) {
+    // As QEMU's ld*/st*: a device region gets the whole access even when it ends inside it.
+    if (range && (t.len >= size || range.mr.kind === 'io')) {
+      if (range.mr.isRamForRead && t.len >= size) {
         const ram = this.sys.ramList.ram;
         const i = range.mr.ramBlock!.offset + t.offset;
         this.lastResult = MEMTX_OK;
@@ -342,7 +343,7 @@ export class AddressSpace {
     this.checkAddr(addr, size);
     const t = this.translate(addr, true, attrs);
     const range = t.range;
-    if (range && t.len >= size && range.mr.kind === 'io' && regionAccessSize(range.mr, size, t.offset) === size) {
+    if (range && range.mr.kind === 'io' && regionAccessSize(range.mr, size, t.offset) === size) {
       const r = regionDispatchWrite(range.mr, t.offset, value, size, attrs);
       if (r !== MEMTX_OK) this.logInvalid('write', range.mr, t.offset, size);
       return r;

@@ -2,6 +2,7 @@
 // plus tcg86's dispatch and soft-TLB counters under `info jit`.
 
 import { formatMtree, formatMtreeFlat, formatRamblocks } from '../memory/index.js';
+import { formatPciInfo } from '../devices/pci/pci-info.js';
 import { formatCpuState } from '../cpu/x86/cpu-dump.js';
 import { debugTranslate, formatMemInfo, formatTlbInfo } from '../cpu/x86/paging-info.js';
 import { TcgEngine } from '../cpu/x86/tcg/engine.js';
@@ -108,6 +109,7 @@ const INFO: Command[] = [
       c.print(flags.includes('-f') ? formatMtreeFlat(c.machine.sys) : formatMtree(c.machine.sys));
     },
   },
+  { name: 'pci', args: '', help: 'show PCI info', run: (c) => c.print(formatPciInfo(c.machine.pciBoard.bus)) },
   { name: 'ramblock', args: '', help: 'Display system RAMBlock information', run: (c) => c.print(formatRamblocks(c.machine.sys)) },
   { name: 'tlb', args: '', help: 'show virtual to physical memory mappings', run: (c) => c.print(formatTlbInfo(c.machine.cpu)) },
   { name: 'mem', args: '', help: 'show the active virtual memory mappings', run: (c) => c.print(formatMemInfo(c.machine.cpu)) },
