@@ -4,7 +4,7 @@
 // QEMU's ioapic_service does. Level-triggered pins hold remote IRR until the local APIC's EOI
 // broadcast; ISA IRQ 0 arrives on pin 2 (the IRQ0 override fw_cfg and ACPI announce).
 
-import { MemoryRegion, type AddressSpace, type MemorySystem } from '../memory/index.js';
+import { MemoryRegion, type AddressSpace, type MemorySystem, type VMStateDescription } from '../memory/index.js';
 import { Timer, type VirtualClock } from './clock.js';
 
 export const IOAPIC_BASE = 0xfec00000;
@@ -22,6 +22,20 @@ const LVT_DEST_MODE_LOGICAL = 1 << 11;
 const RO_BITS = LVT_REMOTE_IRR | LVT_DELIV_STATUS;
 const DM_EXTINT = 7;
 const MSI_BASE = 0xfee00000;
+
+/** QEMU's ioapic section: the selected register, the id, pending inputs and the table. */
+const IOAPIC_VMSTATE: VMStateDescription = {
+  name: 'ioapic',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    { name: 'id', type: 'uint8' },
+    { name: 'ioregsel', type: 'uint8' },
+    { name: 'irr', type: 'uint32' },
+    { name: 'redLo', type: 'buffer' },
+    { name: 'redHi', type: 'buffer' },
+  ],
+};
 
 export class IOAPIC {
   readonly region: MemoryRegion;
@@ -50,6 +64,7 @@ export class IOAPIC {
       impl: { minAccessSize: 4, maxAccessSize: 4 },
     });
     this.reset();
+    sys.vmstate.register(IOAPIC_VMSTATE, this);
   }
 
   map(systemMemory: MemoryRegion): void {

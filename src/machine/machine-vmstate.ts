@@ -16,6 +16,8 @@ export const MACHINE_VMSTATE: VMStateDescription = {
     'serialPorts', 'below4g', 'above4g', 'biosImage',
     // between slices (where a migration happens) there is no slice end
     'sliceEndNs',
+    // how often the run loop looks at host events (a display's setting)
+    'hostPollSlices',
     // the local side of a migration
     'incomingStarted', 'throttleCredit',
   ],

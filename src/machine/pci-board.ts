@@ -13,6 +13,7 @@ import { PIIX3 } from '../devices/pci/piix3.js';
 import { PiixIde } from '../devices/pci/piix-ide.js';
 import { PIIX4PM } from '../devices/pci/piix4-pm.js';
 import { PCIVGAState } from '../devices/vga/vga-pci.js';
+import { PCI_BUS_VMSTATE, PCI_HOST_VMSTATE } from '../devices/pci/pci-vmstate.js';
 import type { VGACommonState } from '../devices/vga/index.js';
 
 export interface PciBoardConfig {
@@ -64,6 +65,9 @@ export class PciBoard {
       }
       this.vga = new PCIVGAState(sys, this.bus, cfg.vga, rom);
     }
+    // The bus and the config address register after the functions, as QEMU orders them.
+    sys.vmstate.register(PCI_BUS_VMSTATE, this.bus);
+    sys.vmstate.register(PCI_HOST_VMSTATE, this.host);
     sys.transaction(() => {
       this.host.map(cfg.ioRoot);
       this.piix3.map(cfg.ioRoot);

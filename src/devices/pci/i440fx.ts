@@ -6,6 +6,7 @@
 import { MemoryRegion, type MemorySystem } from '../../memory/index.js';
 import { PCIDevice, overlaps } from './pci-device.js';
 import { PAMMemoryRegion } from './pam.js';
+import { I440FX_VMSTATE } from './pci-vmstate.js';
 
 export const I440FX_PAM = 0x59;
 export const I440FX_PAM_SIZE = 7;
@@ -31,6 +32,7 @@ export class I440FX extends PCIDevice {
     });
     this.config[I440FX_COREBOOT_RAM_SIZE] = Math.min(255, Math.floor(ramSize / (8 * 1024 * 1024)));
     this.config[I440FX_SMRAM] = SMRAM_DEFAULT;
+    sys.vmstate.register(I440FX_VMSTATE, this);
   }
 
   override writeConfig(addr: number, value: number, len: number): void {

@@ -7,6 +7,7 @@ import { MemoryRegion, type MemorySystem } from '../../memory/index.js';
 import { PCIDevice } from './pci-device.js';
 import type { PCIBus } from './pci-bus.js';
 import { PCI_BASE_ADDRESS_SPACE_IO, PCI_STATUS_DEVSEL_MEDIUM, PCI_STATUS_FAST_BACK } from './pci-regs.js';
+import { PIIX_IDE_VMSTATE } from './pci-vmstate.js';
 
 const BM_CMD_START = 0x01;
 const BM_CMD_READ = 0x08;
@@ -66,6 +67,7 @@ export class PiixIde extends PCIDevice {
       this.bmdmaRegion.addSubregion(ch * 8 + 4, MemoryRegion.io(sys, 'piix3-ide', 'bmdma', 4, ops(4)));
     });
     this.registerBar(4, PCI_BASE_ADDRESS_SPACE_IO, this.bmdmaRegion);
+    sys.vmstate.register(PIIX_IDE_VMSTATE, this);
   }
 
   override reset(): void {

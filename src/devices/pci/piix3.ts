@@ -7,6 +7,7 @@ import type { IrqLine } from '../irq.js';
 import { PCIDevice, overlaps } from './pci-device.js';
 import type { PCIBus, PciIrqRouting } from './pci-bus.js';
 import { PCI_HEADER_TYPE_MULTI_FUNCTION, PCI_STATUS_DEVSEL_MEDIUM } from './pci-regs.js';
+import { PIIX3_VMSTATE } from './pci-vmstate.js';
 
 export const PIIX_PIRQCA = 0x60;
 export const PIIX_NUM_PIRQS = 4;
@@ -49,6 +50,7 @@ export class PIIX3 extends PCIDevice implements PciIrqRouting {
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
     this.resetRegisters();
+    sys.vmstate.register(PIIX3_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {

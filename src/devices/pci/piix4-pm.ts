@@ -12,6 +12,7 @@ import type { PCIBus } from './pci-bus.js';
 import { AcpiRegs } from './acpi-regs.js';
 import { PMSMBus } from './pm-smbus.js';
 import { PCI_STATUS_DEVSEL_MEDIUM, PCI_STATUS_FAST_BACK } from './pci-regs.js';
+import { PIIX4_PM_VMSTATE } from './pci-vmstate.js';
 
 const PMBASE = 0x40;
 const PMREGMISC = 0x80;
@@ -75,6 +76,7 @@ export class PIIX4PM extends PCIDevice {
       impl: { minAccessSize: 1, maxAccessSize: 1 },
     });
     this.resetRegisters();
+    sys.vmstate.register(PIIX4_PM_VMSTATE, this);
   }
 
   map(ioRoot: MemoryRegion): void {
@@ -91,6 +93,12 @@ export class PIIX4PM extends PCIDevice {
     this.defaultWriteConfig(addr, value, len);
     if (overlaps(addr, len, PMREGMISC, 1) || overlaps(addr, len, PMBASE, 4)) this.ioSpaceUpdate();
     if (overlaps(addr, len, SMBHSTCFG, 1) || overlaps(addr, len, SMBBASE, 4)) this.smbusIoSpaceUpdate();
+  }
+
+  /** Both I/O windows where the configuration space puts them (after a migration). */
+  updateIoSpaces(): void {
+    this.ioSpaceUpdate();
+    this.smbusIoSpaceUpdate();
   }
 
   /** QEMU's pm_io_space_update. */

@@ -10,6 +10,7 @@ import { PCI_BASE_ADDRESS_MEM_PREFETCH, PCI_BASE_ADDRESS_SPACE_MEMORY, PCI_ROM_S
 import type { VGACommonState } from './vga.js';
 import { vgaIoportRead, vgaIoportWrite } from './vga-ioport.js';
 import { vbeIoportReadData, vbeIoportWriteData } from './vbe.js';
+import { PCI_VGA_VMSTATE } from '../pci/pci-vmstate.js';
 
 const PCI_VGA_MMIO_SIZE = 0x1000;
 const PCI_VGA_IOPORT_OFFSET = 0x400;
@@ -91,5 +92,6 @@ export class PCIVGAState extends PCIDevice {
       this.rom = rom;
       this.registerBar(PCI_ROM_SLOT, PCI_BASE_ADDRESS_SPACE_MEMORY, rom);
     }
+    sys.vmstate.register(PCI_VGA_VMSTATE, this);
   }
 }
