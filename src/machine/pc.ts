@@ -48,7 +48,7 @@ const SLICE = 200_000;
 export class MachineError extends Error {}
 
 /** QEMU's run states as `info status` reports them. */
-export type RunState = 'prelaunch' | 'running' | 'paused';
+export type RunState = 'prelaunch' | 'running' | 'paused' | 'shutdown';
 
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
@@ -189,8 +189,8 @@ export class PcMachine {
       cpu.onApicBaseWrite = () => {};
     }
     this.pit = new I8254(sys, this.clock, this.pic.irqs[0]!);
-    this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!);
-    pcCmosInit(this.rtc, this.below4g, this.above4g);
+    this.rtc = new Mc146818Rtc(sys, this.clock, this.pic.irqs[8]!, { baseTime: config.rtcBase ?? undefined });
+    pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
     this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic });
@@ -227,7 +227,7 @@ export class PcMachine {
         this.serialPorts.push(uart);
       });
       for (const d of config.debugcons) {
-        new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase }).map(this.ioRoot);
+        new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase, readback: d.readback }).map(this.ioRoot);
       }
       for (const d of config.debugExits) {
         new DebugExit(sys, (status) => this.requestExit(status), d).map(this.ioRoot);
@@ -386,6 +386,7 @@ export class PcMachine {
 
   /** The monitor's `stop`: the guest stops between two instructions. */
   stop(): void {
+    if (this.runState === 'shutdown') return;
     if (this.runState === 'running') this.runState = 'paused';
     this.engine.exitRequest = true;
   }
@@ -441,7 +442,11 @@ export class PcMachine {
       }
       if (this.resetPending) {
         this.resetPending = false;
-        if (this.config.noReboot) return 0;
+        if (this.config.noReboot) {
+          if (!this.config.noShutdown) return 0;
+          this.runState = 'shutdown'; // -no-shutdown: stop and wait for the monitor
+          continue;
+        }
         this.reset();
       }
       if (this.runState !== 'running') {
@@ -461,7 +466,9 @@ export class PcMachine {
         if (this.config.noReboot) {
           this.chardevs.flushAll(); // the guest's output first, then our report
           process.stderr.write('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
-          return 0;
+          if (!this.config.noShutdown) return 0;
+          this.runState = 'shutdown';
+          continue;
         }
         this.reset();
         continue;

@@ -90,7 +90,7 @@ const INFO: Command[] = [
     help: 'show the current VM status (running|paused)',
     run: (c) => {
       const s = c.machine.runState;
-      c.print(`VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : 'paused (prelaunch)'}\n`);
+      c.print(`VM status: ${s === 'running' || s === 'paused' ? s : `paused (${s})`}\n`);
     },
   },
   { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu)) },
@@ -234,7 +234,14 @@ const COMMANDS: Command[] = [
   },
   { name: 'system_reset', args: '', help: 'reset the system', run: (c) => c.machine.requestReset() },
   { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
-  { name: 'cont', alias: 'c', args: '', help: 'resume emulation', run: (c) => c.machine.cont() },
+  {
+    name: 'cont', alias: 'c', args: '', help: 'resume emulation',
+    run: (c) => {
+      // As QEMU: a VM stopped by a shutdown (-no-shutdown) must be reset before it runs again.
+      if (c.machine.runState === 'shutdown') c.print('Error: Resetting the Virtual Machine is required\n');
+      else c.machine.cont();
+    },
+  },
   { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
 ];
 
