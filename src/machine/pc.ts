@@ -44,6 +44,8 @@ const VGA_PCI_ADDR = '0000:00:02.0';
 const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 /** Instructions run between checks for timers and host events. */
 const SLICE = 200_000;
+/** Host milliseconds between two yields to the event loop (and output flushes) at most. */
+const YIELD_MS = 50;
 
 export class MachineError extends Error {}
 
@@ -431,6 +433,7 @@ export class PcMachine {
   async run(maxInstructions = Infinity): Promise<number> {
     const cpu = this.cpu;
     let slices = 0;
+    let lastYield = performance.now();
     for (;;) {
       if (this.exitStatus !== null) return this.exitStatus;
       // The limit is on events, and on guest time too: a guest halted for good while device
@@ -499,11 +502,14 @@ export class PcMachine {
         this.clock.advanceTo(next);
         this.clock.runExpired();
       }
-      // Let host events (stdin for a serial port) in now and then; buffered output goes out
-      // first, so a guest that prints and then polls for input shows what it printed.
-      if (++slices % 64 === 0) {
+      // Let host events (stdin for a serial port) in now and then, every 64 slices or 50 ms of
+      // host time, whichever comes first (a slice of long rep strings or of the interpreter
+      // can take a while); buffered output goes out first, so a guest that prints and then
+      // polls for input shows what it printed, and a file fills while the guest runs.
+      if (++slices % 64 === 0 || performance.now() - lastYield >= YIELD_MS) {
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
   }
