@@ -1,13 +1,15 @@
-// Bundle the CLI into dist/tcg86.js with esbuild (one ESM file, Node 20).
+// Build dist/: the CLI (dist/tcg86.js) and the library (dist/index.js), each one ESM file for
+// Node 20 bundled by esbuild (npm dependencies stay imports), and the library's type
+// declarations (dist/types, tsc with tsconfig.build.json).
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: 'dist/tcg86.js',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tcg86.js' });
+await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+
+fs.rmSync('dist/types', { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

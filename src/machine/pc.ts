@@ -55,6 +55,8 @@ export type RunState = 'prelaunch' | 'running' | 'paused' | 'shutdown';
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
   chardevOverride?: (id: string, kind: string) => CharBackend | null;
+  /** Where the machine's own reports go (halt, triple fault, loader warnings); stderr by default. */
+  report?: (text: string) => void;
 }
 
 export class PcMachine {
@@ -101,6 +103,8 @@ export class PcMachine {
    * the guest cannot: then a guest halted for good waits instead of ending the run.
    */
   hostCanAct: (() => boolean) | null = null;
+  /** The machine's own reports (hooks.report, else stderr). */
+  private readonly report: (text: string) => void;
   /** Wakes the run loop while it waits for the host (stopped, or halted for good). */
   private wakeHost: (() => void) | null = null;
 
@@ -113,6 +117,7 @@ export class PcMachine {
     }
     if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
     const sys = this.sys;
+    this.report = hooks.report ?? ((text) => void process.stderr.write(text));
     this.log = new MachineLog(config.log);
     if (config.log.guestErrors) sys.guestErrorLog = (msg) => this.log.write(msg + '\n');
     this.systemMemory = MemoryRegion.container(sys, null, 'system', SIZE_64BIT);
@@ -335,7 +340,7 @@ export class PcMachine {
         above4g: this.above4g,
         mem: this.memory,
       });
-      for (const w of loaded.warnings) process.stderr.write(`tcg86: ${w}\n`);
+      for (const w of loaded.warnings) this.report(`tcg86: ${w}\n`);
       entry = loaded.entry;
     } catch (e) {
       if (e instanceof MultibootError) throw new MachineError(e.message);
@@ -431,6 +436,18 @@ export class PcMachine {
    * -no-reboot) or can never run again. Returns the process exit status.
    */
   async run(maxInstructions = Infinity): Promise<number> {
+    const status = await this.runUntil(maxInstructions);
+    if (status !== null) return status;
+    throw new MachineError(
+      `the guest ran ${this.cpu.icount} instructions and ${this.cpu.deliveries} exception/interrupt deliveries without exiting (limit ${maxInstructions})`,
+    );
+  }
+
+  /**
+   * As run, but reaching `limit` (instructions plus deliveries since power-on, or the guest
+   * time they take) returns null instead of failing; a later call goes on from there.
+   */
+  async runUntil(limit = Infinity): Promise<number | null> {
     const cpu = this.cpu;
     let slices = 0;
     let lastYield = performance.now();
@@ -438,11 +455,7 @@ export class PcMachine {
       if (this.exitStatus !== null) return this.exitStatus;
       // The limit is on events, and on guest time too: a guest halted for good while device
       // timers tick (time moving, no instruction retiring) must also reach it.
-      if (cpu.events >= maxInstructions || this.clock.nowNs >= maxInstructions * this.nsPerInsn) {
-        throw new MachineError(
-          `the guest ran ${cpu.icount} instructions and ${cpu.deliveries} exception/interrupt deliveries without exiting (limit ${maxInstructions})`,
-        );
-      }
+      if (cpu.events >= limit || this.clock.nowNs >= limit * this.nsPerInsn) return null;
       if (this.resetPending) {
         this.resetPending = false;
         if (this.config.noReboot) {
@@ -459,6 +472,7 @@ export class PcMachine {
       const deadline = this.clock.nextDeadlineNs();
       let budget = SLICE;
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
+      if (limit !== Infinity) budget = Math.max(1, Math.min(budget, limit - cpu.events));
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
@@ -468,7 +482,7 @@ export class PcMachine {
         this.log.write('tcg86: guest triple fault (shutdown)\n' + e.registers);
         if (this.config.noReboot) {
           this.chardevs.flushAll(); // the guest's output first, then our report
-          process.stderr.write('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
+          this.report('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
           if (!this.config.noShutdown) return 0;
           this.runState = 'shutdown';
           continue;
@@ -492,7 +506,7 @@ export class PcMachine {
         }
         if (!canWake || next === Infinity) {
           this.chardevs.flushAll();
-          process.stderr.write(
+          this.report(
             `tcg86: the guest halted ${canWake ? 'with no timer armed' : 'with interrupts disabled'}; nothing can wake it. Registers:\n` +
               formatCpuState(cpu),
           );
