@@ -1,6 +1,6 @@
 // Build dist/: the CLI (dist/tcg86.js) and the library (dist/index.js), each one ESM file for
 // Node 20 bundled by esbuild (npm dependencies stay imports), and the library's type
-// declarations (dist/types, tsc with tsconfig.build.json).
+// declarations (dist/types, tsc with tsconfig.build.json). --cli-only builds the CLI alone.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tcg86.js' });
+// --cli-only: just the CLI (what npm run bench and npm start need).
+if (process.argv.includes('--cli-only')) process.exit(0);
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 
 fs.rmSync('dist/types', { recursive: true, force: true });
