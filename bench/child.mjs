@@ -6,6 +6,15 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/** Children still running, so an interrupted bench can stop them (killRunningChildren). */
+const running = new Set();
+
+/** Stop every child this module started and that has not exited yet. */
+export function killRunningChildren() {
+  for (const c of running) c.kill('SIGKILL');
+  running.clear();
+}
+
 const HOOK = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'rss-hook.mjs')).href;
 
 let gnuTime;
@@ -60,6 +69,7 @@ export function runChild(cmd, args, opts = {}) {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, BENCH_RSS_FILE: rssFile },
     });
+    running.add(child);
     let polled = 0;
     const poll = rssMethod === 'VmHWM polling' ? setInterval(() => (polled = Math.max(polled, readHwm(child.pid))), 20) : null;
     let timedOut = false;
@@ -70,12 +80,14 @@ export function runChild(cmd, args, opts = {}) {
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', (e) => {
+      running.delete(child);
       clearTimeout(timer);
       if (poll) clearInterval(poll);
       rmSync(dir, { recursive: true, force: true });
       reject(e);
     });
     child.on('close', (status, signal) => {
+      running.delete(child);
       const wallMs = performance.now() - t0;
       clearTimeout(timer);
       if (poll) clearInterval(poll);

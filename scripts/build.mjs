@@ -1,15 +1,19 @@
-// Bundle the CLI into dist/tcg86.js with esbuild (one ESM file, Node 20).
+// Build dist/: the CLI (dist/tcg86.js) and the library (dist/index.js), each one ESM file for
+// Node 20 bundled by esbuild (npm dependencies stay imports), and the library's type
+// declarations (dist/types, tsc with tsconfig.build.json). --cli-only builds the CLI alone.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: 'dist/tcg86.js',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  // CommonJS dependencies (pngjs) require Node's built-ins: give the ESM bundle a require.
-  banner: { js: "import { createRequire as __tcg86CreateRequire } from 'node:module'; const require = __tcg86CreateRequire(import.meta.url);" },
-});
+// CommonJS dependencies (pngjs) may require Node's built-ins: give each ESM bundle a require.
+const banner = { js: "import { createRequire as __tcg86CreateRequire } from 'node:module'; const require = __tcg86CreateRequire(import.meta.url);" };
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning', banner };
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tcg86.js' });
+// --cli-only: just the CLI (what npm run bench and npm start need).
+if (process.argv.includes('--cli-only')) process.exit(0);
+await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+
+fs.rmSync('dist/types', { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -1,9 +1,13 @@
 // The command line: QEMU's flags for everything QEMU has (so one command line runs a ROM on
-// both), our own additions as long options. Every error names the flag it is about.
+// both), our own additions as long options. OPTIONS below is the table: one entry per option
+// with its -help line. Every error names the flag it is about.
 
 import * as fs from 'node:fs';
 import { defaultConfig, type ChardevBackend, type ChardevSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
+import { TCG86_VERSION } from '../monitor/commands.js';
+import { formatUsage, suggestOption, type CliOption } from './option-table.js';
+import { accelHelp, devicePropsHelp, deviceHelp, displayHelp, DISPLAY_TYPES, logHelp, LOG_ITEM_HELP, machineHelp, MACHINES, vgaHelp, VGA_TYPES } from './help-lists.js';
 import { cpuHelpText, findCpuModel, findFeature, resolveCpu, type CpuDefinition, type FeatureChange } from '../cpu/x86/cpu-models.js';
 
 export class UsageError extends Error {}
@@ -56,9 +60,6 @@ function checkKnown(flag: string, what: string, props: Map<string, string>, know
   for (const k of props.keys()) if (!known.includes(k)) fail(flag, `${what} has no property '${k}' (known: ${known.join(', ')})`);
 }
 
-/** Options taking no argument. */
-const SWITCHES = new Set(['nographic', 'no-reboot', 'no-shutdown', 'nodefaults', 'enable-kvm', 'S', 's', 'snapshot']);
-
 interface ParseState {
   cfg: MachineConfig;
   nographic: boolean;
@@ -105,7 +106,9 @@ function parseChardev(st: ParseState, flag: string, text: string): void {
   if (st.cfg.chardevs.has(id!)) fail(flag, `duplicate chardev id '${id}'`);
   let backend: ChardevBackend;
   if (head === 'stdio') {
-    checkKnown(flag, 'chardev stdio', props, ['id', 'mux', 'signal', 'logfile']);
+    checkKnown(flag, 'chardev stdio', props, ['id', 'mux', 'signal']);
+    // signal=off would let Ctrl-C reach the guest; tcg86's stdio always lets it end the process.
+    if ((props.get('signal') ?? 'on') !== 'on') fail(flag, 'chardev stdio: signal=off is not supported (Ctrl-C always ends tcg86)');
     backend = { kind: 'stdio' };
   } else if (head === 'null') {
     checkKnown(flag, 'chardev null', props, ['id']);
@@ -123,6 +126,11 @@ function parseChardev(st: ParseState, flag: string, text: string): void {
 }
 
 function parseDevice(st: ParseState, flag: string, text: string): void {
+  // -device NAME,help lists the driver's properties.
+  if (text.endsWith(',help')) {
+    const list = devicePropsHelp(text.slice(0, -5));
+    if (list) throw new HelpRequest(list);
+  }
   const { head, props } = parseProps(flag, text, 'driver');
   if (head === 'isa-debug-exit') {
     checkKnown(flag, 'isa-debug-exit', props, ['iobase', 'iosize']);
@@ -137,16 +145,21 @@ function parseDevice(st: ParseState, flag: string, text: string): void {
     const chardev = props.get('chardev');
     if (!chardev) fail(flag, "isa-debugcon needs a 'chardev' property");
     if (!st.cfg.chardevs.has(chardev!)) fail(flag, `chardev '${chardev}' not found`);
-    st.cfg.debugcons.push({ iobase: props.has('iobase') ? parseNumber(flag, 'iobase', props.get('iobase')!) : 0xe9, chardev: chardev! });
+    st.cfg.debugcons.push({
+      iobase: props.has('iobase') ? parseNumber(flag, 'iobase', props.get('iobase')!) : 0xe9,
+      chardev: chardev!,
+      readback: props.has('readback') ? parseNumber(flag, 'readback', props.get('readback')!) & 0xff : 0xe9,
+    });
     return;
   }
-  if (head === 'help') fail(flag, 'supported devices: isa-debug-exit, isa-debugcon');
+  if (head === 'help' || head === '?') throw new HelpRequest(deviceHelp());
   fail(flag, `device '${head}' is not supported (supported: isa-debug-exit, isa-debugcon)`);
 }
 
-const LOG_ITEMS = ['int', 'cpu_reset', 'guest_errors', 'unimp', 'in_asm', 'out_asm'];
+const LOG_ITEMS = LOG_ITEM_HELP.map(([name]) => name);
 
 function parseLog(st: ParseState, flag: string, text: string): void {
+  if (text === 'help' || text === '?') throw new HelpRequest(logHelp());
   for (const item of text.split(',')) {
     switch (item) {
       case 'int':
@@ -215,191 +228,351 @@ function parseCpu(flag: string, text: string): CpuDefinition {
   return { ...def, warnings: [...warnings, ...def.warnings] };
 }
 
+/** -rtc [base=utc|localtime|DATE][,clock=vm][,driftfix=none]: the RTC's starting time. */
+function parseRtc(st: ParseState, flag: string, text: string): void {
+  const { head, props } = parseProps(flag, text, 'base');
+  if (head) props.set('base', head);
+  checkKnown(flag, '-rtc', props, ['base', 'clock', 'driftfix']);
+  const base = props.get('base');
+  if (base === 'utc') st.cfg.rtcBase = Math.floor(Date.now() / 1000);
+  else if (base === 'localtime') st.cfg.rtcBase = Math.floor(Date.now() / 1000) - new Date().getTimezoneOffset() * 60;
+  else if (base !== undefined) {
+    // QEMU's formats; the fields are the RTC's own (taken as UTC, as QEMU's base=DATE does).
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?$/.exec(base);
+    const t = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)) : NaN;
+    // Date.UTC rolls over out-of-range fields (month 13, 31 June); a real date reads back equal.
+    const same = Number.isFinite(t) && new Date(t).toISOString().slice(0, base.length) === (m?.[4] ? base : base.slice(0, 10));
+    if (!m || !same) {
+      fail(flag, `invalid datetime format '${base}' (valid formats: '2006-06-17T16:01:21' or '2006-06-17')`);
+    }
+    st.cfg.rtcBase = t / 1000;
+  }
+  const clock = props.get('clock') ?? 'vm';
+  if (clock !== 'vm') fail(flag, `clock=${clock} is not supported (tcg86's RTC runs on guest time, the instruction count: clock=vm)`);
+  const driftfix = props.get('driftfix') ?? 'none';
+  if (driftfix !== 'none') fail(flag, `driftfix=${driftfix} is not supported (guest time never loses ticks: driftfix=none)`);
+}
+
+/** -boot [order=]DRIVES: the boot order the firmware reads from CMOS (a, b, c, d, n). */
+function parseBoot(st: ParseState, flag: string, text: string): void {
+  const { head, props } = parseProps(flag, text, 'order');
+  checkKnown(flag, '-boot', props, ['order']);
+  const order = props.get('order') ?? head;
+  if (!order) fail(flag, "needs a boot order (order=DRIVES)");
+  for (const c of order) if (!'abcdn'.includes(c)) fail(flag, `invalid boot device '${c}' (use a, b, c, d or n)`);
+  if (order.length > 3) fail(flag, `too many boot devices for PC: '${order}' (at most 3)`);
+  st.cfg.bootOrder = order;
+}
+
+/** -accel tcg[,tb-size=MiB][,thread=single]. */
+function parseAccel(st: ParseState, flag: string, text: string): void {
+  if (text === 'help' || text === '?') throw new HelpRequest(accelHelp());
+  const { head, props } = parseProps(flag, text, 'accel');
+  if (head !== 'tcg') fail(flag, `accelerator '${head}' is not supported (use tcg)`);
+  checkKnown(flag, 'accelerator tcg', props, ['tb-size', 'thread']);
+  if (props.has('tb-size')) st.cfg.tbCacheBytes = parseSize(flag, props.get('tb-size')!);
+  const thread = props.get('thread') ?? 'single';
+  if (thread !== 'single') fail(flag, `thread=${thread} is not supported (one vCPU: thread=single)`);
+}
+
+function parseMachine(st: ParseState, flag: string, text: string): void {
+  const { head, props } = parseProps(flag, text, 'type');
+  if (head === 'help' || head === '?') throw new HelpRequest(machineHelp());
+  checkKnown(flag, '-machine', props, ['accel']);
+  if (head && !MACHINES.some((m) => m.name === head)) fail(flag, `machine type '${head}' is not supported (use pc; see -machine help)`);
+  if (props.has('accel') && props.get('accel') !== 'tcg') fail(flag, `accelerator '${props.get('accel')}' is not supported (use tcg)`);
+}
+
+/** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
+const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'qmp', 'vnc', 'daemonize', 'pidfile', 'object', 'smp', 'action', 'loadvm'];
+
+/**
+ * The options, one entry each: name, argument, -help group and line, and what it does. Add an
+ * option by adding its entry here.
+ */
+export const OPTIONS: readonly CliOption<ParseState>[] = [
+  {
+    name: 'help', aliases: ['h'], synopsis: '-h or -help', group: 'Standard options', help: 'display this help and exit',
+    apply: () => {
+      throw new HelpRequest(usage());
+    },
+  },
+  {
+    name: 'version', group: 'Standard options', help: 'display version information and exit',
+    apply: () => {
+      throw new HelpRequest(versionText());
+    },
+  },
+  {
+    name: 'machine', aliases: ['M'], arg: '[type=]name[,accel=tcg]', group: 'Standard options',
+    help: "selects emulated machine ('-machine help' for list)", apply: (st, flag, v) => parseMachine(st, flag, v),
+  },
+  {
+    name: 'cpu', arg: 'cpu', group: 'Standard options', help: "select CPU ('-cpu help' for list)",
+    apply: (st, flag, v) => (st.cfg.cpu = parseCpu(flag, v)),
+  },
+  {
+    name: 'accel', arg: '[accel=]tcg[,tb-size=n][,thread=single]', group: 'Standard options',
+    help: "select accelerator (tcg; use 'help' for a list)\ntb-size=n (TCG translation block cache size in MiB)",
+    apply: (st, flag, v) => parseAccel(st, flag, v),
+  },
+  {
+    name: 'boot', arg: '[order=]drives', group: 'Standard options',
+    help: "'drives': floppy (a), hard disk (c), CD-ROM (d), network (n), as the\nfirmware reads them from CMOS (default: cad)",
+    apply: (st, flag, v) => parseBoot(st, flag, v),
+  },
+  {
+    name: 'm', arg: '[size=]megs', group: 'Standard options', help: 'configure guest RAM (a number is MiB; suffixes k, M, G)',
+    apply: (st, flag, v) => {
+      const { head, props } = parseProps(flag, v, 'size');
+      if (props.has('slots') || props.has('maxmem')) fail(flag, 'memory hotplug (slots, maxmem) is not supported');
+      checkKnown(flag, '-m', props, []);
+      st.cfg.ramSize = parseSize(flag, head);
+    },
+  },
+  {
+    name: 'device', arg: 'driver[,prop[=value][,...]]', group: 'Standard options',
+    help: "add device (isa-debug-exit, isa-debugcon; '-device help' for list,\n'-device DRIVER,help' for its properties)",
+    apply: (st, flag, v) => parseDevice(st, flag, v),
+  },
+  {
+    name: 'display', arg: 'none|curses', group: 'Display options', help: "select display backend type ('-display help' for list)",
+    apply: (st, flag, v) => {
+      if (v === 'help' || v === '?') throw new HelpRequest(displayHelp());
+      const type = v.split(',')[0]!;
+      if (!DISPLAY_TYPES.includes(type)) fail(flag, `'${v}' is not supported (use -display none, -display curses or -nographic; see -display help)`);
+      if (type === 'curses') st.cfg.display = 'curses';
+      else st.displayNone = true;
+    },
+  },
+  {
+    name: 'nographic', group: 'Display options', help: 'disable graphical output and redirect serial I/Os to console',
+    apply: (st) => {
+      st.nographic = true;
+      st.cfg.nographic = true;
+    },
+  },
+  {
+    name: 'vga', arg: '[std|none]', group: 'Display options', help: "select video card type ('-vga help' for list)",
+    apply: (st, flag, v) => {
+      if (v === 'help' || v === '?') throw new HelpRequest(vgaHelp());
+      if (!VGA_TYPES.some(([n]) => n === v)) fail(flag, `'${v}' is not supported (use std or none)`);
+      st.cfg.vga = v as 'std' | 'none';
+      st.vgaGiven = true;
+    },
+  },
+  {
+    name: 'chardev', arg: 'stdio|file|null,id=id[,path=path][,mux=on|off]', group: 'Character device options',
+    help: 'define a character device (stdio, file or null)', apply: (st, flag, v) => parseChardev(st, flag, v),
+  },
+  {
+    name: 'kernel', arg: 'file', group: 'Boot Image or Kernel specific', help: "use 'file' as kernel image (multiboot v1: ELF or a.out kludge)",
+    apply: (st, _flag, v) => (st.cfg.kernelPath = v),
+  },
+  {
+    name: 'append', arg: 'cmdline', group: 'Boot Image or Kernel specific', help: "use 'cmdline' as kernel command line",
+    apply: (st, _flag, v) => (st.cfg.append = v),
+  },
+  {
+    name: 'serial', arg: 'dev', group: 'Debug/Expert options', help: "redirect the serial port to char device 'dev'\n(stdio, null, file:PATH, chardev:ID, none)",
+    apply: (st, flag, v) => {
+      st.serialGiven = true;
+      st.cfg.serials.push(chardevFromDevString(st, flag, v));
+    },
+  },
+  {
+    name: 'parallel', arg: 'none', group: 'Debug/Expert options', help: 'no parallel port (tcg86 has none)',
+    apply: (_st, flag, v) => {
+      if (v !== 'none') fail(flag, `'${v}' is not supported (only none)`);
+    },
+  },
+  {
+    name: 'monitor', arg: 'dev', group: 'Debug/Expert options', help: "redirect the monitor to char device 'dev'\n(stdio, null, file:PATH, chardev:ID, none)",
+    apply: (st, flag, v) => {
+      st.monitorGiven = true;
+      const [dev, ...opts] = v.split(',');
+      if (opts.length > 0 && !(opts.length === 1 && opts[0] === 'readline')) fail(flag, `'${v}': only the human monitor (readline) is supported`);
+      st.cfg.monitor = chardevFromDevString(st, flag, dev!);
+    },
+  },
+  {
+    name: 'mon', arg: '[chardev=]name[,mode=readline]', group: 'Debug/Expert options', help: 'the monitor on a -chardev',
+    apply: (st, flag, v) => {
+      st.monitorGiven = true;
+      const { props } = parseProps(flag, v, 'chardev');
+      checkKnown(flag, '-mon', props, ['chardev', 'mode', 'pretty']);
+      const id = props.get('chardev');
+      if (!id) fail(flag, "needs a 'chardev' property");
+      if (!st.cfg.chardevs.has(id!)) fail(flag, `chardev '${id}' not found (define it with -chardev ...,id=${id} before use)`);
+      const mode = props.get('mode') ?? 'readline';
+      if (mode !== 'readline') fail(flag, `mode '${mode}' is not supported (QMP is not implemented; use mode=readline)`);
+      st.cfg.monitor = id!;
+    },
+  },
+  {
+    name: 'debugcon', arg: 'dev', group: 'Debug/Expert options', help: "redirect the debug console (port 0xe9) to char device 'dev'",
+    apply: (st, flag, v) => {
+      const id = chardevFromDevString(st, flag, v);
+      if (id) st.cfg.debugcons.push({ iobase: 0xe9, chardev: id, readback: 0xe9 });
+    },
+  },
+  {
+    name: 'S', group: 'Debug/Expert options', help: "freeze CPU at startup (use 'c' to start execution)",
+    apply: (st) => (st.cfg.startPaused = true),
+  },
+  {
+    name: 'd', arg: 'item1,...', group: 'Debug/Expert options', help: "enable logging of specified items (use '-d help' for a list of log items)",
+    apply: (st, flag, v) => parseLog(st, flag, v),
+  },
+  {
+    name: 'D', arg: 'logfile', group: 'Debug/Expert options', help: 'output log to logfile (default stderr)',
+    apply: (st, _flag, v) => (st.cfg.log.file = v),
+  },
+  {
+    name: 'bios', arg: 'file', group: 'Debug/Expert options', help: 'set the filename for the BIOS (a multiple of 64 KiB, at most 16 MiB)',
+    apply: (st, _flag, v) => (st.cfg.biosPath = v),
+  },
+  {
+    name: 'L', arg: 'path', group: 'Debug/Expert options', help: 'set the directory for the BIOS, VGA BIOS and keymaps',
+    apply: (st, _flag, v) => st.cfg.dataDirs.push(v),
+  },
+  {
+    name: 'fw_cfg', arg: '[name=]<name>,file=<file>', synopsis: '-fw_cfg [name=]<name>,file=<file>', group: 'Debug/Expert options',
+    help: "add named fw_cfg entry with contents from file\n-fw_cfg [name=]<name>,string=<str>\n                add named fw_cfg entry with contents from string",
+    apply: (st, flag, v) => st.cfg.fwCfgFiles.push(parseFwCfg(flag, v)),
+  },
+  {
+    name: 'incoming', arg: 'tcp:[host]:port|file:path|exec:cmdline|defer', group: 'Debug/Expert options',
+    help: 'prepare for incoming migration (tcp, file, exec) or wait for\nmigrate_incoming (defer)',
+    apply: (st, flag, v) => {
+      if (v !== 'defer' && !/^(tcp|file|exec):./.test(v)) fail(flag, `'${v}': expected tcp:HOST:PORT, file:PATH, exec:CMD or defer`);
+      st.cfg.incoming = v;
+    },
+  },
+  {
+    name: 'no-reboot', group: 'Debug/Expert options', help: 'exit instead of rebooting',
+    apply: (st) => (st.cfg.noReboot = true),
+  },
+  {
+    name: 'no-shutdown', group: 'Debug/Expert options', help: 'stop before shutdown (with -no-reboot: a reset or triple fault pauses the VM)',
+    apply: (st) => (st.cfg.noShutdown = true),
+  },
+  {
+    name: 'rtc', arg: '[base=utc|localtime|<datetime>][,clock=vm][,driftfix=none]', group: 'Debug/Expert options',
+    help: 'set the RTC base (default: 2000-01-01T00:00:00, so runs repeat)',
+    apply: (st, flag, v) => parseRtc(st, flag, v),
+  },
+  {
+    name: 'icount', arg: '[shift=N][,sleep=off][,align=off]', group: 'Debug/Expert options',
+    help: 'guest time: 2^N ns per instruction (default 3); tcg86 always counts',
+    apply: (st, flag, v) => {
+      const { head, props } = parseProps(flag, v, 'shift');
+      checkKnown(flag, '-icount', props, ['sleep', 'align']);
+      if (head === 'auto') fail(flag, "shift=auto is not supported (tcg86 time is always derived from the instruction count; give a number)");
+      const shift = parseNumber(flag, 'shift', head || '3');
+      if (shift > 10) fail(flag, `shift ${shift} is above 10`);
+      // An idle guest's time jumps to its next timer (QEMU's sleep=off); nothing follows the host clock.
+      if ((props.get('sleep') ?? 'off') !== 'off') fail(flag, "sleep=on is not supported (idle guest time jumps to the next timer: sleep=off)");
+      if ((props.get('align') ?? 'off') !== 'off') fail(flag, 'align=on is not supported (guest time never follows the host clock)');
+      st.cfg.icountShift = shift;
+    },
+  },
+  {
+    name: 'nodefaults', group: 'Debug/Expert options', help: "don't create default devices",
+    apply: (st) => (st.nodefaults = true),
+  },
+  {
+    name: 'net', arg: 'none', group: 'Debug/Expert options', help: 'no network (tcg86 has none)',
+    apply: (_st, flag, v) => {
+      if (v !== 'none') fail(flag, `'${v}' is not supported (only none)`);
+    },
+  },
+  {
+    name: 'engine', own: true, arg: 'interp|tcg', group: 'tcg86 options', help: 'the engine: the translator (tcg, default) or the reference interpreter',
+    apply: (st, flag, v) => {
+      if (v !== 'interp' && v !== 'tcg') fail(flag, `'${v}' must be interp or tcg`);
+      st.cfg.engine = v as 'interp' | 'tcg';
+    },
+  },
+  {
+    name: 'stats', own: true, arg: 'table|json', optionalArg: true, group: 'tcg86 options',
+    help: 'print guest MIPS, soft-TLB and translated-block counters at exit (stderr)',
+    apply: (st, flag, v) => {
+      const f = v || 'table';
+      if (f !== 'table' && f !== 'json') fail(flag, `'${f}' must be table or json`);
+      st.cfg.stats = f as 'table' | 'json';
+    },
+  },
+  {
+    name: 'migrate-at-insn', own: true, arg: 'N URI', twoArgs: true, group: 'tcg86 options',
+    help: 'start a live migration to URI (tcp:, file:, exec:) once N instructions have retired',
+    apply: (st, flag, n, uri) => {
+      if (!/^\d+$/.test(n)) fail(flag, `'${n}' is not an instruction count`);
+      if (!/^(tcp|file|exec):./.test(uri)) fail(flag, `'${uri}': expected tcp:HOST:PORT, file:PATH or exec:CMD`);
+      st.cfg.migrateAt = { insn: Number(n), uri };
+    },
+  },
+  {
+    name: 'tb-cache-size', own: true, arg: 'size', group: 'tcg86 options', help: "the translator's generated-code budget (default 64M; a full flush when exceeded)",
+    apply: (st, flag, v) => (st.cfg.tbCacheBytes = parseSize(flag, v)),
+  },
+];
+
+function versionText(): string {
+  return `tcg86 version ${TCG86_VERSION} (follows QEMU emulator version 7.2, qemu-system-i386)\n`;
+}
+
+function usage(): string {
+  const header =
+    versionText() +
+    'usage: tcg86 [options]\n\n' +
+    "Runs a bare-metal ROM (-bios) or a multiboot kernel (-kernel) on QEMU's pc machine; the\n" +
+    'options are qemu-system-i386\'s, and the same command line gives the same output.\n';
+  const footer = "\nWhen using -nographic, press 'ctrl-a h' to get some help.\n";
+  return formatUsage(header, OPTIONS, footer);
+}
+
+/** Find the table entry for what the user typed (one or two dashes; --own=value). */
+function lookup(arg: string): { opt: CliOption<ParseState>; inline: string | undefined } | null {
+  const dashes = arg.startsWith('--') ? 2 : 1;
+  const body = arg.slice(dashes);
+  const eq = body.indexOf('=');
+  const name = eq >= 0 ? body.slice(0, eq) : body;
+  const opt = OPTIONS.find((o) => o.name === name || o.aliases?.includes(name));
+  if (!opt) return null;
+  if (eq >= 0) return opt.own ? { opt, inline: body.slice(eq + 1) } : null;
+  return { opt, inline: undefined };
+}
+
 /** Parse argv (without node and script) into a machine configuration. */
 export function parseArgs(argv: readonly string[]): MachineConfig {
   const cfg = defaultConfig();
   const st: ParseState = { cfg, nographic: false, displayNone: false, nodefaults: false, vgaGiven: false, serialGiven: false, monitorGiven: false, anon: 0 };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
-    if (!arg.startsWith('-')) fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
-    // Our own long options: --engine, --stats, --tb-cache-size, --migrate-at-insn.
-    if (arg.startsWith('--tb-cache-size')) {
-      const [name, inline] = arg.split('=', 2) as [string, string | undefined];
-      const v = inline ?? argv[++k];
-      if (v === undefined) fail(name, 'requires a size (e.g. 64M)');
-      cfg.tbCacheBytes = parseSize(name, v!);
-      continue;
+    if (!arg.startsWith('-') || arg === '-' || arg === '--') fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
+    const found = lookup(arg);
+    const flag = arg.split('=', 1)[0]!;
+    if (!found) {
+      const name = flag.replace(/^--?/, '');
+      if (QEMU_ONLY.includes(name)) fail(flag, 'is not supported by tcg86 (see -help)');
+      const hint = suggestOption(name, OPTIONS);
+      fail(flag, `invalid option${hint ? ` (did you mean ${hint}?)` : ''}`);
     }
-    if (arg === '--migrate-at-insn') {
-      const n = argv[++k];
-      const uri = argv[++k];
-      if (n === undefined || uri === undefined) fail(arg, 'requires an instruction count and a URI (--migrate-at-insn N tcp:HOST:PORT)');
-      if (!/^\d+$/.test(n!)) fail(arg, `'${n}' is not an instruction count`);
-      if (!/^(tcp|file|exec):./.test(uri!)) fail(arg, `'${uri}': expected tcp:HOST:PORT, file:PATH or exec:CMD`);
-      cfg.migrateAt = { insn: Number(n), uri: uri! };
-      continue;
+    const { opt, inline } = found!;
+    let value = inline;
+    if (opt.arg && value === undefined && !opt.optionalArg) {
+      value = argv[++k];
+      if (value === undefined) fail(flag, 'requires an argument');
     }
-    if (arg.startsWith('--engine') || arg.startsWith('--stats')) {
-      const [name, inline] = arg.split('=', 2) as [string, string | undefined];
-      if (name === '--stats') {
-        const v = inline ?? 'table';
-        if (v !== 'table' && v !== 'json') fail(name, `'${v}' must be table or json`);
-        cfg.stats = v as 'table' | 'json';
-        continue;
-      }
-      if (name === '--engine') {
-        const v = inline ?? argv[++k];
-        if (v !== 'interp' && v !== 'tcg') fail(name, `'${v ?? ''}' must be interp or tcg`);
-        cfg.engine = v as 'interp' | 'tcg';
-        continue;
-      }
+    if (!opt.arg && inline !== undefined) fail(flag, 'takes no argument');
+    let value2 = '';
+    if (opt.twoArgs) {
+      const next = argv[++k];
+      if (next === undefined) fail(flag, `requires two arguments (${opt.arg})`);
+      value2 = next!;
     }
-    const name = arg.replace(/^--?/, '');
-    const flag = `-${name}`;
-    if (SWITCHES.has(name)) {
-      switch (name) {
-        case 'nographic':
-          st.nographic = true;
-          cfg.nographic = true;
-          break;
-        case 'no-reboot':
-          cfg.noReboot = true;
-          break;
-        case 'nodefaults':
-          st.nodefaults = true;
-          break;
-        case 'S':
-          cfg.startPaused = true;
-          break;
-        case 'no-shutdown':
-          break;
-        default:
-          fail(flag, 'is not supported by tcg86');
-      }
-      continue;
-    }
-    const value = argv[++k];
-    if (value === undefined) fail(flag, 'requires an argument');
-    const v = value!;
-    switch (name) {
-      case 'bios':
-        cfg.biosPath = v;
-        break;
-      case 'kernel':
-        cfg.kernelPath = v;
-        break;
-      case 'L':
-        cfg.dataDirs.push(v);
-        break;
-      case 'fw_cfg':
-        cfg.fwCfgFiles.push(parseFwCfg(flag, v));
-        break;
-      case 'append':
-        cfg.append = v;
-        break;
-      case 'm': {
-        const { head, props } = parseProps(flag, v, 'size');
-        checkKnown(flag, '-m', props, ['slots', 'maxmem']);
-        cfg.ramSize = parseSize(flag, head);
-        if (props.has('maxmem')) {
-          const maxmem = parseSize(flag, props.get('maxmem')!);
-          if (maxmem < cfg.ramSize) fail(flag, `maxmem ${props.get('maxmem')} is below the RAM size`);
-        }
-        break;
-      }
-      case 'machine':
-      case 'M': {
-        const { head, props } = parseProps(flag, v, 'type');
-        checkKnown(flag, '-machine', props, ['accel']);
-        if (head && head !== 'pc' && !/^pc-i440fx-[\d.]+$/.test(head)) fail(flag, `machine type '${head}' is not supported (use pc)`);
-        if (props.has('accel') && props.get('accel') !== 'tcg') fail(flag, `accelerator '${props.get('accel')}' is not supported (use tcg)`);
-        break;
-      }
-      case 'cpu':
-        cfg.cpu = parseCpu(flag, v);
-        break;
-      case 'accel':
-        if (v.split(',')[0] !== 'tcg') fail(flag, `accelerator '${v}' is not supported (use tcg)`);
-        break;
-      case 'serial': {
-        st.serialGiven = true;
-        const id = chardevFromDevString(st, flag, v);
-        cfg.serials.push(id);
-        break;
-      }
-      case 'debugcon': {
-        const id = chardevFromDevString(st, flag, v);
-        if (id) cfg.debugcons.push({ iobase: 0xe9, chardev: id });
-        break;
-      }
-      case 'monitor': {
-        st.monitorGiven = true;
-        const [dev, ...opts] = v.split(',');
-        if (opts.length > 0 && !(opts.length === 1 && opts[0] === 'readline')) fail(flag, `'${v}': only the human monitor (readline) is supported`);
-        cfg.monitor = chardevFromDevString(st, flag, dev!);
-        break;
-      }
-      case 'mon': {
-        st.monitorGiven = true;
-        const { props } = parseProps(flag, v, 'chardev');
-        checkKnown(flag, '-mon', props, ['chardev', 'mode', 'pretty']);
-        const id = props.get('chardev');
-        if (!id) fail(flag, "needs a 'chardev' property");
-        if (!cfg.chardevs.has(id!)) fail(flag, `chardev '${id}' not found (define it with -chardev ...,id=${id} before use)`);
-        const mode = props.get('mode') ?? 'readline';
-        if (mode !== 'readline') fail(flag, `mode '${mode}' is not supported (QMP is not implemented; use mode=readline)`);
-        cfg.monitor = id!;
-        break;
-      }
-      case 'chardev':
-        parseChardev(st, flag, v);
-        break;
-      case 'device':
-        parseDevice(st, flag, v);
-        break;
-      case 'parallel':
-      case 'net':
-        if (v !== 'none') fail(flag, `'${v}' is not supported (only none)`);
-        break;
-      case 'vga':
-        if (v !== 'std' && v !== 'none') fail(flag, `'${v}' is not supported (use std or none)`);
-        cfg.vga = v as 'std' | 'none';
-        st.vgaGiven = true;
-        break;
-      case 'display':
-        if (v.split(',')[0] === 'curses') {
-          cfg.display = 'curses';
-          break;
-        }
-        if (v.split(',')[0] !== 'none') fail(flag, `'${v}' is not supported (use -display none, -display curses or -nographic)`);
-        st.displayNone = true;
-        break;
-      case 'd':
-        parseLog(st, flag, v);
-        break;
-      case 'D':
-        cfg.log.file = v;
-        break;
-      case 'icount': {
-        const { head, props } = parseProps(flag, v, 'shift');
-        checkKnown(flag, '-icount', props, ['sleep', 'align']);
-        if (head === 'auto') fail(flag, "shift=auto is not supported (tcg86 time is always derived from the instruction count; give a number)");
-        const shift = parseNumber(flag, 'shift', head || '3');
-        if (shift > 10) fail(flag, `shift ${shift} is above 10`);
-        cfg.icountShift = shift;
-        break;
-      }
-      case 'incoming':
-        if (v !== 'defer' && !/^(tcp|file|exec):./.test(v)) fail(flag, `'${v}': expected tcp:HOST:PORT, file:PATH, exec:CMD or defer`);
-        cfg.incoming = v;
-        break;
-      case 'rtc':
-        break;
-      case 'boot':
-        break;
-      default:
-        fail(flag, 'invalid option');
-    }
+    opt.apply(st, flag, value ?? '', value2);
   }
   finishDefaults(st);
   return cfg;
@@ -439,6 +612,9 @@ function finishDefaults(st: ParseState): void {
     if ([...cfg.chardevs.values()].some((c) => c.backend.kind === 'stdio')) {
       throw new UsageError('-display curses: the terminal is the display; no character device may use stdio');
     }
+  }
+  if (cfg.noShutdown && !cfg.monitor) {
+    throw new UsageError('-no-shutdown: a shutdown would stop the machine for good: no monitor can reset or quit it (give -monitor stdio)');
   }
   // One stdio chardev at most (QEMU: "cannot use stdio by multiple character devices").
   const stdio = [...cfg.chardevs.values()].filter((c) => c.backend.kind === 'stdio');

@@ -1,7 +1,8 @@
 // Buffered output of the host-file character backends (stdio, file): guest bytes collect in a
 // buffer and reach the host in one write when it fills, when the machine flushes (it idles,
-// yields to the event loop, reads input) or at exit. Open buffers are flushed on every way
-// out of the process: normal exit, process.exit, uncaught errors, and SIGINT/SIGTERM/SIGHUP.
+// yields to the event loop, at least every 50 ms of host time, reads input), every 100 ms from
+// a timer, or at exit. Open buffers are flushed on every way out of the process: normal exit,
+// process.exit, uncaught errors, and SIGINT/SIGTERM/SIGHUP.
 
 import * as fs from 'node:fs';
 
@@ -91,6 +92,9 @@ export class OutputBuffer {
 
 const openBuffers = new Set<OutputBuffer>();
 let hooked = false;
+/** Host milliseconds between timed flushes (output reaches a file while the guest runs). */
+export const FLUSH_INTERVAL_MS = 100;
+let flushTimer: NodeJS.Timeout | null = null;
 
 /** Flush every open buffer (what the exit and signal hooks do). */
 export function flushAllOutput(): void {
@@ -115,6 +119,9 @@ function installHooks(): void {
   // 'exit' also runs for process.exit() and after an uncaught exception or rejection.
   process.on('exit', onExit);
   for (const s of SIGNALS) process.on(s, onSignal);
+  // Never keeps the process alive; it fires whenever the event loop gets a turn.
+  flushTimer = setInterval(flushAllOutput, FLUSH_INTERVAL_MS);
+  flushTimer.unref();
 }
 
 function removeHooks(): void {
@@ -122,4 +129,6 @@ function removeHooks(): void {
   hooked = false;
   process.off('exit', onExit);
   for (const s of SIGNALS) process.off(s, onSignal);
+  if (flushTimer) clearInterval(flushTimer);
+  flushTimer = null;
 }

@@ -3,7 +3,10 @@
 
 import type { Mc146818Rtc } from '../devices/mc146818rtc.js';
 
-export function pcCmosInit(rtc: Mc146818Rtc, below4g: number, above4g: number): void {
+/** QEMU's CMOS codes for boot devices: floppy a/b 1, hard disk c 2, CD-ROM d 3, network n 4. */
+const BOOT_CODES: Record<string, number> = { a: 1, b: 1, c: 2, d: 3, n: 4 };
+
+export function pcCmosInit(rtc: Mc146818Rtc, below4g: number, above4g: number, bootOrder = 'cad'): void {
   // Base memory: 640 KiB.
   rtc.setCmos(0x15, 640 & 0xff);
   rtc.setCmos(0x16, 640 >> 8);
@@ -26,8 +29,10 @@ export function pcCmosInit(rtc: Mc146818Rtc, below4g: number, above4g: number): 
   rtc.setCmos(0x5f, 0);
   // Equipment byte: FPU present (bit 1), PS/2 mouse (bit 2), as QEMU reports.
   rtc.setCmos(0x14, 0x06);
-  // Boot order "cad" (QEMU's set_boot_dev: c = hard disk 2, a = floppy 1, d = CD-ROM 3) with
-  // the floppy signature check on; read back from QEMU 7.2 as 0x3d = 0x12, 0x38 = 0x30.
-  rtc.setCmos(0x3d, 0x02 | (0x01 << 4));
-  rtc.setCmos(0x38, 0x03 << 4);
+  // Boot order (-boot, "cad" by default: hard disk, CD-ROM, floppy): the first two in 0x3d,
+  // the third in the high nibble of 0x38, whose bit 0 set skips the floppy signature check
+  // (QEMU leaves it clear).
+  const code = (k: number) => BOOT_CODES[bootOrder[k] ?? ''] ?? 0;
+  rtc.setCmos(0x3d, code(0) | (code(1) << 4));
+  rtc.setCmos(0x38, code(2) << 4);
 }

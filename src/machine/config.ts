@@ -39,11 +39,17 @@ export interface MachineConfig {
   kernelPath: string | null;
   append: string;
   noReboot: boolean;
+  /** -no-shutdown: a shutdown (with -no-reboot, a reset or triple fault) pauses the VM instead of exiting. */
+  noShutdown: boolean;
+  /** -rtc base=: the RTC's time at power-on in seconds since 1970 (null: 2000-01-01, reproducible). */
+  rtcBase: number | null;
+  /** -boot order: drive letters the firmware reads from CMOS (QEMU's default "cad"). */
+  bootOrder: string;
   /** Chardevs by id (including the anonymous ones -serial/-debugcon create). */
   chardevs: Map<string, ChardevSpec>;
   /** COM1.. in order; null = none. */
   serials: (string | null)[];
-  debugcons: { iobase: number; chardev: string }[];
+  debugcons: { iobase: number; chardev: string; readback: number }[];
   debugExits: { iobase: number; iosize: number }[];
   /** Chardev id of the monitor, or null for none. */
   monitor: string | null;
@@ -81,6 +87,9 @@ export function defaultConfig(): MachineConfig {
     kernelPath: null,
     append: '',
     noReboot: false,
+    noShutdown: false,
+    rtcBase: null,
+    bootOrder: 'cad',
     chardevs: new Map(),
     serials: [],
     debugcons: [],

@@ -54,15 +54,19 @@ const VGA_PCI_ADDR = '0000:00:02.0';
 const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 /** Instructions run between checks for timers and host events. */
 const SLICE = 200_000;
+/** Host milliseconds between two yields to the event loop (and output flushes) at most. */
+const YIELD_MS = 50;
 
 export class MachineError extends Error {}
 
 /** QEMU's run states as `info status` reports them. */
-export type RunState = 'prelaunch' | 'running' | 'paused' | 'inmigrate' | 'finish-migrate' | 'postmigrate';
+export type RunState = 'prelaunch' | 'running' | 'paused' | 'shutdown' | 'inmigrate' | 'finish-migrate' | 'postmigrate';
 
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
   chardevOverride?: (id: string, kind: string) => CharBackend | null;
+  /** Where the machine's own reports go (halt, triple fault, loader warnings); stderr by default. */
+  report?: (text: string) => void;
 }
 
 export class PcMachine {
@@ -120,6 +124,8 @@ export class PcMachine {
   hostCanAct: (() => boolean) | null = null;
   /** Slices between two looks at host events (a terminal display wants its keys sooner). */
   hostPollSlices = 64;
+  /** The machine's own reports (hooks.report, else stderr). */
+  private readonly report: (text: string) => void;
   /** Wakes the run loop while it waits for the host (stopped, or halted for good). */
   private wakeHost: (() => void) | null = null;
   /** Outgoing live migration, run between guest slices. */
@@ -140,6 +146,7 @@ export class PcMachine {
     }
     if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
     const sys = this.sys;
+    this.report = hooks.report ?? ((text) => void process.stderr.write(text));
     this.log = new MachineLog(config.log);
     if (config.log.guestErrors) sys.guestErrorLog = (msg) => this.log.write(msg + '\n');
     this.systemMemory = MemoryRegion.container(sys, null, 'system', SIZE_64BIT);
@@ -234,8 +241,8 @@ export class PcMachine {
     this.pciBoard = this.makePciBoard();
     this.pit = new I8254(sys, this.clock, this.gsi[0]!);
 
-    this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!);
-    pcCmosInit(this.rtc, this.below4g, this.above4g);
+    this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!, { baseTime: config.rtcBase ?? undefined });
+    pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
     let fwFiles;
@@ -279,7 +286,7 @@ export class PcMachine {
         this.serialPorts.push(uart);
       });
       for (const d of config.debugcons) {
-        new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase }).map(this.ioRoot);
+        new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase, readback: d.readback }).map(this.ioRoot);
       }
       for (const d of config.debugExits) {
         new DebugExit(sys, (status) => this.requestExit(status), d).map(this.ioRoot);
@@ -422,7 +429,7 @@ export class PcMachine {
         above4g: this.above4g,
         mem: this.memory,
       });
-      for (const w of loaded.warnings) process.stderr.write(`tcg86: ${w}\n`);
+      for (const w of loaded.warnings) this.report(`tcg86: ${w}\n`);
       entry = loaded.entry;
     } catch (e) {
       if (e instanceof MultibootError) throw new MachineError(e.message);
@@ -506,6 +513,7 @@ export class PcMachine {
 
   /** The monitor's `stop`: the guest stops between two instructions. */
   stop(): void {
+    if (this.runState === 'shutdown') return;
     if (this.runState === 'running') this.runState = 'paused';
     this.engine.exitRequest = true;
   }
@@ -555,20 +563,33 @@ export class PcMachine {
    * -no-reboot) or can never run again. Returns the process exit status.
    */
   async run(maxInstructions = Infinity): Promise<number> {
+    const status = await this.runUntil(maxInstructions);
+    if (status !== null) return status;
+    throw new MachineError(
+      `the guest ran ${this.cpu.icount} instructions and ${this.cpu.deliveries} exception/interrupt deliveries without exiting (limit ${maxInstructions})`,
+    );
+  }
+
+  /**
+   * As run, but reaching `limit` (instructions plus deliveries since power-on, or the guest
+   * time they take) returns null instead of failing; a later call goes on from there.
+   */
+  async runUntil(limit = Infinity): Promise<number | null> {
     const cpu = this.cpu;
     let slices = 0;
+    let lastYield = performance.now();
     for (;;) {
       if (this.exitStatus !== null) return this.exitStatus;
       // The limit is on events, and on guest time too: a guest halted for good while device
       // timers tick (time moving, no instruction retiring) must also reach it.
-      if (cpu.events >= maxInstructions || this.clock.nowNs >= maxInstructions * this.nsPerInsn) {
-        throw new MachineError(
-          `the guest ran ${cpu.icount} instructions and ${cpu.deliveries} exception/interrupt deliveries without exiting (limit ${maxInstructions})`,
-        );
-      }
+      if (cpu.events >= limit || this.clock.nowNs >= limit * this.nsPerInsn) return null;
       if (this.resetPending) {
         this.resetPending = false;
-        if (this.config.noReboot) return 0;
+        if (this.config.noReboot) {
+          if (!this.config.noShutdown) return 0;
+          this.runState = 'shutdown'; // -no-shutdown: stop and wait for the monitor
+          continue;
+        }
         this.reset();
       }
       if (this.runState !== 'running') {
@@ -609,6 +630,7 @@ export class PcMachine {
       let budget = SLICE;
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
       if (this.migrateAt && this.migrateAt.insn > cpu.icount) budget = Math.min(budget, this.migrateAt.insn - cpu.icount);
+      if (limit !== Infinity) budget = Math.max(1, Math.min(budget, limit - cpu.events));
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
@@ -618,8 +640,10 @@ export class PcMachine {
         this.log.write('tcg86: guest triple fault (shutdown)\n' + e.registers);
         if (this.config.noReboot) {
           this.chardevs.flushAll(); // the guest's output first, then our report
-          process.stderr.write('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
-          return 0;
+          this.report('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
+          if (!this.config.noShutdown) return 0;
+          this.runState = 'shutdown';
+          continue;
         }
         this.reset();
         continue;
@@ -642,7 +666,7 @@ export class PcMachine {
         }
         if (!canWake || wake === Infinity) {
           this.chardevs.flushAll();
-          process.stderr.write(
+          this.report(
             `tcg86: the guest halted ${canWake ? 'with no timer armed' : 'with interrupts disabled'}; nothing can wake it. Registers:\n` +
               formatCpuState(cpu),
           );
@@ -652,11 +676,15 @@ export class PcMachine {
         this.clock.advanceTo(next);
         this.clock.runExpired();
       }
-      // Let host events (stdin for a serial port) in now and then; buffered output goes out
-      // first, so a guest that prints and then polls for input shows what it printed.
-      if (++slices % this.hostPollSlices === 0 || this.migration.active) {
+      // Let host events (stdin for a serial port) in now and then, every hostPollSlices slices
+      // or 50 ms of host time, whichever comes first (a slice of long rep strings or of the
+      // interpreter can take a while), and every slice while a migration runs; buffered output
+      // goes out first, so a guest that prints and then polls for input shows what it printed,
+      // and a file fills while the guest runs.
+      if (++slices % this.hostPollSlices === 0 || this.migration.active || performance.now() - lastYield >= YIELD_MS) {
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
   }

@@ -57,6 +57,41 @@ function takeExprs(ctx: MonitorContext, text: string, names: string[]): { values
   return { values, rest };
 }
 
+/**
+ * A string argument as QEMU's HMP reads one: a word up to the next blank, or a "quoted string"
+ * with the escapes \n \r \\ \' \" (so a file name may hold blanks or start with '/').
+ */
+function takeString(cmd: string, text: string, name: string): { value: string; rest: string } {
+  const t = required(text, name).trimStart();
+  if (t[0] !== '"') {
+    const m = /^\S+/.exec(t)!;
+    return { value: m[0], rest: t.slice(m[0].length).trim() };
+  }
+  let value = '';
+  let k = 1;
+  for (; k < t.length && t[k] !== '"'; k++) {
+    if (t[k] !== '\\') {
+      value += t[k];
+      continue;
+    }
+    const c = t[++k] ?? '';
+    if (c === 'n') value += '\n';
+    else if (c === 'r') value += '\r';
+    else if (c === '\\' || c === "'" || c === '"') value += c;
+    else throw new MonitorError(`unsupported escape code: '\\${c}'\n${cmd}: string expected`, true);
+  }
+  if (t[k] !== '"') throw new MonitorError(`unterminated string\n${cmd}: string expected`, true);
+  return { value, rest: t.slice(k + 1).trim() };
+}
+
+/** memsave/pmemsave: addr size file (the file name may be quoted). */
+function saveArgs(c: MonitorContext, cmd: string, a: string): { addr: number; size: number; file: string } {
+  const { values, rest } = takeExprs(c, a, ['val', 'size']);
+  const { value, rest: tail } = takeString(cmd, rest, 'filename');
+  if (tail) throw new MonitorError(`${cmd}: extraneous characters at the end of line`, true);
+  return { addr: values[0]!, size: values[1]!, file: value };
+}
+
 /** `i`/`o`: the access width in bytes from the /FMT size (b, h or w; QEMU's defaults apply). */
 function portAccess(ctx: MonitorContext, args: string): { n: number; rest: string } {
   const { fmt, rest } = takeFormat(args);
@@ -94,7 +129,7 @@ const INFO: Command[] = [
     help: 'show the current VM status (running|paused)',
     run: (c) => {
       const s = c.machine.runState;
-      c.print(`VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : `paused (${s})`}\n`);
+      c.print(`VM status: ${s === 'running' || s === 'paused' ? s : `paused (${s})`}\n`);
     },
   },
   { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu)) },
@@ -231,8 +266,8 @@ const COMMANDS: Command[] = [
     args: 'addr size file',
     help: "save to disk virtual memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
-      const { values, rest } = takeExprs(c, a, ['val', 'size']);
-      memorySave(c.machine.cpu, values[0]! >>> 0, values[1]!, required(rest, 'filename'), false);
+      const { addr, size, file } = saveArgs(c, 'memsave', a);
+      memorySave(c.machine.cpu, addr >>> 0, size, file, false);
     },
   },
   {
@@ -240,8 +275,8 @@ const COMMANDS: Command[] = [
     args: 'addr size file',
     help: "save to disk physical memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
-      const { values, rest } = takeExprs(c, a, ['val', 'size']);
-      memorySave(c.machine.cpu, values[0]!, values[1]!, required(rest, 'filename'), true);
+      const { addr, size, file } = saveArgs(c, 'pmemsave', a);
+      memorySave(c.machine.cpu, addr, size, file, true);
     },
   },
   {
@@ -254,7 +289,14 @@ const COMMANDS: Command[] = [
   },
   { name: 'system_reset', args: '', help: 'reset the system', run: (c) => c.machine.requestReset() },
   { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
-  { name: 'cont', alias: 'c', args: '', help: 'resume emulation', run: (c) => c.machine.cont() },
+  {
+    name: 'cont', alias: 'c', args: '', help: 'resume emulation',
+    run: (c) => {
+      // As QEMU: a VM stopped by a shutdown (-no-shutdown) must be reset before it runs again.
+      if (c.machine.runState === 'shutdown') c.print('Error: Resetting the Virtual Machine is required\n');
+      else c.machine.cont();
+    },
+  },
   { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
   ...MIGRATION_COMMANDS,
 ];

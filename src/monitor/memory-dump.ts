@@ -138,9 +138,12 @@ function disassemble(cpu: X86CPU, f: DumpFormat, addr: number, physical: boolean
     },
   };
   for (let k = 0; k < f.count; k++) {
-    reader.base = addr;
+    // Decode at the instruction's own address, so branch targets are real ones (QEMU gives
+    // the disassembler the address; in 16-bit code the offset wraps at 64 KiB as IP does).
+    const ip = code32 ? addr >>> 0 : addr & 0xffff;
+    reader.base = addr - ip;
     failedAt = -1;
-    decode(insn, reader, 0, code32);
+    decode(insn, reader, ip, code32);
     if (failedAt >= 0) {
       out += `0x${addr.toString(16).padStart(8, '0')}:  Cannot access memory\n`;
       break;

@@ -35,10 +35,10 @@ export class Monitor implements CharReceiver {
       print: (text) => this.print(text),
       startNs: process.hrtime.bigint(),
     };
-    // A guest halted for good waits for us while our input may still bring commands, and while
-    // lines already read wait their turn (a slow command such as screendump must not let the
-    // end of input overtake the `quit` behind it).
-    machine.hostCanAct = () => (this.inputOpen || this.pendingLine !== null || this.held.length > 0) && !this.quit;
+    // A guest halted for good waits for us while our input may still bring commands, and
+    // while lines already received have not all run: the end of input arrives as soon as the
+    // last byte is read, long before the lines held behind a running command are executed.
+    machine.hostCanAct = () => !this.quit && (this.inputOpen || this.pendingLine !== null || this.held.length > 0 || this.scheduled);
     chr.setReceiver(this);
     // On a mux the banner waits until the monitor first gets the focus (C-a c), as in QEMU.
     if (!opts.muxed) this.greet();

@@ -305,7 +305,11 @@ export class SoftMMU {
       else this.as.stl(phys, value);
       return;
     }
-    if (cmp & TLB_DISCARD_WRITE) return;
+    if (cmp & TLB_DISCARD_WRITE) {
+      // A store to ROM is dropped, as through the address space; --stats counts both.
+      this.as.stats.romWritesDropped++;
+      return;
+    }
     const i = (addr + t.table[idx + TLB_ADDEND]!) >>> 0;
     if (cmp & TLB_NOTDIRTY) this.notdirtyWrite(i, size, addr);
     const ram = this.ram;

@@ -17,7 +17,7 @@ export interface CliProcess {
   /** Write a 64 KiB ROM: `code` at F000:0000, `extra` [offset, bytes] pairs, the reset vector jumping to F000:0000. */
   rom(name: string, code: number[], extra?: [number, number[]][]): string;
   /** Run the CLI to the end; `maxRssKiB` is the child's peak resident set. */
-  run(args: string[], opts?: { maxBuffer?: number; timeoutMs?: number }): SpawnSyncReturns<Buffer> & { maxRssKiB: number };
+  run(args: string[], opts?: { maxBuffer?: number; timeoutMs?: number; input?: string }): SpawnSyncReturns<Buffer> & { maxRssKiB: number };
   remove(): void;
 }
 
@@ -52,7 +52,8 @@ export async function cliProcess(): Promise<CliProcess> {
     },
     run(args, opts = {}) {
       const r = spawnSync(process.execPath, ['--import', preload, cli, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', 'pipe'],
+        input: opts.input,
         maxBuffer: opts.maxBuffer ?? 1 << 26,
         timeout: opts.timeoutMs,
       });

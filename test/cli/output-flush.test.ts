@@ -102,3 +102,23 @@ describe('buffered output on abnormal exits', () => {
     });
   }
 });
+
+describe('output while the guest runs', () => {
+  it('a guest that prints once and never halts: its byte reaches the -serial file while it runs', async () => {
+    // mov dx,0x3f8; mov al,'A'; out dx,al; L: jmp L
+    const rom = p.rom('print-spin.bin', [0xba, 0xf8, 0x03, 0xb0, 0x41, 0xee, 0xeb, 0xfe]);
+    const file = path.join(p.dir, 'spin-serial.out');
+    const child = spawn(process.execPath, [p.cli, '-bios', rom, '-display', 'none', '-serial', `file:${file}`, '-monitor', 'none'], { stdio: 'ignore' });
+    try {
+      let size = 0;
+      for (let k = 0; k < 300 && size === 0; k++) {
+        await new Promise((r) => setTimeout(r, 100));
+        size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+      }
+      expect(child.exitCode).toBeNull(); // still running
+      expect(fs.readFileSync(file, 'latin1')).toBe('A');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

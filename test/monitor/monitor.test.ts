@@ -17,12 +17,16 @@ const GOLDEN = path.join(ROOT, 'test/golden/monitor');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A machine whose stdio chardev (the monitor, or the mux) is captured in memory. */
-function machineWith(args: string[]): { machine: PcMachine; stdio: MemoryCharBackend; monitor: Monitor | null } {
+function machineWith(args: string[]): { machine: PcMachine; stdio: MemoryCharBackend; monitor: Monitor | null; reports: string[] } {
   const stdio = new MemoryCharBackend();
-  const machine = new PcMachine(parseArgs(args), { chardevOverride: (_id, kind) => (kind === 'stdio' ? stdio : null) });
+  const reports: string[] = [];
+  const machine = new PcMachine(parseArgs(args), {
+    chardevOverride: (_id, kind) => (kind === 'stdio' ? stdio : null),
+    report: (text) => reports.push(text),
+  });
   const id = machine.config.monitor;
   const monitor = id ? new Monitor(machine, machine.chardevs.get(id), { muxed: machine.config.chardevs.get(id)?.mux === true }) : null;
-  return { machine, stdio, monitor };
+  return { machine, stdio, monitor, reports };
 }
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -68,7 +72,7 @@ describe('run states', () => {
   });
 
   it('a guest halted for good waits for the monitor, and ends once its input has ended', async () => {
-    const { machine, stdio } = machineWith([
+    const { machine, stdio, reports } = machineWith([
       '-bios', path.join(ROOT, 'roms/mon-pg32.bin'), '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-debugcon', 'null',
     ]);
     const run = machine.run(50_000_000);
@@ -77,6 +81,7 @@ describe('run states', () => {
     stdio.inject("p /d $eax\n");
     stdio.endInput();
     expect(await run).toBe(1);
+    expect(reports.join('')).toMatch(/^tcg86: the guest halted with interrupts disabled; nothing can wake it\. Registers:\nEAX=12345678 /);
     expect(stdio.text()).toContain('(qemu) p /d $eax\r\n305419896\r\n(qemu) ');
   });
 

@@ -128,7 +128,8 @@ describe('x86 decoder vs capstone', () => {
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       const summary = [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${String(v).padStart(6)}  ${k}`).join('\n');
-      console.log(`capstone check, ${code32 ? 32 : 16}-bit, ${STREAMS} streams:\n${summary}`);
+      // The category counts, on request only (npm test prints vitest's report alone).
+      if (process.env.TCG86_VERBOSE) console.log(`capstone check, ${code32 ? 32 : 16}-bit, ${STREAMS} streams:\n${summary}`);
       expect(unexplained.slice(0, 40)).toEqual([]);
       expect(counts.get('agree') ?? 0).toBeGreaterThan(STREAMS * 0.6);
       // Every op of the table was length-checked at least once in this mode.
