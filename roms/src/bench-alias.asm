@@ -3,9 +3,9 @@
 ; ARGS: -m 128M
 ; 0..64 MiB is identity-mapped with 4 KiB pages, plus a window at 0x40000000 whose 64 MiB map
 ; physical 16..80 MiB. Pair 1 is 0x40000000 / 0x40800000 (8 MiB apart: the same low page-number
-; bits, one slot of a page & mask TLB of up to 2048 entries, as QEMU's); pair 2 is 0x40000000 /
-; 0x40410000 (pages 0 and 0x410 of the window: page ^ (page >> 6) agree in their low 16 bits,
-; one slot of tcg86's folded index up to 65536 entries). 2 x 2.5 M iterations of alternating
+; bits, one slot of a page & mask TLB of up to 2048 entries, as QEMU's); pair 2 is 0x40000040 /
+; 0x40410040 (page numbers 0x40000 and 0x40410: page ^ (page >> 6) agree in their low 10 bits,
+; one slot of tcg86's folded index up to 1024 entries). 2 x 2.5 M iterations of alternating
 ; read-modify-writes, 7 instructions each: about 40 M guest instructions. Prints both sums.
 %include "lib/pm.inc"
 

@@ -44,6 +44,14 @@ const VGA_PCI_ADDR = '0000:00:02.0';
 const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 /** Instructions run between checks for timers and host events. */
 const SLICE = 200_000;
+/**
+ * Host time after which a slice ends early, and after which the machine yields to the event
+ * loop (the monitor, QMP and signals are served then), however slowly the guest runs (rep
+ * string copies, TLB thrashing). Where engine.run returns is never visible to the guest:
+ * timers still stop slices at their exact instruction count.
+ */
+const SLICE_HOST_MS = 10;
+const YIELD_HOST_MS = 20;
 
 export class MachineError extends Error {}
 
@@ -430,6 +438,7 @@ export class PcMachine {
   async run(maxInstructions = Infinity): Promise<number> {
     const cpu = this.cpu;
     let slices = 0;
+    let lastYield = performance.now();
     for (;;) {
       if (this.exitStatus !== null) return this.exitStatus;
       // The limit is on events, and on guest time too: a guest halted for good while device
@@ -454,6 +463,7 @@ export class PcMachine {
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
+        this.engine.hostDeadline = performance.now() + SLICE_HOST_MS;
         reason = this.engine.run(cpu, budget);
       } catch (e) {
         if (!(e instanceof TripleFault)) throw e;
@@ -467,6 +477,7 @@ export class PcMachine {
         continue;
       }
       this.sliceEndNs = -Infinity;
+      const t1 = performance.now();
       this.syncClock();
       this.clock.runExpired();
       // An NMI wakes a halted CPU only when NMIs are not blocked (inside an NMI handler).
@@ -494,9 +505,10 @@ export class PcMachine {
       }
       // Let host events (stdin for a serial port) in now and then; buffered output goes out
       // first, so a guest that prints and then polls for input shows what it printed.
-      if (++slices % 64 === 0) {
+      if (++slices % 64 === 0 || t1 - lastYield > YIELD_HOST_MS) {
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
   }

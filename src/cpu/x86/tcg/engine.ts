@@ -24,6 +24,13 @@ export class TcgEngine {
   private exitRequested = false;
   /** Counts TLB flushes: a block's dynDest is only good for the generation it was found in. */
   private flushGen = 0;
+  /**
+   * performance.now() after which run() returns early, so a slowly emulated guest still lets
+   * the host in. Checked every 8 passes through the dispatcher (chained blocks do not come
+   * back to it, and they are fast; handler exits such as a rep string chunk do).
+   */
+  hostDeadline = Infinity;
+  private hostCheck = 8;
   readonly cache: TBCache;
   private readonly jumpCache: (TranslationBlock | null)[];
   private readonly interp = new Interpreter();
@@ -118,6 +125,10 @@ export class TcgEngine {
     this.exitRequested = false;
     while (cpu.events < end) {
       if (this.exitRequested) return EXIT_REQUESTED;
+      if (--this.hostCheck === 0) {
+        this.hostCheck = 8;
+        if (performance.now() > this.hostDeadline) return EXIT_REQUESTED;
+      }
       if ((cpu.interruptRequest || cpu.nmiPending) && !cpu.inhibitIrq && checkInterrupts(cpu)) {
         prev = null;
         continue;
@@ -190,12 +201,28 @@ export class TcgEngine {
           prev = tb;
           if (cpu.tbExit !== 0 || cache.currentInvalidated) break;
           let next: TranslationBlock | null;
+          let predicted = true;
           if (prevSlot >= 0) next = tb.jmpDest[prevSlot]!;
-          else if (prevSlot === EXIT_DYNAMIC && tb.dynGen === this.flushGen) next = tb.dynDest;
-          else break;
+          else if (prevSlot === EXIT_DYNAMIC) {
+            next = tb.dynGen === this.flushGen ? tb.dynDest : null;
+            if (next === null || next.pc !== cpu.eip) {
+              // Mispredicted (a ret to another call site): the jump cache, with the mode bits
+              // of the block that just ran, as findBlock would compute them.
+              predicted = false;
+              next = this.jumpCache[jumpCacheHash((tb.csBase + cpu.eip) | 0)]!;
+              if (next === null || next.pc !== cpu.eip || next.csBase !== tb.csBase || next.flags !== tb.flags) break;
+            }
+          } else break;
           if (next === null || next.invalid || next.pc !== cpu.eip || next.checked || cpu.icount + next.insnCount > cpu.tbBudgetEnd) break;
           if (prevSlot >= 0) stats.chainFollows++;
-          else stats.dynamicHits++;
+          else if (predicted) stats.dynamicHits++;
+          else {
+            stats.jumpCacheHits++;
+            if (next.page1 < 0) {
+              tb.dynDest = next;
+              tb.dynGen = this.flushGen;
+            }
+          }
           cpu.tbInsn = 0;
           cache.current = tb = next;
         }
