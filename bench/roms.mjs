@@ -1,11 +1,13 @@
 // Finds the benchmark ROMs: every roms/src/*.asm with a `; BENCH: KIND` header line, with its
-// `; ARGS:` extra flags, its image roms/NAME.bin and the golden output test/golden/roms/NAME.*.
+// `; ARGS:` extra flags, its image roms/NAME.bin and the golden output test/golden/roms/NAME.*;
+// and every C kernel roms/c/NAME.c with `// BENCH:` (roms/NAME.elf, booted with -kernel and its
+// `// BENCH-APPEND:` size, golden test/golden/bench/NAME.*).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-function header(lines, key) {
-  const line = lines.find((l) => l.startsWith(`; ${key}:`));
-  return line === undefined ? null : line.slice(key.length + 3).trim();
+function header(lines, key, comment = ';') {
+  const line = lines.find((l) => l.startsWith(`${comment} ${key}:`));
+  return line === undefined ? null : line.slice(comment.length + key.length + 2).trim();
 }
 
 function readOpt(path) {
@@ -35,7 +37,40 @@ export function findBenchRoms(root) {
       description: lines[0].replace(/^;\s*/, ''),
     });
   }
-  return roms;
+  return [...roms, ...findBenchKernels(root)];
+}
+
+/**
+ * The C benchmark kernels. `boot` replaces `-bios BIN` on the command line; `cmdline` is what
+ * QEMU hands the kernel (the image path, a space, the -append string), for engines that take it whole.
+ */
+function findBenchKernels(root) {
+  const srcDir = join(root, 'roms', 'c');
+  if (!existsSync(srcDir)) return [];
+  const kernels = [];
+  for (const f of readdirSync(srcDir).sort()) {
+    if (!f.endsWith('.c')) continue;
+    const lines = readFileSync(join(srcDir, f), 'utf8').split('\n').slice(0, 10);
+    const kind = header(lines, 'BENCH', '//');
+    if (kind === null) continue;
+    const name = f.slice(0, -2);
+    const append = header(lines, 'BENCH-APPEND', '//') ?? '';
+    const bin = join(root, 'roms', `${name}.elf`);
+    const status = readOpt(join(root, 'test', 'golden', 'bench', `${name}.status`));
+    kernels.push({
+      name,
+      kind,
+      args: (header(lines, 'ARGS', '//') ?? '').split(/\s+/).filter(Boolean),
+      bin,
+      boot: ['-kernel', bin, '-append', append],
+      cmdline: `${bin} ${append}`,
+      golden: readOpt(join(root, 'test', 'golden', 'bench', `${name}.out`)),
+      goldenStatus: status === null ? null : Number(status.toString().trim()),
+      hasFixup: false,
+      description: lines[0].replace(/^\/\/\s*/, ''),
+    });
+  }
+  return kernels;
 }
 
 /** Guest RAM size in bytes from QEMU-style args (-m 128M, -m 64, -m size=1G); QEMU's default 128 MiB. */

@@ -14,7 +14,7 @@ export function qemuVersion(bin = process.env.QEMU || 'qemu-system-i386') {
 }
 
 export async function runQemu(rom, { timeoutMs, bin = process.env.QEMU || 'qemu-system-i386' } = {}) {
-  const r = await runChild(bin, ['-bios', rom.bin, ...BASE, ...rom.args], { timeoutMs });
+  const r = await runChild(bin, [...(rom.boot ?? ['-bios', rom.bin]), ...BASE, ...rom.args], { timeoutMs });
   return {
     engine: 'qemu-tcg',
     wallMs: r.wallMs,

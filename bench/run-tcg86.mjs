@@ -37,7 +37,7 @@ function withoutJson(text) {
 
 /** One run of rom on engine ('tcg' | 'interp') with the tcg86 bundle at cli, from directory root. */
 export async function runTcg86(cli, root, rom, engine, { timeoutMs } = {}) {
-  const args = [cli, '-bios', rom.bin, ...BASE, ...rom.args, '--engine', engine];
+  const args = [cli, ...(rom.boot ?? ['-bios', rom.bin]), ...BASE, ...rom.args, '--engine', engine];
   let r = await runChild(null, statsFlag ? [...args, '--stats=json'] : args, { node: true, cwd: root, timeoutMs });
   if (statsFlag && r.status !== 0 && /--stats/.test(r.stderr) && r.stdout.length === 0) {
     statsFlag = false; // an older tcg86 refuses the flag: fall back to wall time only

@@ -20,7 +20,7 @@ export function findV86(root) {
 }
 
 export async function runV86(v86, rom, { timeoutMs } = {}) {
-  const r = await runChild(null, [join(here, 'v86-child.mjs'), rom.bin, String(memBytes(rom.args)), v86.lib, v86.wasm], { node: true, timeoutMs });
+  const r = await runChild(null, [join(here, 'v86-child.mjs'), rom.bin, String(memBytes(rom.args)), v86.lib, v86.wasm, ...(rom.cmdline != null ? [rom.cmdline] : [])], { node: true, timeoutMs });
   const line = r.stderr.split('\n').find((l) => l.startsWith('V86BENCH '));
   const info = line ? JSON.parse(line.slice(9)) : {};
   let check = r.timedOut ? 'TIMEOUT (v86 never wrote port 0xF4)' : checkOutput(rom, r.stdout, r.status);

@@ -1,13 +1,15 @@
 // Child of run-v86.mjs: boots a ROM as v86's BIOS, copies port 0xE9 to stdout; a write to port
 // 0xF4 (isa-debug-exit) prints `V86BENCH {json}` on stderr and exits with status (value << 1) | 1.
-// Usage: node v86-child.mjs ROM MEM_BYTES LIBV86_MJS V86_WASM
+// Usage: node v86-child.mjs ROM MEM_BYTES LIBV86_MJS V86_WASM [CMDLINE]: with CMDLINE, ROM is a
+// multiboot kernel that v86 loads itself (no BIOS), handing it CMDLINE.
 import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const [rom, memArg, lib, wasm] = process.argv.slice(2);
+const [rom, memArg, lib, wasm, cmdline] = process.argv.slice(2);
 const tImport = performance.now();
 const { V86 } = await import(pathToFileURL(lib).href);
 const image = readFileSync(rom);
+const imageBuffer = image.buffer.slice(image.byteOffset, image.byteOffset + image.length);
 const out = [];
 let tRun = 0;
 
@@ -18,7 +20,7 @@ function report(extra) {
 
 const emulator = new V86({
   wasm_path: wasm,
-  bios: { buffer: image.buffer.slice(image.byteOffset, image.byteOffset + image.length) },
+  ...(cmdline === undefined ? { bios: { buffer: imageBuffer } } : { multiboot: { buffer: imageBuffer }, cmdline }),
   memory_size: Number(memArg),
   autostart: false,
   disable_keyboard: true,

@@ -86,7 +86,7 @@ if (v86) engines.push(['v86', (rom, t) => runV86(v86, rom, { timeoutMs: t ?? opt
 
 let roms = findBenchRoms(root);
 if (opts.only) roms = roms.filter((r) => opts.only.includes(r.name));
-for (const r of roms) if (!existsSync(r.bin)) notes.push(`${r.name}: roms/${r.name}.bin missing (npm run roms): skipped`);
+for (const r of roms) if (!existsSync(r.bin)) notes.push(`${r.name}: ${relative(root, r.bin)} missing (npm run roms / scripts/build-c-kernels.sh): skipped`);
 roms = roms.filter((r) => existsSync(r.bin));
 const startupRom = { name: 'unassigned', kind: 'startup', args: [], bin: join(root, 'roms', 'unassigned.bin'), golden: null, goldenStatus: null };
 

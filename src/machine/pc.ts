@@ -54,8 +54,14 @@ const VGA_PCI_ADDR = '0000:00:02.0';
 const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 /** Instructions run between checks for timers and host events. */
 const SLICE = 200_000;
-/** Host milliseconds between two yields to the event loop (and output flushes) at most. */
-const YIELD_MS = 50;
+/**
+ * Host time after which a slice ends early, and after which the machine yields to the event
+ * loop (the monitor, QMP and signals are served then), however slowly the guest runs (rep
+ * string copies, TLB thrashing). Where engine.run returns is never visible to the guest:
+ * timers still stop slices at their exact instruction count.
+ */
+const SLICE_HOST_MS = 10;
+const YIELD_HOST_MS = 20;
 
 export class MachineError extends Error {}
 
@@ -634,6 +640,7 @@ export class PcMachine {
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
+        this.engine.hostDeadline = performance.now() + SLICE_HOST_MS;
         reason = this.engine.run(cpu, budget);
       } catch (e) {
         if (!(e instanceof TripleFault)) throw e;
@@ -649,6 +656,7 @@ export class PcMachine {
         continue;
       }
       this.sliceEndNs = -Infinity;
+      const t1 = performance.now();
       this.syncClock();
       this.clock.runExpired();
       // An NMI wakes a halted CPU only when NMIs are not blocked (inside an NMI handler).
@@ -676,12 +684,12 @@ export class PcMachine {
         this.clock.advanceTo(next);
         this.clock.runExpired();
       }
-      // Let host events (stdin for a serial port) in now and then, every hostPollSlices slices
-      // or 50 ms of host time, whichever comes first (a slice of long rep strings or of the
-      // interpreter can take a while), and every slice while a migration runs; buffered output
+      // Let host events (stdin for a serial port, the monitor, signals) in now and then: every
+      // hostPollSlices slices, every 20 ms of host time (a slice of long rep strings or of the
+      // interpreter can take a while) and every slice while a migration runs; buffered output
       // goes out first, so a guest that prints and then polls for input shows what it printed,
       // and a file fills while the guest runs.
-      if (++slices % this.hostPollSlices === 0 || this.migration.active || performance.now() - lastYield >= YIELD_MS) {
+      if (++slices % this.hostPollSlices === 0 || this.migration.active || t1 - lastYield > YIELD_HOST_MS) {
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = performance.now();

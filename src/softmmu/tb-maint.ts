@@ -14,6 +14,8 @@ export class TBStats {
   jumpCacheHits = 0;
   hashHits = 0;
   chainFollows = 0;
+  /** Blocks entered after an inline ret / indirect jump through the previous block's prediction. */
+  dynamicHits = 0;
   invalidationsWrite = 0;
   invalidationsDma = 0;
   invalidationsFlush = 0;
@@ -174,6 +176,7 @@ export class TBCache {
     }
     tb.jmpDest[0] = null;
     tb.jmpDest[1] = null;
+    tb.dynDest = null;
     tb.fn = null;
     this.codeBytes -= tb.codeSize;
     this.blockCount--;

@@ -15,10 +15,15 @@ export class TranslationBlock {
   readonly jmpDest: (TranslationBlock | null)[] = [null, null];
   /** Virtual pc targeted by exit slot 0/1 (-1: no direct target). */
   readonly jmpTargetPc: number[] = [-1, -1];
+  /**
+   * The block an inline ret / indirect jump of this block led to last time (a one-entry
+   * prediction, checked against the pc and valid only while dynGen is the engine's TLB flush
+   * generation). Not a link: an invalidated target is simply not taken.
+   */
+  dynDest: TranslationBlock | null = null;
+  dynGen = 0;
   /** Blocks whose exit slots point at this one, so invalidation can unlink them. */
   readonly incoming: TranslationBlock[] = [];
-  /** Times entered from the dispatcher. */
-  execCount = 0;
   /** Size of the generated source, counted against the code cache budget. */
   codeSize = 0;
   /** Generated JavaScript source, kept for `-d out_asm`-style inspection and tests. */

@@ -24,12 +24,22 @@ export function goldenRoms(): string[] {
   return [...list('roms'), ...list('kernels')].filter((n) => !n.includes('/bench-')).sort();
 }
 
-/** A `; KEY: value` header line within the first 10 lines of a ROM source. */
+/**
+ * A `; KEY: value` header line within the first 10 lines of a ROM source, or `// KEY: value` in a
+ * C kernel's source (roms/c/NAME.c).
+ */
 function header(name: string, key: string): string | null {
-  const src = path.join(ROOT, 'roms/src', `${name}.asm`);
+  const asm = path.join(ROOT, 'roms/src', `${name}.asm`);
+  const c = path.join(ROOT, 'roms/c', `${name}.c`);
+  const [src, prefix] = fs.existsSync(asm) ? [asm, `; ${key}: `] : [c, `// ${key}: `];
   if (!fs.existsSync(src)) return null;
-  const line = fs.readFileSync(src, 'latin1').split('\n').slice(0, 10).find((l) => l.startsWith(`; ${key}: `));
-  return line ? line.slice(key.length + 4).trim() : null;
+  const line = fs.readFileSync(src, 'latin1').split('\n').slice(0, 10).find((l) => l.startsWith(prefix));
+  return line ? line.slice(prefix.length).trim() : null;
+}
+
+/** A kernel's image: roms/NAME.elf for the C kernels (built by gcc), roms/NAME.bin for NASM's. */
+function kernelImage(name: string): string {
+  return fs.existsSync(path.join(ROOT, 'roms', `${name}.elf`)) ? `roms/${name}.elf` : `roms/${name}.bin`;
 }
 
 /** Extra flags from a `; ARGS:` line in the first 10 lines of the ROM source. */
@@ -45,7 +55,7 @@ export function romCommandLine(id: string, engine: 'interp' | 'tcg'): string[] {
   const [dir, name] = id.split('/') as [string, string];
   const boot =
     dir === 'kernels'
-      ? ['-kernel', `roms/${name}.bin`, ...(header(name, 'APPEND') !== null ? ['-append', header(name, 'APPEND')!] : [])]
+      ? ['-kernel', kernelImage(name), ...(header(name, 'APPEND') !== null ? ['-append', header(name, 'APPEND')!] : [])]
       : ['-bios', path.join(ROOT, 'roms', `${name}.bin`)];
   return [
     ...boot,

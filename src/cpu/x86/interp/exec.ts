@@ -40,6 +40,8 @@ export function checkInterrupts(cpu: X86CPU): boolean {
 export class Interpreter {
   /** Set from outside (device callbacks) to leave run() after the current instruction. */
   exitRequest = false;
+  /** performance.now() after which run() returns early (checked every 256 instructions). */
+  hostDeadline = Infinity;
 
   /** Execute up to `budget` instructions. */
   run(cpu: X86CPU, budget: number): number {
@@ -48,8 +50,10 @@ export class Interpreter {
     // The budget counts delivered events too (see X86CPU.deliveries), so a fault loop ends it.
     const end = cpu.events + budget;
     this.exitRequest = false;
+    let n = 0;
     while (cpu.events < end) {
       if (this.exitRequest) return EXIT_REQUESTED;
+      if ((++n & 255) === 0 && performance.now() > this.hostDeadline) return EXIT_REQUESTED;
       if (cpu.interruptRequest || cpu.nmiPending) {
         if (cpu.inhibitIrq) {
           // fall through: the shadow covers exactly this instruction

@@ -5,8 +5,8 @@
 // path; jcc is fused with the flag producer when the block knows which one it was. Anything
 // else calls the interpreter's handler for the op, so both engines share one semantics. A
 // handler call or slow-path access first stores its instruction's index in cpu.tbInsn, so
-// guest time read there (devices, the TSC) is exact. A block that jumps back to its own start
-// becomes a JS loop with the budget check on the back edge.
+// guest time read there (devices, the TSC) is exact. A block that jumps (or returns) back to
+// its own start becomes a JS loop with the budget check on the back edge.
 
 import { CC_OP_ADD, CC_OP_DEC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
 import { CC_C, CC_MASK, CC_O } from '../flags.js';
@@ -28,12 +28,19 @@ export interface GeneratedBlock {
   insns: Insn[];
   /** EIP of each instruction, for exact state after a fault (its `EIPS` array). */
   eips: number[];
-  /** Exit slots 0/1 lead to these pcs (-1: none). */
-  jmpTargets: [number, number];
+  /** Exit slot n leads to pc jmpTargets[n] (direct exits the dispatcher can chain). */
+  jmpTargets: number[];
   memOps: number;
   /** Checked blocks: byte offsets (from the block start) of immediates read from RAM at run time. */
   volatileBytes: number[];
 }
+
+/**
+ * Exit code of a block left through an inline ret / indirect jmp / indirect call: nothing the
+ * block did can have changed the mode bits it was made for, so the engine may reuse the block
+ * it found for the same target last time (`TranslationBlock.dynDest`).
+ */
+export const EXIT_DYNAMIC = -2;
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16);
 /** Size indexes of the CC_OP scheme. */
@@ -70,7 +77,9 @@ export class CodeGen {
   private live = CC_MASK;
   private memOps = 0;
   private k = 0;
-  private jmpTargets: [number, number] = [-1, -1];
+  private jmpTargets: number[] = [];
+  /** pc of the block's first instruction. */
+  private blockStart = 0;
   /** The current instruction's code ends the block itself (a branch or handler exit). */
   private exited = false;
   /** Byte offset of the current instruction from the block start. */
@@ -94,15 +103,16 @@ export class CodeGen {
     this.ss32 = (flags & TBF_SS32) !== 0;
   }
 
-  generate(block: BlockInsn[], loop: boolean): GeneratedBlock {
+  generate(block: BlockInsn[]): GeneratedBlock {
     const o = this.out;
     o.push(`const R = cpu.regs, mmu = cpu.mmu, T = mmu.tlb.tables[${this.mmu}], ram = mmu.ram, ram32 = mmu.ram32;`);
     o.push('let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];');
     o.push('let ccop = cpu.ccOp, ccsrc = cpu.ccSrc, ccdst = cpu.ccDst;');
     o.push('let k = 0, a = 0, x = 0, i = 0, v = 0, w = 0, d = 0, h = 0, m = 0, e = T.table;');
     o.push('try {');
-    if (loop) o.push('L: for (;;) {');
+    const start = o.length;
     const liveAfter = flagsLiveAfter(block);
+    this.blockStart = block[0]!.eip;
     block.forEach((b, n) => {
       this.k = n;
       this.live = liveAfter[n]!;
@@ -111,21 +121,57 @@ export class CodeGen {
       const last = n === block.length - 1;
       this.exited = false;
       this.pendingVolatile = [];
-      if (this.emitInline(b, last, block.length, loop, block[0]!.eip)) this.volatileBytes.push(...this.pendingVolatile);
+      if (this.emitInline(b, last, block.length)) this.volatileBytes.push(...this.pendingVolatile);
       else this.emitHandlerCall(b, last, block.length); // its Insn copy holds the immediate: stays checked
       this.insnOffset += b.insn.len;
       if (last && !this.exited) {
         // The block stopped at a page end or the length limit: continue at the next instruction.
-        this.jmpTargets = [b.nextEip, -1];
-        o.push(this.exit(0, hex(b.nextEip), block.length));
+        o.push(this.goTo(b.nextEip, block.length, false));
       }
     });
-    if (loop) o.push('}');
+    if (o.slice(start).some((line) => line.includes('continue L;'))) {
+      o.splice(start, 0, 'L: for (;;) {');
+      o.push('}');
+    }
     // While a handler runs the CPU holds the state (h = 1, and cpu.eip was set before the call):
     // neither the locals nor EIPS may overwrite what it did before raising (the iterations a rep
     // string op completed, the return address int1 leaves in EIP).
     o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} cpu.eip = EIPS[k]; } cpu.icount += k; throw e; }`);
     return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps, volatileBytes: this.volatileBytes };
+  }
+
+  /**
+   * Leave the block for the direct target pc: its own start (a loop: after the exit and budget
+   * checks, as QEMU's TB ends check for an exit request) or an exit slot the dispatcher can
+   * chain. A taken branch (`branch`) raises #GP at itself when its target is past the CS limit;
+   * the back edge needs no check (the block's start passed it before the block ran, and nothing
+   * in a block changes CS).
+   */
+  private goTo(target: number, count: number, branch: boolean): string {
+    const t = hex(target);
+    if (target === this.blockStart) return this.backEdge(count, t);
+    const limitCheck = branch ? `if (${t} > cpu.segLimit[1]) cpu.raise(13, 0); ` : '';
+    let slot = this.jmpTargets.indexOf(target);
+    if (slot < 0) {
+      slot = this.jmpTargets.length;
+      this.jmpTargets.push(target);
+    }
+    return `{ ${limitCheck}${this.exit(slot, t, count)} }`;
+  }
+
+  private backEdge(count: number, eip: string): string {
+    return `{ cpu.icount += ${count};${this.memOpsCount()} if (cpu.tbExit || cpu.icount + ${count} > cpu.tbBudgetEnd) { ${WRITEBACK} cpu.eip = ${eip}; return -1; } continue L; }`;
+  }
+
+  /**
+   * Leave the block for the target in `d` (already checked against the CS limit): round the
+   * loop if it is the block's own start, else EXIT_DYNAMIC for the engine's prediction.
+   */
+  private goToDynamic(count: number): string {
+    return (
+      `if ((d >>> 0) === ${hex(this.blockStart)}) ${this.backEdge(count, hex(this.blockStart))} ` +
+      `{ cpu.icount += ${count};${this.memOpsCount()} ${WRITEBACK} cpu.eip = d >>> 0; return ${EXIT_DYNAMIC}; }`
+    );
   }
 
   // ---- exits ----
@@ -140,8 +186,8 @@ export class CodeGen {
   }
 
   /** After an access that may have run device code or invalidated this block (or, checked, changed its code). */
-  private exitCheck(nextEip: number): string {
-    return `if (cpu.tbExit${this.checkedBase >= 0 ? ' || !V()' : ''}) ${this.exit(-1, hex(nextEip), this.k + 1)}`;
+  private exitCheck(nextEip: number | string): string {
+    return `if (cpu.tbExit${this.checkedBase >= 0 ? ' || !V()' : ''}) ${this.exit(-1, typeof nextEip === 'number' ? hex(nextEip) : nextEip, this.k + 1)}`;
   }
 
   /**
@@ -347,12 +393,12 @@ export class CodeGen {
   // ---- instructions ----
 
   /** Emit `b` inline if it is one of the common forms; false sends it to its handler. */
-  private emitInline(b: BlockInsn, last: boolean, count: number, loop: boolean, startEip: number): boolean {
+  private emitInline(b: BlockInsn, last: boolean, count: number): boolean {
     const i = b.insn;
     if (i.rep !== 0) return false;
-    if (i.isMem && !this.memInline(i) && i.op !== OP.lea_Gv_M) return this.emitBranch(b, last, count, loop, startEip);
+    if (i.isMem && !this.memInline(i) && i.op !== OP.lea_Gv_M) return this.emitBranch(b, last, count);
     if (this.emitByteOp(i, b.nextEip)) return true;
-    if (i.opsize !== 32) return this.emitBranch(b, last, count, loop, startEip);
+    if (i.opsize !== 32) return this.emitBranch(b, last, count);
     const o = this.out;
     const op = i.op;
     const next = b.nextEip;
@@ -456,8 +502,9 @@ export class CodeGen {
         o.push(`${this.load32('r4', 'v', 2)} r4 = (a + 4) | 0; ${reg} = v;`);
         return true;
       }
+      if (last && this.emitCallRet(i, next, count)) return true;
     }
-    return this.emitBranch(b, last, count, loop, startEip);
+    return this.emitBranch(b, last, count);
   }
 
   /** 8-bit ALU/mov between registers, with an immediate, or with a flat memory operand. */
@@ -575,8 +622,40 @@ export class CodeGen {
     return true;
   }
 
+  /**
+   * 32-bit near call, ret and indirect jmp through a flat SS, as the interpreter's callNear /
+   * retNear / jumpNear: the target passes the CS limit check before the stack moves, an
+   * indirect target is read before the push. A direct call continues at its target like a
+   * jump; the others leave for the target in `d`.
+   */
+  private emitCallRet(i: Insn, next: number, count: number): boolean {
+    const o = this.out;
+    const op = i.op;
+    const push = `w = ${next | 0}; a = (r4 - 4) | 0; ${this.store32(2)} r4 = a;`;
+    if (op === OP.call_Jz) {
+      const target = (next + i.imm) >>> 0;
+      o.push(`if (${hex(target)} > cpu.segLimit[1]) cpu.raise(13, 0); ${push}`);
+      o.push(this.exitCheck(target));
+      o.push(this.goTo(target, count, false));
+    } else if (op === OP.ret || op === OP.ret_Iw) {
+      o.push(this.load32('r4', 'd', 2));
+      o.push(`if ((d >>> 0) > cpu.segLimit[1]) cpu.raise(13, 0); r4 = (r4 + ${4 + (op === OP.ret_Iw ? i.imm & 0xffff : 0)}) | 0;`);
+      o.push(this.goToDynamic(count));
+    } else if (op === OP.jmp_Ev || op === OP.call_Ev) {
+      o.push(i.isMem ? this.load32(this.ea(i), 'd', i.seg) : `d = ${REGS[i.rm]};`);
+      o.push('if ((d >>> 0) > cpu.segLimit[1]) cpu.raise(13, 0);');
+      if (op === OP.call_Ev) {
+        o.push(push);
+        o.push(this.exitCheck('d >>> 0'));
+      }
+      o.push(this.goToDynamic(count));
+    } else return false;
+    this.exited = true;
+    return true;
+  }
+
   /** Direct near jumps, jcc and loop as block exits (or the loop's back edge). */
-  private emitBranch(b: BlockInsn, last: boolean, count: number, loop: boolean, startEip: number): boolean {
+  private emitBranch(b: BlockInsn, last: boolean, count: number): boolean {
     const i = b.insn;
     const op = i.op;
     const o = this.out;
@@ -586,24 +665,15 @@ export class CodeGen {
     const isLoop = op === OP.loop_Jb && i.adsize === 32;
     if (!last || !(isJcc || isJmp || isLoop)) return false;
     const target = mask(b.nextEip + i.imm);
-    const limitCheck = `if (${hex(target)} > cpu.segLimit[1]) cpu.raise(13, 0);`;
-    const taken = (slot: number) => {
-      if (loop && target === startEip) {
-        // The back edge needs no CS limit check: the block's start passed it before the block
-        // ran, and nothing inside a block changes CS.
-        return `{ cpu.icount += ${count};${this.memOpsCount()} if (cpu.tbExit || cpu.icount + ${count} > cpu.tbBudgetEnd) { ${WRITEBACK} cpu.eip = ${hex(target)}; return -1; } continue L; }`;
-      }
-      return `{ ${limitCheck} ${this.exit(slot, hex(target), count)} }`;
-    };
-    this.jmpTargets = [target, isJmp ? -1 : b.nextEip];
+    const taken = () => this.goTo(target, count, true);
     this.exited = true;
     if (isJmp) {
-      o.push(taken(0));
+      o.push(taken());
       return true;
     }
-    if (isLoop) o.push(`d = (r1 - 1) | 0; r1 = d; if (d !== 0) ${taken(0)}`);
-    else o.push(`if (${this.condExpr(i.opcode & 15)}) ${taken(0)}`);
-    o.push(this.exit(1, hex(b.nextEip), count));
+    if (isLoop) o.push(`d = (r1 - 1) | 0; r1 = d; if (d !== 0) ${taken()}`);
+    else o.push(`if (${this.condExpr(i.opcode & 15)}) ${taken()}`);
+    o.push(this.goTo(b.nextEip, count, false));
     return true;
   }
 }

@@ -14,6 +14,7 @@ import { TF_MASK } from '../flags.js';
 import { deliverPendingException } from '../interrupts.js';
 import { checkInterrupts, EXIT_BUDGET, EXIT_HALTED, EXIT_REQUESTED, Interpreter } from '../interp/index.js';
 import { computeTbFlags } from './tb-flags.js';
+import { EXIT_DYNAMIC } from './codegen.js';
 import { codeRamAddr, translateBlock } from './translate.js';
 
 /** Instructions the interpreter runs at a time where no block can be used (MMIO code, an instruction crossing out of a hot page). */
@@ -21,6 +22,15 @@ const INTERP_CHUNK = 64;
 
 export class TcgEngine {
   private exitRequested = false;
+  /** Counts TLB flushes: a block's dynDest is only good for the generation it was found in. */
+  private flushGen = 0;
+  /**
+   * performance.now() after which run() returns early, so a slowly emulated guest still lets
+   * the host in. Checked every 8 passes through the dispatcher (chained blocks do not come
+   * back to it, and they are fast; handler exits such as a rep string chunk do).
+   */
+  hostDeadline = Infinity;
+  private hostCheck = 8;
   readonly cache: TBCache;
   private readonly jumpCache: (TranslationBlock | null)[];
   private readonly interp = new Interpreter();
@@ -32,7 +42,10 @@ export class TcgEngine {
     // Precise SMC: a write that invalidates the running block ends it right after the write.
     this.cache.onCurrentInvalidated = () => (cpu.tbExit = 1);
     // A TLB flush may remap virtual pages: virtual-pc lookups must start afresh.
-    cpu.mmu.tlb.onFlush = () => this.jumpCache.fill(null);
+    cpu.mmu.tlb.onFlush = () => {
+      this.jumpCache.fill(null);
+      this.flushGen++;
+    };
   }
 
   /** Set from outside (device callbacks) to leave run() after the current instruction. */
@@ -41,8 +54,12 @@ export class TcgEngine {
   }
   set exitRequest(v: boolean) {
     this.exitRequested = v;
-    // The interpreter may be running a stretch for us: it must stop at the same instruction.
-    if (v) this.interp.exitRequest = true;
+    // The interpreter may be running a stretch for us: it must stop at the same instruction;
+    // chained blocks stop following each other once tbExit is set.
+    if (v) {
+      this.interp.exitRequest = true;
+      this.cpu.tbExit = 1;
+    }
   }
 
   /** Up to n instructions with the interpreter (its loop takes interrupts and exits as ours). */
@@ -108,6 +125,10 @@ export class TcgEngine {
     this.exitRequested = false;
     while (cpu.events < end) {
       if (this.exitRequested) return EXIT_REQUESTED;
+      if (--this.hostCheck === 0) {
+        this.hostCheck = 8;
+        if (performance.now() > this.hostDeadline) return EXIT_REQUESTED;
+      }
       if ((cpu.interruptRequest || cpu.nmiPending) && !cpu.inhibitIrq && checkInterrupts(cpu)) {
         prev = null;
         continue;
@@ -125,6 +146,14 @@ export class TcgEngine {
           tb = chained;
           stats.chainFollows++;
         }
+      } else if (prev && prevSlot === EXIT_DYNAMIC) {
+        // An inline ret or indirect jump: same mode bits and CS as prev, so the block found
+        // for this target last time is still the one, unless the TLB was flushed since.
+        const d: TranslationBlock | null = prev.dynDest;
+        if (d !== null && d.pc === cpu.eip && !d.invalid && prev.dynGen === this.flushGen) {
+          tb = d;
+          stats.dynamicHits++;
+        }
       }
       if (!tb) {
         try {
@@ -139,6 +168,9 @@ export class TcgEngine {
         // change without invalidating it (only a lookup checks it).
         if (tb && prev && prevSlot >= 0 && prev.jmpTargetPc[prevSlot] === tb.pc && !prev.invalid && tb.page1 < 0 && sameVirtualPage(prev, tb)) {
           cache.link(prev, prevSlot, tb);
+        } else if (tb && prev && prevSlot === EXIT_DYNAMIC && tb.page1 < 0 && !prev.invalid) {
+          prev.dynDest = tb;
+          prev.dynGen = this.flushGen;
         }
       }
       if (!tb || cpu.events + tb.insnCount > end) {
@@ -159,10 +191,41 @@ export class TcgEngine {
       cpu.tbBudgetEnd = end - cpu.deliveries; // blocks count instructions only
       cache.current = tb;
       cache.currentInvalidated = false;
-      tb.execCount++;
       try {
-        prevSlot = tb.fn!(cpu);
-        prev = tb;
+        // Follow chained and predicted blocks without the checks above: nothing they test can
+        // change while cpu.tbExit stays 0 (an interrupt line rising, an exit request and a
+        // write to the running block's code set it; mode changes, halt and IF changes leave
+        // through the handler exit, -1).
+        for (;;) {
+          prevSlot = tb.fn!(cpu);
+          prev = tb;
+          if (cpu.tbExit !== 0 || cache.currentInvalidated) break;
+          let next: TranslationBlock | null;
+          let predicted = true;
+          if (prevSlot >= 0) next = tb.jmpDest[prevSlot]!;
+          else if (prevSlot === EXIT_DYNAMIC) {
+            next = tb.dynGen === this.flushGen ? tb.dynDest : null;
+            if (next === null || next.pc !== cpu.eip) {
+              // Mispredicted (a ret to another call site): the jump cache, with the mode bits
+              // of the block that just ran, as findBlock would compute them.
+              predicted = false;
+              next = this.jumpCache[jumpCacheHash((tb.csBase + cpu.eip) | 0)]!;
+              if (next === null || next.pc !== cpu.eip || next.csBase !== tb.csBase || next.flags !== tb.flags) break;
+            }
+          } else break;
+          if (next === null || next.invalid || next.pc !== cpu.eip || next.checked || cpu.icount + next.insnCount > cpu.tbBudgetEnd) break;
+          if (prevSlot >= 0) stats.chainFollows++;
+          else if (predicted) stats.dynamicHits++;
+          else {
+            stats.jumpCacheHits++;
+            if (next.page1 < 0) {
+              tb.dynDest = next;
+              tb.dynGen = this.flushGen;
+            }
+          }
+          cpu.tbInsn = 0;
+          cache.current = tb = next;
+        }
       } catch (e) {
         cache.current = null;
         cpu.tbInsn = 0; // the block added what it ran to icount

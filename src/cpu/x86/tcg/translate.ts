@@ -41,21 +41,19 @@ export function codeRamAddr(cpu: X86CPU, lin: number): number {
   return (lin + t.addend(idx)) >>> 0;
 }
 
-/**
- * Translate the block at cpu.eip. The first instruction's fetch faults are real and propagate;
- * a fault further on only ends the block there (that code may never run), with CR2 kept.
- * Returns null if the code is not in RAM/ROM (MMIO code is interpreted, never cached), or if
- * its first instruction wraps from the end of the offset space to offset 0.
- * `checked`: the page is rewritten too often to write-protect; make a checked block (see
- * TranslationBlock.checked), which never spans two pages.
- */
-export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, checked = false): TranslationBlock | null {
-  const pc = cpu.eip;
+interface DecodedBlock {
+  block: BlockInsn[];
+  size: number;
+  /** ram_addr of the second page when the last instruction crosses into it, else -1. */
+  ramAddr1: number;
+}
+
+/** Decode the block at pc: up to a block end, the page end or the length limit. */
+function decodeBlock(cpu: X86CPU, pc: number, checked: boolean): DecodedBlock | null {
   const csBase = cpu.segBase[R_CS]!;
   const code32 = cpu.code32;
   const mask = code32 ? 0xffffffff : 0xffff;
-  const startLin = (csBase + pc) | 0;
-  const startPage = startLin & -4096;
+  const startPage = (csBase + pc) & -4096;
   const block: BlockInsn[] = [];
   let eip = pc;
   let size = 0;
@@ -108,27 +106,44 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
     eip = nextEip >>> 0;
     if (ramAddr1 >= 0 || endsBlock(insn.op)) break;
   }
+  return { block, size, ramAddr1 };
+}
+
+/**
+ * Translate the block at cpu.eip. The first instruction's fetch faults are real and propagate;
+ * a fault further on only ends the block there (that code may never run), with CR2 kept.
+ * Returns null if the code is not in RAM/ROM (MMIO code is interpreted, never cached), or if
+ * its first instruction wraps from the end of the offset space to offset 0.
+ * `checked`: the page is rewritten too often to write-protect; make a checked block (see
+ * TranslationBlock.checked), which never spans two pages.
+ */
+export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, checked = false): TranslationBlock | null {
+  const pc = cpu.eip;
+  const csBase = cpu.segBase[R_CS]!;
+  const code32 = cpu.code32;
+  const startLin = (csBase + pc) | 0;
+  const entry = decodeBlock(cpu, pc, checked);
+  if (!entry) return null;
+  const block = entry.block;
   if (cpu.log?.inAsm) {
     // -d in_asm: the guest code of each new block, as QEMU logs it at translation.
     let text = '----------------\nIN: \n';
     for (const b of block) text += `0x${((csBase + b.eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(b.insn)}\n`;
     cpu.log.write(text + '\n');
   }
-  const lastInsn = block[block.length - 1]!;
-  const lastTarget = lastInsn.insn.op !== OP_INVALID ? ((lastInsn.nextEip + lastInsn.insn.imm) & mask) >>> 0 : -1;
-  const loop = lastTarget === pc && OP_END[lastInsn.insn.op] !== END.NONE;
-  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1).generate(block, loop);
+  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1).generate(block);
   const page0 = Math.floor(ramAddr / 4096);
-  const tb = new TranslationBlock(pc, csBase, flags, ramAddr, size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
+  const ramAddr1 = entry.ramAddr1;
+  const tb = new TranslationBlock(pc, csBase, flags, ramAddr, entry.size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
   tb.insnCount = block.length;
   if (checked) {
     tb.checked = true;
-    tb.snap = cpu.mmu.ram.slice(ramAddr, ramAddr + size);
-    tb.fixed = new Uint8Array(size).fill(1);
+    tb.snap = cpu.mmu.ram.slice(ramAddr, ramAddr + entry.size);
+    tb.fixed = new Uint8Array(entry.size).fill(1);
     for (const off of gen.volatileBytes) tb.fixed[off] = 0;
   }
-  tb.jmpTargetPc[0] = gen.jmpTargets[0];
-  tb.jmpTargetPc[1] = gen.jmpTargets[1];
+  tb.jmpTargetPc[0] = gen.jmpTargets[0] ?? -1;
+  tb.jmpTargetPc[1] = gen.jmpTargets[1] ?? -1;
   const fname = `tb_${(startLin >>> 0).toString(16)}`;
   const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
   tb.source = src;
