@@ -21,6 +21,9 @@ export interface CliProcess {
   remove(): void;
 }
 
+/** As scripts/build.mjs: CommonJS dependencies (pngjs) need a require in an ESM bundle. */
+export const REQUIRE_BANNER = { js: "import { createRequire as __tcg86CreateRequire } from 'node:module'; const require = __tcg86CreateRequire(import.meta.url);" };
+
 export async function cliProcess(): Promise<CliProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-cli-'));
   const cli = path.join(dir, 'tcg86.mjs');
@@ -32,8 +35,7 @@ export async function cliProcess(): Promise<CliProcess> {
     target: 'node20',
     outfile: cli,
     logLevel: 'warning',
-    // As scripts/build.mjs: CommonJS dependencies (pngjs) need a require in the ESM bundle.
-    banner: { js: "import { createRequire as __tcg86CreateRequire } from 'node:module'; const require = __tcg86CreateRequire(import.meta.url);" },
+    banner: REQUIRE_BANNER,
   });
   // Loaded before the CLI: reports the peak RSS on fd 3 whichever way the process exits normally.
   const preload = path.join(dir, 'maxrss.mjs');

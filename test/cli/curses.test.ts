@@ -61,7 +61,7 @@ describe('-display on the command line', () => {
   it('takes none and curses, refuses other displays and curses without a VGA or with stdio in use', () => {
     expect(parseArgs([...rom, '-display', 'curses']).display).toBe('curses');
     expect(parseArgs([...rom, '-display', 'none']).display).toBe('none');
-    expect(() => parseArgs([...rom, '-display', 'gtk'])).toThrow(/'gtk' is not supported \(use -display none, -display curses or -nographic\)/);
+    expect(() => parseArgs([...rom, '-display', 'gtk'])).toThrow(/'gtk' is not supported \(use -display none, -display curses or -nographic; see -display help\)/);
     expect(() => parseArgs([...rom, '-display', 'curses', '-vga', 'none'])).toThrow(/-display curses: there is no display adapter/);
     expect(() => parseArgs([...rom, '-display', 'curses', '-serial', 'stdio'])).toThrow(/-display curses: the terminal is the display/);
   });

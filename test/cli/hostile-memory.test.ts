@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProcess, floodCode, le32, ROM_FLAGS, ROOT, type CliProcess } from './cli-process.js';
+import { cliProcess, REQUIRE_BANNER, floodCode, le32, ROM_FLAGS, ROOT, type CliProcess } from './cli-process.js';
 
 let p: CliProcess;
 beforeAll(async () => {
@@ -104,7 +104,7 @@ describe('peak RSS of hostile runs does not grow with the guest', () => {
         resolveDir: ROOT,
         loader: 'ts',
       },
-      bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: entry, logLevel: 'silent',
+      bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: entry, logLevel: 'silent', banner: REQUIRE_BANNER,
     });
     const peakOf = (n: number) => {
       const r = spawnSync(process.execPath, [entry, String(n)]);
