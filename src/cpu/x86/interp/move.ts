@@ -84,6 +84,9 @@ defineHandler('xchg_Zv_eAX', (cpu, i) => {
 
 // 90 (also F3 90 = pause): nothing to do.
 defineHandler('nop', () => {});
+// Multi-byte NOP / hint NOPs and prefetches: the memory operand is never accessed (no fault).
+defineHandler('nop_Ev', () => {});
+defineHandler('prefetch_M', () => {});
 
 // xlat: AL = [seg:(E)BX + AL], the sum wrapped to the address size.
 defineHandler('xlat', (cpu, i) => {

@@ -349,6 +349,8 @@ export class CodeGen {
   /** Emit `b` inline if it is one of the common forms; false sends it to its handler. */
   private emitInline(b: BlockInsn, last: boolean, count: number, loop: boolean, startEip: number): boolean {
     const i = b.insn;
+    // Hint NOPs and prefetches never touch memory: nothing to emit, whatever the prefixes.
+    if (i.op === OP.nop_Ev || i.op === OP.prefetch_M) return true;
     if (i.rep !== 0) return false;
     if (i.isMem && !this.memInline(i) && i.op !== OP.lea_Gv_M) return this.emitBranch(b, last, count, loop, startEip);
     if (this.emitByteOp(i, b.nextEip)) return true;
