@@ -98,4 +98,9 @@ export function clearApicFeature(cpu: X86CPU): void {
   cpu.features[FEAT_1_EDX] = cpu.features[FEAT_1_EDX]! & ~CPUID_APIC;
 }
 
+/** A local APIC enabled again (IA32_APIC_BASE.EN set after a clear): CPUID reports it again. */
+export function setApicFeature(cpu: X86CPU): void {
+  cpu.features[FEAT_1_EDX] = cpu.features[FEAT_1_EDX]! | CPUID_APIC;
+}
+
 defineHandler('cpuid', cpuid);

@@ -7,7 +7,7 @@
 import { CR4_TSD_MASK, EFER_NXE, EXCP0D_GPF, R_EAX, R_ECX, R_EDX } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { CPUID_EXT2_LM, CPUID_EXT2_NX, CPUID_EXT2_SYSCALL, CPUID_MTRR, FEAT_1_EDX, FEAT_8000_0001_EDX } from './cpu-models.js';
-import { clearApicFeature } from './cpuid.js';
+import { clearApicFeature, setApicFeature } from './cpuid.js';
 import { defineHandler } from './interp/handlers.js';
 import { requireCpl0 } from './system.js';
 
@@ -112,8 +112,10 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
         cpu.apicBase = ((lo & 0xfffff000) | (cpu.apicBase & 0x900)) >>> 0;
         if (!(lo & 0x800)) cpu.apicBase = (cpu.apicBase & ~0x800) >>> 0;
       }
-      // A disabled APIC stays disabled until reset, and CPUID stops reporting it (QEMU).
+      // CPUID reports the APIC while it is globally enabled (QEMU's cpu_clear_apic_feature; a
+      // local APIC enabled again reports it again, test/golden/DEVIATIONS.md).
       if (!(cpu.apicBase & 0x800)) clearApicFeature(cpu);
+      else if (cpu.onApicBaseWrite) setApicFeature(cpu);
       return;
     case MSR_IA32_SYSENTER_CS: cpu.sysenterCs = lo & 0xffff; return;
     case MSR_IA32_SYSENTER_ESP: cpu.sysenterEsp = lo; return;
