@@ -129,6 +129,11 @@ function implementedMask(): FeatureWords {
   return w.map((v) => v >>> 0) as unknown as FeatureWords;
 }
 
+/** QEMU's ucode_rev default: what IA32_BIOS_SIGN_ID reads (after CPUID) on a model. */
+export function microcodeRevision(isAmd: boolean): bigint {
+  return isAmd ? 0x01000065n : 0x100000000n;
+}
+
 /** The one mask applied to every model: feature bits tcg86 does not implement (never reported). */
 export const UNIMPLEMENTED_FEATURES: FeatureWords = implementedMask().map((v) => ~v >>> 0) as unknown as FeatureWords;
 

@@ -21,7 +21,7 @@ import {
   R_SS,
 } from './constants.js';
 import { CC_MASK, EFLAGS_FIXED, VM_MASK } from './flags.js';
-import { CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, type CpuDefinition } from './cpu-models.js';
+import { CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, microcodeRevision, type CpuDefinition } from './cpu-models.js';
 
 /** Machine-check banks (QEMU's MCE_BANKS_DEF) and MCG_CAP for a model with MCE and MCA. */
 export const MCE_BANKS = 10;
@@ -92,7 +92,12 @@ export class CPUX86State implements LazyFlags {
   sysenterEip = 0;
   apicBase = 0xfee00900;
   pat = 0x0007040600070406n;
-  miscEnable = 1;
+  /** IA32_MISC_ENABLE, all 64 bits (reset: fast strings, QEMU's MSR_IA32_MISC_ENABLE_DEFAULT). */
+  miscEnable = 1n;
+  /** IA32_BIOS_SIGN_ID: the microcode revision in the high half once CPUID ran. */
+  biosSignId = 0n;
+  debugCtl = 0n;
+  perfCtl = 0n;
   readonly mtrrVar = new Array<bigint>(16).fill(0n);
   readonly mtrrFixed = new Array<bigint>(11).fill(0n);
   mtrrDefType = 0n;
@@ -263,6 +268,11 @@ export class CPUX86State implements LazyFlags {
     this.sysenterEsp = 0;
     this.sysenterEip = 0;
     this.mcgStatus = 0n;
+    this.biosSignId = microcodeRevision(this.def.isAmd);
+    this.miscEnable = 1n;
+    this.pat = 0x0007040600070406n;
+    this.debugCtl = 0n;
+    this.perfCtl = 0n;
     this.updateMmuIdx();
   }
 }

@@ -3,7 +3,7 @@
 // descriptors, its "TCGTCGTCGTCG" hypervisor leaf, and a leaf past its range answered as the
 // highest basic leaf (SDM vol. 2, CPUID). Recorded by the roms/src/cpuid*.asm goldens.
 
-import { CPUID_APIC, FEAT_1_ECX, FEAT_1_EDX, FEAT_8000_0001_ECX, FEAT_8000_0001_EDX, qemuPhysBits } from './cpu-models.js';
+import { CPUID_APIC, FEAT_1_ECX, FEAT_1_EDX, FEAT_8000_0001_ECX, FEAT_8000_0001_EDX, microcodeRevision, qemuPhysBits } from './cpu-models.js';
 import { R_EAX, R_EBX, R_ECX, R_EDX } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { defineHandler } from './interp/handlers.js';
@@ -28,6 +28,8 @@ function set(cpu: X86CPU, a: number, b: number, c: number, d: number): void {
 
 export function cpuid(cpu: X86CPU): void {
   const def = cpu.def;
+  // CPUID loads the microcode revision into IA32_BIOS_SIGN_ID (SDM vol. 3, 9.11.7.1).
+  if (def.model.family >= 6) cpu.biosSignId = microcodeRevision(def.isAmd);
   const f = cpu.features;
   let leaf = cpu.regs[R_EAX]! >>> 0;
   const sub = cpu.regs[R_ECX]! >>> 0;
