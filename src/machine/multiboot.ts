@@ -101,7 +101,7 @@ export function loadMultiboot(o: MultibootLoadOptions): MultibootLoad {
   o.mem.writeRom(image.loadAddr, buf);
 
   return {
-    entry: multibootEntryState(image.entry, MB_INFO_ADDR, memUpper),
+    entry: multibootEntryState(image.entry, MB_INFO_ADDR, memUpper, image.loadAddr),
     warnings: hdr.warnings,
     format: image.format,
     loadAddr: image.loadAddr,
