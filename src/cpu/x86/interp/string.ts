@@ -51,8 +51,10 @@ function once(cpu: X86CPU, i: Insn, kind: number, size: number, a32: boolean, de
       step(cpu, R_EDI, delta, a32);
       return;
     case CMPS: {
-      const a = load(cpu, i.seg, si, size);
+      // ES:EDI is read first, as QEMU does (the SDM does not order the two reads): when both
+      // fault, CR2 names the destination.
       const b = load(cpu, R_ES, di, size);
+      const a = load(cpu, i.seg, si, size);
       aluOp(cpu, CMP, a, b, s);
       step(cpu, R_ESI, delta, a32);
       step(cpu, R_EDI, delta, a32);
