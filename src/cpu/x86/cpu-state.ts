@@ -145,6 +145,17 @@ export class CPUX86State implements LazyFlags {
     this.eflags = ((v & ~CC_MASK) | EFLAGS_FIXED) >>> 0;
   }
 
+  /**
+   * Make the lazy flags eager (CC_OP_EFLAGS) without changing them. Done where QEMU's translator
+   * ends a TB and so forgets its static CC_OP (loop, jcxz, rep string instructions): the flags
+   * QEMU leaves undefined after bt* then come out as QEMU's (bits.ts).
+   */
+  flagsToEflags(): void {
+    if (this.ccOp === CC_OP_EFLAGS) return;
+    this.ccSrc = computeAll(this);
+    this.ccOp = CC_OP_EFLAGS;
+  }
+
   getCF(): number {
     return computeCF(this);
   }

@@ -88,6 +88,12 @@ function stringOp(cpu: X86CPU, i: Insn, kind: number, size: number): void {
     once(cpu, i, kind, size, a32, delta);
     return;
   }
+  repOp(cpu, i, kind, size, a32, delta);
+  // A rep instruction is a TB of its own in QEMU: what follows sees CC_OP_EFLAGS.
+  cpu.flagsToEflags();
+}
+
+function repOp(cpu: X86CPU, i: Insn, kind: number, size: number, a32: boolean, delta: number): void {
   // repe (1) / repne (2) only test ZF for cmps and scas; the others just repeat.
   const cond = kind === CMPS || kind === SCAS ? i.rep : 0;
   // With TF set, hardware traps after every iteration.

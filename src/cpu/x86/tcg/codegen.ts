@@ -603,7 +603,8 @@ export class CodeGen {
       o.push(taken(0));
       return true;
     }
-    if (isLoop) o.push(`d = (r1 - 1) | 0; r1 = d; if (d !== 0) ${taken(0)}`);
+    // loop ends a QEMU TB: the flags become CC_OP_EFLAGS (cpu.flagsToEflags).
+    if (isLoop) o.push(`if (ccop !== 0) { ccsrc = (${FLAGS_OUT} CA(cpu)); ccop = 0; } d = (r1 - 1) | 0; r1 = d; if (d !== 0) ${taken(0)}`);
     else o.push(`if (${this.condExpr(i.opcode & 15)}) ${taken(0)}`);
     o.push(this.exit(1, hex(b.nextEip), count));
     return true;
