@@ -44,6 +44,8 @@ const VGA_PCI_ADDR = '0000:00:02.0';
 const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 /** Instructions run between checks for timers and host events. */
 const SLICE = 200_000;
+/** Host milliseconds the run loop may go without letting host events in. */
+const YIELD_MS = 10;
 
 export class MachineError extends Error {}
 
@@ -86,8 +88,6 @@ export class PcMachine {
   readonly above4g: number;
   private biosImage: Uint8Array | null = null;
   private bios: MemoryRegion | null = null;
-  /** Guest time spent halted (guest time = instructions << shift + idle time). */
-  private idleNs = 0;
   /** Guest time at which the running slice's budget ends (-Infinity between slices). */
   private sliceEndNs = -Infinity;
   private exitStatus: number | null = null;
@@ -153,7 +153,7 @@ export class PcMachine {
     // As QEMU's icount clock: a device reads the time of the instruction accessing it, and a
     // timer armed to expire before the running slice ends stops the slice after that
     // instruction (QEMU kicks the vCPU), so the budget is recomputed from the new deadline.
-    this.clock.setSource(() => (cpu.events + cpu.tbInsn) * this.nsPerInsn + this.idleNs);
+    this.clock.setSource(() => (cpu.events + cpu.tbInsn) * this.nsPerInsn + cpu.idleNs);
     this.clock.onEarliestChanged = (ns) => {
       if (ns >= this.sliceEndNs) return;
       this.engine.exitRequest = true;
@@ -419,7 +419,7 @@ export class PcMachine {
   }
 
   private syncClock(): void {
-    const ns = this.cpu.events * this.nsPerInsn + this.idleNs;
+    const ns = this.cpu.events * this.nsPerInsn + this.cpu.idleNs;
     if (ns > this.clock.nowNs) this.clock.advanceTo(ns);
   }
 
@@ -430,6 +430,7 @@ export class PcMachine {
   async run(maxInstructions = Infinity): Promise<number> {
     const cpu = this.cpu;
     let slices = 0;
+    let lastYield = performance.now();
     for (;;) {
       if (this.exitStatus !== null) return this.exitStatus;
       // The limit is on events, and on guest time too: a guest halted for good while device
@@ -488,13 +489,15 @@ export class PcMachine {
           );
           return 1;
         }
-        this.idleNs += next - this.clock.nowNs;
+        cpu.idleNs += next - this.clock.nowNs;
         this.clock.advanceTo(next);
         this.clock.runExpired();
       }
-      // Let host events (stdin for a serial port) in now and then; buffered output goes out
-      // first, so a guest that prints and then polls for input shows what it printed.
-      if (++slices % 64 === 0) {
+      // Let host events (stdin for a serial port, the monitor) in now and then, and at least
+      // every YIELD_MS of host time (slow slices: long rep string instructions); buffered
+      // output goes out first, so a guest that prints and then polls for input shows it.
+      if (++slices % 64 === 0 || performance.now() - lastYield > YIELD_MS) {
+        lastYield = performance.now();
         this.chardevs.flushAll();
         await new Promise<void>((resolve) => setImmediate(resolve));
       }

@@ -85,6 +85,11 @@ export class CPUX86State implements LazyFlags {
 
   // Model-specific registers we model.
   tscOffset = 0;
+  /**
+   * Guest time spent halted (guest time = events << shift + idle time); the machine adds to it
+   * when it skips ahead to the next timer. The TSC counts it too, as the PIT does.
+   */
+  idleNs = 0;
   /** Guest ns per instruction as a power of two (the machine's -icount shift); the TSC uses it. */
   tscShift = 3;
   sysenterCs = 0;

@@ -86,9 +86,17 @@ function eferWritable(cpu: X86CPU): number {
   return (ext & CPUID_EXT2_SYSCALL ? EFER_SCE : 0) | (ext & CPUID_EXT2_LM ? EFER_LME : 0) | (ext & CPUID_EXT2_NX ? EFER_NXE : 0);
 }
 
-/** The TSC counts guest nanoseconds: 2^cpu.tscShift per retired instruction (-icount shift). */
+/**
+ * Guest nanoseconds now, as the machine's clock counts them: 2^cpu.tscShift per retired
+ * instruction or delivered event (-icount shift), plus the time spent halted.
+ */
+function guestNs(cpu: X86CPU): number {
+  return (cpu.events + cpu.tbInsn) * 2 ** cpu.tscShift + cpu.idleNs;
+}
+
+/** The TSC counts guest nanoseconds, halted time included (the PIT's clock). */
 export function readTsc(cpu: X86CPU): bigint {
-  return (BigInt(cpu.liveIcount) << BigInt(cpu.tscShift)) + BigInt(cpu.tscOffset);
+  return BigInt(guestNs(cpu)) + BigInt(cpu.tscOffset);
 }
 
 function split(cpu: X86CPU, v: bigint): void {
@@ -148,7 +156,7 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
   const lo = Number(BigInt.asIntN(32, v));
   switch (index) {
     case MSR_IA32_TSC:
-      cpu.tscOffset = Number(v - (BigInt(cpu.liveIcount) << BigInt(cpu.tscShift)));
+      cpu.tscOffset = Number(v - BigInt(guestNs(cpu)));
       return;
     case MSR_IA32_APICBASE:
       // The local APIC owns the register (it may move its MMIO window); without one, keep

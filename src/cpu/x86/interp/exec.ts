@@ -41,12 +41,16 @@ export class Interpreter {
   /** Set from outside (device callbacks) to leave run() after the current instruction. */
   exitRequest = false;
 
-  /** Execute up to `budget` instructions. */
-  run(cpu: X86CPU, budget: number): number {
+  /**
+   * Execute up to `budget` instructions. `nested`: a stretch run for the translator inside its
+   * own run(), whose end stays the one rep string instructions stop at.
+   */
+  run(cpu: X86CPU, budget: number, nested = false): number {
     const insn = cpu.insn;
     const handlers = HANDLERS;
     // The budget counts delivered events too (see X86CPU.deliveries), so a fault loop ends it.
     const end = cpu.events + budget;
+    if (!nested) cpu.sliceEnd = end;
     this.exitRequest = false;
     while (cpu.events < end) {
       if (this.exitRequest) return EXIT_REQUESTED;
