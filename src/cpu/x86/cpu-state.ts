@@ -1,7 +1,7 @@
 // The architectural state of one x86 CPU (QEMU's CPUX86State): registers, lazy flags,
 // segment descriptor caches with precomputed access bounds, control and table registers.
 
-import { CC_OP_EFLAGS, computeAll, computeCF, type LazyFlags } from './cc.js';
+import { CC_OP_DYNAMIC, CC_OP_EFLAGS, computeAll, computeCF, type LazyFlags } from './cc.js';
 import {
   CR0_ET_MASK,
   CR0_PE_MASK,
@@ -151,14 +151,11 @@ export class CPUX86State implements LazyFlags {
   }
 
   /**
-   * Make the lazy flags eager (CC_OP_EFLAGS) without changing them. Done where QEMU's translator
-   * ends a TB and so forgets its static CC_OP (loop, jcxz, rep string instructions): the flags
-   * QEMU leaves undefined after bt* then come out as QEMU's (bits.ts).
+   * Here QEMU's translator ends a TB and forgets its static CC_OP (cc.ts CC_OP_DYNAMIC): the
+   * flags QEMU leaves undefined after bt* then come out as QEMU's (bits.ts).
    */
-  flagsToEflags(): void {
-    if (this.ccOp === CC_OP_EFLAGS) return;
-    this.ccSrc = computeAll(this);
-    this.ccOp = CC_OP_EFLAGS;
+  markTbEnd(): void {
+    this.ccOp |= CC_OP_DYNAMIC;
   }
 
   getCF(): number {

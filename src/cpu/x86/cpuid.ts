@@ -61,6 +61,17 @@ export function cpuid(cpu: X86CPU): void {
       // MONITOR/MWAIT: QEMU's defaults (extensions enumerated, interrupts as break events).
       set(cpu, 0, 0, 3, 0);
       break;
+    case 6:
+      // Thermal and power: ARAT (the APIC timer runs in every C-state) on max.
+      set(cpu, def.model.leaf6Eax ?? 0, 0, 0, 0);
+      break;
+    case 0xb:
+      // Extended topology, QEMU's for one thread of one core: sub-leaf 0 the SMT level (1
+      // logical processor), 1 the core level (1), then invalid levels; EDX the x2APIC id 0.
+      if (sub === 0) set(cpu, 0, 1, 0x100, 0);
+      else if (sub === 1) set(cpu, 0, 1, 0x201, 0);
+      else set(cpu, 0, 0, sub & 0xff, 0);
+      break;
     case 0x40000000:
       set(cpu, 0x40000001, TCG_SIGNATURE[0], TCG_SIGNATURE[1], TCG_SIGNATURE[2]);
       break;
@@ -90,7 +101,8 @@ export function cpuid(cpu: X86CPU): void {
       set(cpu, qemuPhysBits(def), 0, 0, 0);
       break;
     default:
-      // Leaf 3 (no serial number), 6-0xA, 0x40000001, 0x80000007: all zero on these models.
+      // Leaf 3 (no serial number), 7 (no structured extended features tcg86 implements), 8-0xA,
+      // 0xD (no XSAVE), 0x40000001, 0x80000007, 0x80000009, 0x8000000A (no SVM): all zero.
       set(cpu, 0, 0, 0, 0);
   }
 }

@@ -79,7 +79,7 @@ function repIterations(cpu: X86CPU, i: Insn): number {
 /**
  * Not finished: the instruction runs again (pending interrupts are taken in between). Finished
  * by an iteration (`ran`): QEMU's icount counts one more step, the one that finds ECX = 0
- * (string.ts), and the rep ends a QEMU TB (cpu.flagsToEflags).
+ * (string.ts), and the rep ends a QEMU TB (cpu.markTbEnd).
  */
 function repYield(cpu: X86CPU, i: Insn, ran: number): void {
   if (!i.rep) return;
@@ -88,7 +88,7 @@ function repYield(cpu: X86CPU, i: Insn, ran: number): void {
     return;
   }
   if (ran) cpu.icount++;
-  cpu.flagsToEflags();
+  cpu.markTbEnd();
 }
 
 function decCount(cpu: X86CPU, i: Insn): void {

@@ -68,22 +68,16 @@ function decCount(cpu: X86CPU, i: Insn): number {
   return c;
 }
 
-// Each of these ends a QEMU TB, so the next instruction sees the flags as CC_OP_EFLAGS
-// (cpu.flagsToEflags).
 defineHandler('loop_Jb', (cpu, i) => {
-  cpu.flagsToEflags();
   if (decCount(cpu, i) !== 0) jumpRel(cpu, i);
 });
 defineHandler('loopz_Jb', (cpu, i) => {
-  cpu.flagsToEflags();
   if (decCount(cpu, i) !== 0 && testCondition(cpu, 4)) jumpRel(cpu, i);
 });
 defineHandler('loopnz_Jb', (cpu, i) => {
-  cpu.flagsToEflags();
   if (decCount(cpu, i) !== 0 && testCondition(cpu, 5)) jumpRel(cpu, i);
 });
 defineHandler('jcxz_Jb', (cpu, i) => {
-  cpu.flagsToEflags();
   const c = i.adsize === 32 ? cpu.regs[R_ECX]! : cpu.regs[R_ECX]! & 0xffff;
   if (c === 0) jumpRel(cpu, i);
 });

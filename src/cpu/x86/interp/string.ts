@@ -92,8 +92,8 @@ function stringOp(cpu: X86CPU, i: Insn, kind: number, size: number): void {
     return;
   }
   repOp(cpu, i, kind, size, a32, delta);
-  // A rep instruction is a TB of its own in QEMU: what follows sees CC_OP_EFLAGS.
-  cpu.flagsToEflags();
+  // A rep instruction is a TB of its own in QEMU: what follows sees a dynamic CC_OP.
+  cpu.markTbEnd();
 }
 
 /**

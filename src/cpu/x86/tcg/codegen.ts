@@ -8,10 +8,10 @@
 // guest time read there (devices, the TSC) is exact. A block that jumps back to its own start
 // becomes a JS loop with the budget check on the back edge.
 
-import { CC_OP_ADD, CC_OP_DEC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
+import { CC_OP_ADD, CC_OP_DEC, CC_OP_DYNAMIC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
 import { CC_C, CC_MASK, CC_O } from '../flags.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
-import { Insn, OP, OPS } from '../decoder/index.js';
+import { Insn, OP, OP_END, OPS } from '../decoder/index.js';
 import { flagsLiveAfter } from './flag-liveness.js';
 import { TBF_FLAT, TBF_MMU_SHIFT, TBF_SS32 } from './tb-flags.js';
 
@@ -181,7 +181,9 @@ export class CodeGen {
     Object.assign(copy, b.insn);
     this.insns.push(copy);
     const o = this.out;
-    o.push(`${WRITEBACK} h = 1; cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
+    // An op that ends a QEMU TB leaves its CC_OP unknown to the next one (cc.ts CC_OP_DYNAMIC).
+    const tbEnd = OP_END[b.insn.op] !== 0 ? ` cpu.ccOp |= ${CC_OP_DYNAMIC};` : '';
+    o.push(`${WRITEBACK} h = 1; cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]);${tbEnd} // ${OPS[b.insn.op]!.name}`);
     this.flagOp = -1;
     if (last) {
       o.push(`{ cpu.icount += ${count};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
@@ -443,7 +445,10 @@ export class CodeGen {
     }
     const rot = /^(rol|ror)_Ev_(Ib|1)$/.exec(name);
     if (rot && !i.isMem) return this.emitRotate(i, rot[1] === 'rol', rot[2] === '1' ? 1 : i.imm & 31);
-    if (op === OP.setcc_Eb && !i.isMem) {
+    // Inline only where QEMU's test leaves its CC_OP alone (cc.ts qemuCondEval): B, and Z or S
+    // after a producer known in this block; the others go through the handler.
+    const j = (i.opcode & 15) >> 1;
+    if (op === OP.setcc_Eb && !i.isMem && (j === 1 || ((j === 2 || j === 4) && this.flagOp >= 0))) {
       o.push(`v = (${this.condExpr(i.opcode & 15)}) ? 1 : 0; ${this.set8(i.rm, 'v')}`);
       return true;
     }
@@ -600,12 +605,13 @@ export class CodeGen {
     this.jmpTargets = [target, isJmp ? -1 : b.nextEip];
     this.exited = true;
     if (isJmp) {
-      o.push(taken(0));
+      o.push(`ccop |= ${CC_OP_DYNAMIC}; ${taken(0)}`);
       return true;
     }
-    // loop ends a QEMU TB: the flags become CC_OP_EFLAGS (cpu.flagsToEflags).
-    if (isLoop) o.push(`if (ccop !== 0) { ccsrc = (${FLAGS_OUT} CA(cpu)); ccop = 0; } d = (r1 - 1) | 0; r1 = d; if (d !== 0) ${taken(0)}`);
-    else o.push(`if (${this.condExpr(i.opcode & 15)}) ${taken(0)}`);
+    if (isLoop) o.push(`d = (r1 - 1) | 0; r1 = d; ccop |= ${CC_OP_DYNAMIC}; if (d !== 0) ${taken(0)}`);
+    else o.push(`if (${this.condExpr(i.opcode & 15)}) { ccop |= ${CC_OP_DYNAMIC}; ${taken(0)} }`);
+    // Either way QEMU's TB ends here (cc.ts CC_OP_DYNAMIC).
+    o.push(`ccop |= ${CC_OP_DYNAMIC};`);
     o.push(this.exit(1, hex(b.nextEip), count));
     return true;
   }
