@@ -5,6 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { golden, goldenRoms, runRom } from './rom-runner.js';
 
+// The sweeping ROMs (bcd, pit-fast) take tens of seconds on a loaded machine: more than the
+// default per-test limit allows.
+const ROM_TIMEOUT_MS = 180_000;
+
 describe('golden ROMs', () => {
   it.each(goldenRoms())('%s', async (id) => {
     const want = golden(id);
@@ -15,5 +19,5 @@ describe('golden ROMs', () => {
     expect(tcg.output, 'translator output').toBe(want.output);
     expect(tcg.status, 'translator exit status').toBe(want.status);
     expect(tcg.instructions, 'instructions retired by the two engines').toBe(interp.instructions);
-  });
+  }, ROM_TIMEOUT_MS);
 });
