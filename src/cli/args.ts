@@ -197,6 +197,8 @@ const BOOL_OFF = new Set(['off', 'no', 'false', 'n']);
 function parseCpu(flag: string, text: string): CpuDefinition {
   const [name, ...items] = text.split(',');
   if (name === 'help' || name === '?') throw new HelpRequest(cpuHelpText());
+  // qemu-system-i386 7.2 under TCG refuses it with this message.
+  if (name === 'host' || name === 'host-v1') return fail(flag, "CPU model 'host' requires KVM or HVF");
   const model = findCpuModel(name!);
   if (!model) return fail(flag, `unknown CPU model '${name}' (see -cpu help)`);
   const feature = (word: string) => findFeature(word) ?? fail(flag, `unknown CPU feature '${word}' (see -cpu help)`);

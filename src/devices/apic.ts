@@ -262,8 +262,11 @@ export class Apic implements InterruptSource {
 
   /**
    * WRMSR IA32_APIC_BASE (the machine forwards cpu.onApicBaseWrite here). As in QEMU, BSP is
-   * read-only and a globally disabled APIC stays disabled until reset. A new base moves the
-   * register page (QEMU leaves it where it was realized; the SDM says it moves).
+   * read-only. Setting EN again after a global disable enables the APIC in its power-up state
+   * (SDM 10.4.3 / 10.4.7.1, P6 and later; software-disabled until SVR bit 8 is set): QEMU 7.2
+   * keeps EN clear but goes on delivering, so a guest that resets its APIC this way gets its
+   * interrupts on both (test/golden/DEVIATIONS.md). A new base moves the register page (QEMU
+   * leaves it where it was realized; the SDM says it moves).
    */
   setApicBase(value: number): void {
     if (value & MSR_APICBASE_EXTD) this.unimp(`apic: x2APIC mode (IA32_APIC_BASE bit 10) is not supported, ignored`);
@@ -273,7 +276,8 @@ export class Apic implements InterruptSource {
     if (!(value & MSR_APICBASE_ENABLE)) {
       flags &= ~MSR_APICBASE_ENABLE;
     } else if (!(flags & MSR_APICBASE_ENABLE)) {
-      this.guestError('apic: IA32_APIC_BASE: a globally disabled APIC cannot be enabled again before reset');
+      flags |= MSR_APICBASE_ENABLE;
+      this.initReset();
     }
     this.apicBaseMsr = newBase + flags;
     if (!(flags & MSR_APICBASE_ENABLE)) this.writeSvr(this.svr & ~SVR_ENABLE);

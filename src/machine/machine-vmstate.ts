@@ -1,5 +1,5 @@
-// The pc machine's own migration section: guest time spent halted (guest time is
-// instructions << shift plus this) and a reset requested but not yet done.
+// The pc machine's own migration section: a reset requested but not yet done (guest time
+// spent halted travels with the CPU, cpu.idleNs).
 
 import type { VMStateDescription } from '../memory/index.js';
 
@@ -8,7 +8,6 @@ export const MACHINE_VMSTATE: VMStateDescription = {
   versionId: 1,
   minimumVersionId: 1,
   fields: [
-    { name: 'idleNs', type: 'float64' },
     { name: 'resetPending', type: 'bool' },
   ],
   unmigrated: [

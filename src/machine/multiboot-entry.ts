@@ -3,6 +3,8 @@
 // roms/src/mbkernel-*.asm. The spec fixes EAX, EBX, flat CS/DS/ES/FS/GS/SS, CR0.PE=1, PG=0,
 // IF=0, VM=0 and A20 on; the other values are QEMU's, so a kernel printing them matches.
 
+import { bswap } from '../memory/index.js';
+
 export const MULTIBOOT_BOOTLOADER_MAGIC = 0x2badb002;
 
 /** Where the option ROM's GDT ends up: SeaBIOS places that ROM after the VGA and NIC ROMs. */
@@ -65,9 +67,11 @@ const DATA_FLAGS = 0x00cf9300;
 /**
  * The entry state for a kernel entered at `entry` with the info structure at `mbiAddr`.
  * `memUpperKiB` shows in EDX: the ROM computes mem_upper in EDX and then only reloads DX with
- * the fw_cfg port (0x511) before jumping.
+ * the fw_cfg port (0x511) before jumping. EDI keeps the big-endian address of the ROM's last
+ * fw_cfg DMA transfer, the kernel's copy to `loadAddr` (measured with QEMU 7.2 at several
+ * load addresses).
  */
-export function multibootEntryState(entry: number, mbiAddr: number, memUpperKiB: number): MultibootEntryState {
+export function multibootEntryState(entry: number, mbiAddr: number, memUpperKiB: number, loadAddr: number): MultibootEntryState {
   const data = (): SegmentCache => ({ selector: MB_SEL_DATA, base: 0, limit: 0xffffffff, flags: DATA_FLAGS });
   return {
     eip: entry >>> 0,
@@ -76,7 +80,7 @@ export function multibootEntryState(entry: number, mbiAddr: number, memUpperKiB:
     ecx: entry >>> 0, // the ROM jumps through ECX
     edx: ((memUpperKiB & 0xffff0000) | 0x0511) >>> 0,
     esi: 0,
-    edi: 0x1000,
+    edi: bswap(loadAddr >>> 0, 4) >>> 0,
     ebp: 0,
     esp: 0x6f08, // SeaBIOS's stack when it boots the ROM; the spec leaves ESP undefined
     eflags: 0x00000006, // reserved bit 1, PF from the ROM's last arithmetic; IF, DF, VM clear

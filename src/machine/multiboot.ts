@@ -9,7 +9,6 @@ import {
   encodeMmap,
   infoBlock,
   MB_INFO_ADDR,
-  MB_INFO_SIZE,
   MB_MMAP_ADDR,
   MB_PAGE_SIZE,
   memUpperKiB,
@@ -53,9 +52,6 @@ export interface MultibootLoad {
 /** The first MiB holes of a pc (VGA window, option ROMs, BIOS): not RAM to load into. */
 const LOW_RAM_END = 0xa0000;
 const HIGH_RAM_START = 0x100000;
-/** The e820 area and info structure QEMU puts at fixed low addresses. */
-const INFO_AREA_END = MB_INFO_ADDR + MB_INFO_SIZE;
-
 function pageAlign(n: number): number {
   return Math.ceil(n / MB_PAGE_SIZE) * MB_PAGE_SIZE;
 }
@@ -81,9 +77,6 @@ export function loadMultiboot(o: MultibootLoadOptions): MultibootLoad {
   const bufferEnd = image.loadAddr + pageAlign(pageAlign(image.size) + block.bytes.length);
   for (const p of image.pieces) checkRam(p.addr, p.addr + p.memsz, `the ${image.format === 'elf' ? 'ELF segment' : 'image'} at ${hex(p.addr)}`);
   checkRam(image.loadAddr, bufferEnd, 'the kernel with its command line');
-  if (image.loadAddr < INFO_AREA_END && bufferEnd > MB_MMAP_ADDR) {
-    fail(`the kernel (${hex(image.loadAddr)}-${hex(bufferEnd - 1)}) overlaps the multiboot information at ${hex(MB_MMAP_ADDR)}-${hex(INFO_AREA_END - 1)}`);
-  }
 
   const buf = new Uint8Array(bufferEnd - image.loadAddr);
   for (const p of image.pieces) buf.set(p.bytes, p.addr - image.loadAddr);
@@ -99,13 +92,16 @@ export function loadMultiboot(o: MultibootLoadOptions): MultibootLoad {
     mmapLength: mmap.length,
     bootloaderNameAddr: block.bootloaderNameAddr,
   });
+  // QEMU's option ROM writes the info structure and the memory map at their fixed addresses
+  // first and copies the kernel last, so a kernel loaded over 0x9000-0x9557 wins there (EBX
+  // still points at 0x9500): the same order here.
   o.mem.writeRom(MB_MMAP_ADDR, mmap);
   o.mem.writeRom(MB_INFO_ADDR, info);
   o.mem.writeRom(MB_GDT_BASE, MB_GDT_BYTES);
   o.mem.writeRom(image.loadAddr, buf);
 
   return {
-    entry: multibootEntryState(image.entry, MB_INFO_ADDR, memUpper),
+    entry: multibootEntryState(image.entry, MB_INFO_ADDR, memUpper, image.loadAddr),
     warnings: hdr.warnings,
     format: image.format,
     loadAddr: image.loadAddr,

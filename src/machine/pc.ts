@@ -115,8 +115,6 @@ export class PcMachine {
   readonly above4g: number;
   private biosImage: Uint8Array | null = null;
   private bios: MemoryRegion | null = null;
-  /** Guest time spent halted (guest time = instructions << shift + idle time). */
-  private idleNs = 0;
   /** Guest time at which the running slice's budget ends (-Infinity between slices). */
   private sliceEndNs = -Infinity;
   private exitStatus: number | null = null;
@@ -196,7 +194,7 @@ export class PcMachine {
     // As QEMU's icount clock: a device reads the time of the instruction accessing it, and a
     // timer armed to expire before the running slice ends stops the slice after that
     // instruction (QEMU kicks the vCPU), so the budget is recomputed from the new deadline.
-    this.clock.setSource(() => (cpu.events + cpu.tbInsn) * this.nsPerInsn + this.idleNs);
+    this.clock.setSource(() => (cpu.events + cpu.tbInsn) * this.nsPerInsn + cpu.idleNs);
     this.clock.onEarliestChanged = (ns) => {
       if (ns >= this.sliceEndNs) return;
       this.engine.exitRequest = true;
@@ -560,7 +558,7 @@ export class PcMachine {
   }
 
   private syncClock(): void {
-    const ns = this.cpu.events * this.nsPerInsn + this.idleNs;
+    const ns = this.cpu.events * this.nsPerInsn + this.cpu.idleNs;
     if (ns > this.clock.nowNs) this.clock.advanceTo(ns);
   }
 
@@ -680,7 +678,7 @@ export class PcMachine {
           );
           return 1;
         }
-        this.idleNs += next - this.clock.nowNs;
+        cpu.idleNs += next - this.clock.nowNs;
         this.clock.advanceTo(next);
         this.clock.runExpired();
       }

@@ -85,10 +85,26 @@ describe('-cpu', () => {
     }
   });
 
+  it('qemu64 as qemu-system-i386 takes it (lm and syscall dropped with its warnings), max, and host refused', () => {
+    const q = cpu('qemu64');
+    expect([q.model.name, q.version, q.level, q.xlevel, q.isAmd]).toEqual(['qemu64', 0x60fb1, 0xd, 0x8000000a, true]);
+    expect(q.warnings).toEqual([
+      "TCG doesn't support requested feature: CPUID.80000001H:EDX.syscall [bit 11]",
+      "TCG doesn't support requested feature: CPUID.80000001H:EDX.lm [bit 29]",
+    ]);
+    expect(cpu('qemu64,-lm').warnings).toEqual(["TCG doesn't support requested feature: CPUID.80000001H:EDX.syscall [bit 11]"]);
+    expect(has('qemu64', FEAT_8000_0001_EDX, CPUID_EXT2_NX)).toBe(true);
+    const m = cpu('max');
+    expect([m.model.name, m.warnings, m.features[FEAT_1_EDX]]).toEqual(['max', [], 0x0803f3fc]);
+    expect(has('max', FEAT_8000_0001_EDX, CPUID_EXT2_NX)).toBe(true);
+    expect(() => cpu('host')).toThrow(/^-cpu: CPU model 'host' requires KVM or HVF$/);
+  });
+
   it('an unknown model, feature or value is a usage error naming -cpu and the word', () => {
     expect(() => cpu('bogus')).toThrow(UsageError);
     expect(() => cpu('bogus')).toThrow(/^-cpu: unknown CPU model 'bogus'/);
-    expect(() => cpu('qemu64')).toThrow(/^-cpu: unknown CPU model 'qemu64'/);
+    expect(() => cpu('qemu128')).toThrow(/^-cpu: unknown CPU model 'qemu128'/);
+    expect(() => cpu('max-v1')).toThrow(/^-cpu: unknown CPU model 'max-v1'/);
     expect(() => cpu('pentium,+foo')).toThrow(/^-cpu: unknown CPU feature 'foo'/);
     expect(() => cpu('pentium,foo=on')).toThrow(/^-cpu: unknown CPU feature 'foo'/);
     expect(() => cpu('qemu32,nx=1')).toThrow(/^-cpu: nx: '1' must be on or off/);

@@ -202,8 +202,8 @@ describe('apic: with the real 8259 pair', () => {
 });
 
 describe('apic: globally disabled (IA32_APIC_BASE bit 11 clear)', () => {
-  it('passes INTR and NMI straight through and cannot be enabled again before reset', () => {
-    const { apic, pic, out, rd, wr, errors } = setup();
+  it('passes INTR and NMI straight through; EN set again gives the power-up state', () => {
+    const { apic, pic, out, rd, wr } = setup();
     wr(0x0f0, 0x1ff);
     apic.setApicBase(0xfee00000);
     expect(apic.apicBase).toBe(0xfee00100); // BSP stays, enable clear
@@ -216,13 +216,22 @@ describe('apic: globally disabled (IA32_APIC_BASE bit 11 clear)', () => {
     expect(pic.acks).toBe(1);
     apic.setNmiLine(true);
     expect(out.nmis).toBe(1);
+    wr(0x0f0, 0x1ff);
+    wr(0x350, 0x700);
     apic.setApicBase(0xfee00800);
-    expect(apic.apicBase).toBe(0xfee00100);
-    expect(errors.some((e) => e.includes('cannot be enabled'))).toBe(true);
-    apic.reset();
     expect(apic.apicBase).toBe(0xfee00900);
+    expect(rd(0x0f0)).toBe(0xff); // software-disabled, as after power-up (SDM 10.4.7.1)
+    expect(rd(0x350)).toBe(0x10000);
+    pic.set(false);
     pic.set(true);
     expect(out.intr).toBe(false); // LINT0 masked again
+    // The guest software-enables it and a self-IPI arrives.
+    wr(0x0f0, 0x1ff);
+    wr(0x300, 0x40040);
+    expect(out.intr).toBe(true);
+    expect(apic.acknowledge()).toBe(0x40);
+    apic.reset();
+    expect(apic.apicBase).toBe(0xfee00900);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Mode } from './gen.js';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Seeds of the corpus (each run in every mode). */
-export const CORPUS_SEEDS: readonly number[] = Array.from({ length: 120 }, (_, i) => 1000 + i);
+export const CORPUS_SEEDS: readonly number[] = Array.from({ length: 160 }, (_, i) => 1000 + i);
 
 export interface GoldenCase {
   seed: number;

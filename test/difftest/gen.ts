@@ -118,6 +118,9 @@ interface RM {
 }
 
 /** One unit of the block: a few instructions that belong together (setup + the instruction). */
+/** Every unit class the generator makes (Gen.unit). */
+export const UNIT_KINDS = ['alu', 'unary', 'shift', 'shxd', 'muldiv', 'imul', 'bcd', 'flags', 'branch', 'string', 'bits', 'move', 'stack', 'segload', 'fault'] as const;
+
 export interface Unit {
   kind: string;
   bytes: number[];
@@ -732,6 +735,7 @@ class Gen {
   unit(): Unit {
     this.out = [];
     const r = this.r;
+    // The names and order here are UNIT_KINDS'.
     const kinds: [string, number, () => void][] = [
       ['alu', 14, () => this.alu()],
       ['unary', 6, () => this.unary()],
@@ -749,6 +753,7 @@ class Gen {
       ['segload', 4, () => this.segload()],
       ['fault', 1, () => this.fault()],
     ];
+    if (kinds.some((k, n) => k[0] !== UNIT_KINDS[n])) throw new Error('difftest gen: unit kinds out of step with UNIT_KINDS');
     const total = kinds.reduce((a, k) => a + k[1], 0);
     let x = r.int(total);
     for (const [name, w, f] of kinds) {

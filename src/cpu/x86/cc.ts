@@ -18,6 +18,14 @@ export const CC_OP_SHL = 22; // ccSrc = operand shifted by count-1
 export const CC_OP_SAR = 25; // ccSrc = operand shifted by count-1 (also used by shr)
 export const CC_OP_MUL = 28; // ccSrc = nonzero when the high half is significant
 export const CC_OP_COUNT = 31;
+/**
+ * Or-ed into ccOp where QEMU's translator ends a TB and so no longer knows CC_OP statically
+ * (after a jump, a rep string instruction, an exception...). The flags are the same; only
+ * bt*, whose undefined flags QEMU derives from its static CC_OP, looks at it (bits.ts).
+ */
+export const CC_OP_DYNAMIC = 32;
+/** ccOp without CC_OP_DYNAMIC. */
+export const CC_OP_MASK = 31;
 
 /** 0 for 8-bit, 1 for 16-bit, 2 for 32-bit operations. */
 export function sizeIndex(bits: number): number {
@@ -50,7 +58,7 @@ function zsp(dst: number, s: number): number {
 
 /** All six arithmetic flags. */
 export function computeAll(f: LazyFlags): number {
-  const op = f.ccOp;
+  const op = f.ccOp & CC_OP_MASK;
   if (op === CC_OP_EFLAGS) return f.ccSrc & (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O);
   const s = (op - 1) % 3;
   const base = op - s;
@@ -113,7 +121,7 @@ export function computeAll(f: LazyFlags): number {
 
 /** Just CF (cheaper than computeAll for adc/sbb/rcl and jb/jae). */
 export function computeCF(f: LazyFlags): number {
-  const op = f.ccOp;
+  const op = f.ccOp & CC_OP_MASK;
   if (op === CC_OP_EFLAGS) return f.ccSrc & CC_C;
   const s = (op - 1) % 3;
   const base = op - s;
@@ -180,4 +188,22 @@ export function testCondition(f: LazyFlags, cc: number): boolean {
     }
   }
   return cc & 1 ? !r : r;
+}
+
+/**
+ * After setcc/cmovcc tested condition `cc` (0-15): where QEMU's translator computes the whole
+ * EFLAGS for that test (gen_prepare_cc), its CC_OP becomes EFLAGS, and a later bt* in the same
+ * TB sees that: O and P always; BE, L and LE unless the flags come from a sub/cmp; Z and S
+ * when the CC_OP was not known (CC_OP_DYNAMIC).
+ */
+export function qemuCondEval(f: LazyFlags, cc: number): void {
+  const j = cc >> 1;
+  const op = f.ccOp;
+  const base = op & CC_OP_MASK;
+  let eager = j === 0 || j === 5;
+  if (j === 3 || j === 6 || j === 7) eager = base < CC_OP_SUB || base >= CC_OP_SUB + 3;
+  else if (j === 2 || j === 4) eager = (op & CC_OP_DYNAMIC) !== 0;
+  if (!eager || base === CC_OP_EFLAGS) return;
+  f.ccSrc = computeAll(f);
+  f.ccOp = CC_OP_EFLAGS;
 }

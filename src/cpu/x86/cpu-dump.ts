@@ -53,7 +53,7 @@ export function formatCpuState(s: DumpedCpu, opts: { ccop?: boolean } = {}): str
   lines.push(`CR0=${hex(s.cr0)} CR2=${hex(s.cr2)} CR3=${hex(s.cr3)} CR4=${hex(s.cr4)}`);
   lines.push(`DR0=${hex(s.dr[0]!)} DR1=${hex(s.dr[1]!)} DR2=${hex(s.dr[2]!)} DR3=${hex(s.dr[3]!)} `);
   lines.push(`DR6=${hex(s.dr[6]!)} DR7=${hex(s.dr[7]!)}`);
-  if (opts.ccop) lines.push(`CCS=${hex(s.ccSrc)} CCD=${hex(s.ccDst)} CCO=${CC_OP_NAMES[s.ccOp] ?? String(s.ccOp)}`);
+  if (opts.ccop) lines.push(`CCS=${hex(s.ccSrc)} CCD=${hex(s.ccDst)} CCO=${CC_OP_NAMES[s.ccOp & 31] ?? String(s.ccOp)}`);
   lines.push(`EFER=${hex(s.efer, 16)}`);
   return lines.join('\n') + '\n';
 }

@@ -129,6 +129,11 @@ function implementedMask(): FeatureWords {
   return w.map((v) => v >>> 0) as unknown as FeatureWords;
 }
 
+/** QEMU's ucode_rev default: what IA32_BIOS_SIGN_ID reads (after CPUID) on a model. */
+export function microcodeRevision(isAmd: boolean): bigint {
+  return isAmd ? 0x01000065n : 0x100000000n;
+}
+
 /** The one mask applied to every model: feature bits tcg86 does not implement (never reported). */
 export const UNIMPLEMENTED_FEATURES: FeatureWords = implementedMask().map((v) => ~v >>> 0) as unknown as FeatureWords;
 
@@ -146,6 +151,15 @@ export interface CpuModel {
   readonly features: FeatureWords;
   /** The brand string (leaves 80000002h-80000004h), also the -cpu help description. */
   readonly modelId: string;
+  /** CPUID.06H:EAX (power management: ARAT, bit 2, on max). */
+  readonly leaf6Eax?: number;
+  /**
+   * Features of the model that qemu-system-i386's TCG cannot run either: QEMU drops them with
+   * its warning whatever the command line says (qemu64's long mode and syscall).
+   */
+  readonly qemuDrops?: readonly string[];
+  /** An unversioned model (max): -cpu help's description, and no NAME-v1 alias. */
+  readonly description?: string;
 }
 
 const INTEL = 'GenuineIntel';
@@ -172,14 +186,23 @@ export const CPU_MODELS: readonly CpuModel[] = [
     features: [0x0fc9fbfd, 0x80400209, 0x00100000, 0x00000001], modelId: 'Intel(R) Atom(TM) CPU N270   @ 1.60GHz' },
   { name: 'athlon', vendor: AMD, family: 6, model: 2, stepping: 3, level: 2, xlevel: 0x80000008,
     features: [0x0783fbfd, 0x80000000, 0xc1c3f3fd, 0], modelId: QEMU_ID },
+  // qemu-system-i386 accepts the 64-bit models too; qemu64 loses lm and syscall there.
+  { name: 'qemu64', vendor: AMD, family: 15, model: 107, stepping: 1, level: 0xd, xlevel: 0x8000000a,
+    features: [0x078bfbfd, 0x80002001, 0x20100800 | (0x078bfbfd & CPUID_EXT2_AMD_ALIASES), 0x00000005], modelId: QEMU_ID,
+    qemuDrops: ['syscall', 'lm'] },
+  // max under TCG: every feature QEMU 7.2's TCG has (tcg86 reports those it implements).
+  { name: 'max', vendor: AMD, family: 6, model: 6, stepping: 3, level: 0xd, xlevel: 0x8000000a,
+    features: [0x0fcbfbfd, 0xf6d8320b, 0xcdd3f3fd, 0x00000075], modelId: 'QEMU TCG CPU version 2.5+', leaf6Eax: 4,
+    description: 'Enables all features supported by the accelerator in the current host' },
 ];
 
 export const DEFAULT_CPU_MODEL = 'qemu32';
 
 /** A model by name; QEMU's versioned name NAME-v1 is the same model. */
 export function findCpuModel(name: string): CpuModel | null {
-  const base = name.endsWith('-v1') ? name.slice(0, -3) : name;
-  return CPU_MODELS.find((m) => m.name === base) ?? null;
+  const versioned = name.endsWith('-v1');
+  const base = versioned ? name.slice(0, -3) : name;
+  return CPU_MODELS.find((m) => m.name === base && !(versioned && m.description)) ?? null;
 }
 
 /** One feature change from the command line, in the order QEMU applies them. */
@@ -243,6 +266,11 @@ export function resolveCpu(model: CpuModel, changes: readonly FeatureChange[] = 
   if ((want[FEAT_8000_0001_EDX]! | want[FEAT_8000_0001_ECX]!) !== 0 && xlevel < 0x80000001) xlevel = 0x80000001;
 
   const warnings: string[] = [];
+  // What QEMU's own TCG drops from the model, with its warning (before the command line's).
+  for (const name of model.qemuDrops ?? []) {
+    const f = findFeature(name)!;
+    if (want[f.word]! & (1 << f.bit)) warnings.push(`TCG doesn't support requested feature: ${FEATURE_WORDS[f.word]!.reg}.${f.name} [bit ${f.bit}]`);
+  }
   const features = want.map((w, word) => {
     const dropped = (w & UNIMPLEMENTED_FEATURES[word]! & userOn[word]!) >>> 0;
     for (let bit = 0; bit < 32; bit++) {
@@ -296,6 +324,10 @@ export function cpuHelpText(): string {
   const lines = ['Available CPUs:'];
   const row = (name: string, desc: string) => `x86 ${name.padEnd(20)}  ${desc}`;
   for (const m of CPU_MODELS) {
+    if (m.description) {
+      lines.push(row(m.name, m.description));
+      continue;
+    }
     lines.push(row(m.name, '(alias configured by machine type)'));
     lines.push(row(`${m.name}-v1`, m.modelId));
   }

@@ -1,7 +1,7 @@
 // The architectural state of one x86 CPU (QEMU's CPUX86State): registers, lazy flags,
 // segment descriptor caches with precomputed access bounds, control and table registers.
 
-import { CC_OP_EFLAGS, computeAll, computeCF, type LazyFlags } from './cc.js';
+import { CC_OP_DYNAMIC, CC_OP_EFLAGS, computeAll, computeCF, type LazyFlags } from './cc.js';
 import {
   CR0_ET_MASK,
   CR0_PE_MASK,
@@ -21,7 +21,7 @@ import {
   R_SS,
 } from './constants.js';
 import { CC_MASK, EFLAGS_FIXED, VM_MASK } from './flags.js';
-import { CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, type CpuDefinition } from './cpu-models.js';
+import { CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, microcodeRevision, type CpuDefinition } from './cpu-models.js';
 
 /** Machine-check banks (QEMU's MCE_BANKS_DEF) and MCG_CAP for a model with MCE and MCA. */
 export const MCE_BANKS = 10;
@@ -85,6 +85,11 @@ export class CPUX86State implements LazyFlags {
 
   // Model-specific registers we model.
   tscOffset = 0;
+  /**
+   * Guest time spent halted (guest time = events << shift + idle time); the machine adds to it
+   * when it skips ahead to the next timer. The TSC counts it too, as the PIT does.
+   */
+  idleNs = 0;
   /** Guest ns per instruction as a power of two (the machine's -icount shift); the TSC uses it. */
   tscShift = 3;
   sysenterCs = 0;
@@ -92,7 +97,12 @@ export class CPUX86State implements LazyFlags {
   sysenterEip = 0;
   apicBase = 0xfee00900;
   pat = 0x0007040600070406n;
-  miscEnable = 1;
+  /** IA32_MISC_ENABLE, all 64 bits (reset: fast strings, QEMU's MSR_IA32_MISC_ENABLE_DEFAULT). */
+  miscEnable = 1n;
+  /** IA32_BIOS_SIGN_ID: the microcode revision in the high half once CPUID ran. */
+  biosSignId = 0n;
+  debugCtl = 0n;
+  perfCtl = 0n;
   readonly mtrrVar = new Array<bigint>(16).fill(0n);
   readonly mtrrFixed = new Array<bigint>(11).fill(0n);
   mtrrDefType = 0n;
@@ -138,6 +148,14 @@ export class CPUX86State implements LazyFlags {
     this.ccSrc = v & CC_MASK;
     this.ccOp = CC_OP_EFLAGS;
     this.eflags = ((v & ~CC_MASK) | EFLAGS_FIXED) >>> 0;
+  }
+
+  /**
+   * Here QEMU's translator ends a TB and forgets its static CC_OP (cc.ts CC_OP_DYNAMIC): the
+   * flags QEMU leaves undefined after bt* then come out as QEMU's (bits.ts).
+   */
+  markTbEnd(): void {
+    this.ccOp |= CC_OP_DYNAMIC;
   }
 
   getCF(): number {
@@ -263,6 +281,11 @@ export class CPUX86State implements LazyFlags {
     this.sysenterEsp = 0;
     this.sysenterEip = 0;
     this.mcgStatus = 0n;
+    this.biosSignId = microcodeRevision(this.def.isAmd);
+    this.miscEnable = 1n;
+    this.pat = 0x0007040600070406n;
+    this.debugCtl = 0n;
+    this.perfCtl = 0n;
     this.updateMmuIdx();
   }
 }

@@ -1,5 +1,5 @@
-// The CPU's migration section (QEMU's vmstate_x86_cpu): registers with the lazy flags
-// materialised into EFLAGS, segment caches, table and control registers, MSRs, pending
+// The CPU's migration section (QEMU's vmstate_x86_cpu): registers, EFLAGS and the lazy
+// flags as they are, segment caches, table and control registers, MSRs, pending
 // interrupt inputs and the time base. The soft TLB is not migrated: postLoad flushes it.
 
 import type { VMStateDescription } from '../../memory/index.js';
@@ -39,6 +39,12 @@ export const CPU_VMSTATE: VMStateDescription = {
     { name: 'segHi', type: 'buffer' },
     { name: 'segReadable', type: 'buffer' },
     { name: 'segWritable', type: 'buffer' },
+    // The lazy flags as they are (QEMU materialises them; tcg86 keeps the CC_OP too, because
+    // the flags bt* leaves undefined depend on it, cc.ts CC_OP_DYNAMIC): set after eflags.
+    { name: 'ccOp', type: 'float64' },
+    { name: 'ccDst', type: 'float64' },
+    { name: 'ccSrc', type: 'float64' },
+    { name: 'ccSrc2', type: 'float64' },
     { name: 'gdt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
     { name: 'idt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
     { name: 'ldt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
@@ -77,13 +83,13 @@ export const CPU_VMSTATE: VMStateDescription = {
     { name: 'inhibitIrq', type: 'bool' },
     { name: 'halted', type: 'bool' },
     { name: 'icount', type: 'float64' },
+    // guest time spent halted (guest time is instructions << shift plus this)
+    { name: 'idleNs', type: 'float64' },
     { name: 'deliveries', type: 'float64' },
   ],
   // The TLB caches translations of the source's page tables as they were: start afresh.
   postLoad: (cpu: X86CPU) => cpu.mmu.tlb.flushAll(),
   unmigrated: [
-    // materialised into eflags above
-    'ccOp', 'ccDst', 'ccSrc', 'ccSrc2',
     // the -cpu model and -icount shift: configuration both sides share
     'tscShift', 'physAddrBits',
     // per-instruction scratch, meaningless between two slices

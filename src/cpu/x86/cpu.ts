@@ -67,6 +67,11 @@ export class X86CPU extends CPUX86State implements CodeReader {
   tbExit = 0;
   /** icount at which translated loops must stop (the engine's budget). */
   tbBudgetEnd = 0;
+  /**
+   * events at which the engine's current run() ends: a rep string instruction stops there
+   * (each iteration counts as an instruction, as with QEMU's icount), so timers fire on time.
+   */
+  sliceEnd = 0;
   /** Memory accesses made by translated code's inline TLB fast paths (hits and misses). */
   tlbInline = 0;
 

@@ -3,7 +3,7 @@
 // descriptors, its "TCGTCGTCGTCG" hypervisor leaf, and a leaf past its range answered as the
 // highest basic leaf (SDM vol. 2, CPUID). Recorded by the roms/src/cpuid*.asm goldens.
 
-import { CPUID_APIC, FEAT_1_ECX, FEAT_1_EDX, FEAT_8000_0001_ECX, FEAT_8000_0001_EDX, qemuPhysBits } from './cpu-models.js';
+import { CPUID_APIC, FEAT_1_ECX, FEAT_1_EDX, FEAT_8000_0001_ECX, FEAT_8000_0001_EDX, microcodeRevision, qemuPhysBits } from './cpu-models.js';
 import { R_EAX, R_EBX, R_ECX, R_EDX } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { defineHandler } from './interp/handlers.js';
@@ -28,6 +28,8 @@ function set(cpu: X86CPU, a: number, b: number, c: number, d: number): void {
 
 export function cpuid(cpu: X86CPU): void {
   const def = cpu.def;
+  // CPUID loads the microcode revision into IA32_BIOS_SIGN_ID (SDM vol. 3, 9.11.7.1).
+  if (def.model.family >= 6) cpu.biosSignId = microcodeRevision(def.isAmd);
   const f = cpu.features;
   let leaf = cpu.regs[R_EAX]! >>> 0;
   const sub = cpu.regs[R_ECX]! >>> 0;
@@ -59,6 +61,17 @@ export function cpuid(cpu: X86CPU): void {
       // MONITOR/MWAIT: QEMU's defaults (extensions enumerated, interrupts as break events).
       set(cpu, 0, 0, 3, 0);
       break;
+    case 6:
+      // Thermal and power: ARAT (the APIC timer runs in every C-state) on max.
+      set(cpu, def.model.leaf6Eax ?? 0, 0, 0, 0);
+      break;
+    case 0xb:
+      // Extended topology, QEMU's for one thread of one core: sub-leaf 0 the SMT level (1
+      // logical processor), 1 the core level (1), then invalid levels; EDX the x2APIC id 0.
+      if (sub === 0) set(cpu, 0, 1, 0x100, 0);
+      else if (sub === 1) set(cpu, 0, 1, 0x201, 0);
+      else set(cpu, 0, 0, sub & 0xff, 0);
+      break;
     case 0x40000000:
       set(cpu, 0x40000001, TCG_SIGNATURE[0], TCG_SIGNATURE[1], TCG_SIGNATURE[2]);
       break;
@@ -88,7 +101,8 @@ export function cpuid(cpu: X86CPU): void {
       set(cpu, qemuPhysBits(def), 0, 0, 0);
       break;
     default:
-      // Leaf 3 (no serial number), 6-0xA, 0x40000001, 0x80000007: all zero on these models.
+      // Leaf 3 (no serial number), 7 (no structured extended features tcg86 implements), 8-0xA,
+      // 0xD (no XSAVE), 0x40000001, 0x80000007, 0x80000009, 0x8000000A (no SVM): all zero.
       set(cpu, 0, 0, 0, 0);
   }
 }
@@ -96,6 +110,11 @@ export function cpuid(cpu: X86CPU): void {
 /** QEMU's cpu_clear_apic_feature: the guest disabled the local APIC, CPUID stops reporting it. */
 export function clearApicFeature(cpu: X86CPU): void {
   cpu.features[FEAT_1_EDX] = cpu.features[FEAT_1_EDX]! & ~CPUID_APIC;
+}
+
+/** A local APIC enabled again (IA32_APIC_BASE.EN set after a clear): CPUID reports it again. */
+export function setApicFeature(cpu: X86CPU): void {
+  cpu.features[FEAT_1_EDX] = cpu.features[FEAT_1_EDX]! | CPUID_APIC;
 }
 
 defineHandler('cpuid', cpuid);

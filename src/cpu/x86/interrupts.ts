@@ -60,6 +60,7 @@ function checkException(cpu: X86CPU): void {
  * the double-fault rules to faults raised while delivering. Throws TripleFault.
  */
 export function deliverPendingException(cpu: X86CPU): void {
+  cpu.markTbEnd(); // the handler starts a new QEMU TB
   for (;;) {
     const isInt = cpu.excIsInt;
     if (!isInt) checkException(cpu);
@@ -76,6 +77,7 @@ export function deliverPendingException(cpu: X86CPU): void {
 
 /** Deliver an external interrupt (from the PIC) or NMI, with the same fault handling. */
 export function deliverHardwareInterrupt(cpu: X86CPU, vector: number): void {
+  cpu.markTbEnd();
   try {
     doInterrupt(cpu, vector, false, 0, false, cpu.eip, true);
     cpu.oldException = -1;

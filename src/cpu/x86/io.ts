@@ -76,9 +76,19 @@ function repIterations(cpu: X86CPU, i: Insn): number {
   return i.rep && count(cpu, i) === 0 ? 0 : 1;
 }
 
-/** Not finished: the instruction runs again (pending interrupts are taken in between). */
-function repYield(cpu: X86CPU, i: Insn): void {
-  if (i.rep && count(cpu, i) !== 0) cpu.nextEip = i.eip;
+/**
+ * Not finished: the instruction runs again (pending interrupts are taken in between). Finished
+ * by an iteration (`ran`): QEMU's icount counts one more step, the one that finds ECX = 0
+ * (string.ts), and the rep ends a QEMU TB (cpu.markTbEnd).
+ */
+function repYield(cpu: X86CPU, i: Insn, ran: number): void {
+  if (!i.rep) return;
+  if (count(cpu, i) !== 0) {
+    cpu.nextEip = i.eip;
+    return;
+  }
+  if (ran) cpu.icount++;
+  cpu.markTbEnd();
 }
 
 function decCount(cpu: X86CPU, i: Insn): void {
@@ -93,7 +103,8 @@ function decCount(cpu: X86CPU, i: Insn): void {
 function ins(cpu: X86CPU, i: Insn, size: number): void {
   const port = cpu.regs[R_EDX]! & 0xffff;
   checkIo(cpu, port, size);
-  let n = repIterations(cpu, i);
+  const ran = repIterations(cpu, i);
+  let n = ran;
   while (n > 0) {
     // Check the destination before reading the port, so a segment fault loses no data.
     const lin = cpu.linearWrite(R_ES, idx(cpu, i, R_EDI), size);
@@ -105,14 +116,15 @@ function ins(cpu: X86CPU, i: Insn, size: number): void {
     if (i.rep) decCount(cpu, i);
     n--;
   }
-  repYield(cpu, i);
+  repYield(cpu, i, ran);
 }
 
 /** outs: DS:(E)SI (segment overridable) to the port. */
 function outs(cpu: X86CPU, i: Insn, size: number): void {
   const port = cpu.regs[R_EDX]! & 0xffff;
   checkIo(cpu, port, size);
-  let n = repIterations(cpu, i);
+  const ran = repIterations(cpu, i);
+  let n = ran;
   while (n > 0) {
     const off = idx(cpu, i, R_ESI);
     const v = size === 1 ? cpu.read8(i.seg, off) : size === 2 ? cpu.read16(i.seg, off) : cpu.read32(i.seg, off);
@@ -121,7 +133,7 @@ function outs(cpu: X86CPU, i: Insn, size: number): void {
     if (i.rep) decCount(cpu, i);
     n--;
   }
-  repYield(cpu, i);
+  repYield(cpu, i, ran);
 }
 
 defineHandler('ins_Yb_DX', (cpu, i) => ins(cpu, i, 1));

@@ -1,17 +1,27 @@
 // Model-specific registers (rdmsr/wrmsr) and the time-stamp counter (rdtsc). The TSC counts
 // guest nanoseconds derived from retired instructions, as QEMU's -icount does, so runs are
-// deterministic. As in QEMU 7.2 the MSRs answer whatever the model, with values (MTRRcap,
-// MCG_CAP) and writable bits (EFER) from its features. An unknown MSR, and a write to a
-// read-only one, is #GP(0) as on the hardware (QEMU reads 0 and ignores the write).
+// deterministic. As in QEMU 7.2 the MSRs QEMU has answer whatever the model, with values
+// (MTRRcap, MCG_CAP) and writable bits (EFER) from its features; the SDM's architectural MSRs
+// of later families exist from the family that introduced them (vol. 4, table 2-2). An unknown
+// MSR, and a write to a read-only one, is #GP(0) as on the hardware (QEMU reads 0 and ignores
+// the write) and is logged under -d unimp.
 
 import { CR4_TSD_MASK, EFER_NXE, EXCP0D_GPF, R_EAX, R_ECX, R_EDX } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { CPUID_EXT2_LM, CPUID_EXT2_NX, CPUID_EXT2_SYSCALL, CPUID_MTRR, FEAT_1_EDX, FEAT_8000_0001_EDX } from './cpu-models.js';
-import { clearApicFeature } from './cpuid.js';
+import { clearApicFeature, setApicFeature } from './cpuid.js';
 import { defineHandler } from './interp/handlers.js';
 import { requireCpl0 } from './system.js';
 
+const MSR_IA32_P5_MC_ADDR = 0x0;
+const MSR_IA32_P5_MC_TYPE = 0x1;
 const MSR_IA32_TSC = 0x10;
+const MSR_IA32_PLATFORM_ID = 0x17;
+const MSR_IA32_BIOS_UPDT_TRIG = 0x79;
+const MSR_IA32_BIOS_SIGN_ID = 0x8b;
+const MSR_IA32_PERF_STATUS = 0x198;
+const MSR_IA32_PERF_CTL = 0x199;
+const MSR_IA32_DEBUGCTL = 0x1d9;
 const MSR_IA32_APICBASE = 0x1b;
 const MSR_MTRRcap = 0xfe;
 const MSR_IA32_SYSENTER_CS = 0x174;
@@ -40,6 +50,30 @@ const ALL_ONES = 0xffffffffffffffffn;
 /** MCG_CAP.MCG_CTL_P: the MCG_CTL register exists. */
 const MCG_CTL_P = 0x100;
 
+/** QEMU's IA32_PERF_STATUS: bus ratio 4 (bits 44:40) and 1000 in the low field. */
+const PERF_STATUS = 0x400000003e8n;
+
+/** The SDM family (extended family folded in) and model of the CPU. */
+function familyOf(cpu: X86CPU): number {
+  return cpu.def.model.family;
+}
+
+/** P6 and later Intel: PLATFORM_ID, BIOS_UPDT_TRIG (SDM vol. 4, table 2-2: 06_01H). */
+function intelP6(cpu: X86CPU): boolean {
+  return !cpu.def.isAmd && familyOf(cpu) >= 6;
+}
+
+/** IA32_PERF_STATUS / IA32_PERF_CTL: architectural from 0F_03H. */
+function hasPerfCtl(cpu: X86CPU): boolean {
+  return !cpu.def.isAmd && familyOf(cpu) === 15 && cpu.def.model.model >= 3;
+}
+
+/** #GP(0) for an MSR access the model does not allow, logged under -d unimp. */
+function msrFault(cpu: X86CPU, insn: string, index: number, why: string): never {
+  if (cpu.log?.unimp) cpu.log.write(`${insn} 0x${index.toString(16)}: ${why}, #GP\n`);
+  return cpu.raise(EXCP0D_GPF, 0);
+}
+
 /** Index into cpu.mceBanks of a machine-check bank MSR, or -1 (none without MCA). */
 function mceBank(cpu: X86CPU, index: number): number {
   const n = (cpu.mcgCap & 0xff) * 4;
@@ -52,9 +86,17 @@ function eferWritable(cpu: X86CPU): number {
   return (ext & CPUID_EXT2_SYSCALL ? EFER_SCE : 0) | (ext & CPUID_EXT2_LM ? EFER_LME : 0) | (ext & CPUID_EXT2_NX ? EFER_NXE : 0);
 }
 
-/** The TSC counts guest nanoseconds: 2^cpu.tscShift per retired instruction (-icount shift). */
+/**
+ * Guest nanoseconds now, as the machine's clock counts them: 2^cpu.tscShift per retired
+ * instruction or delivered event (-icount shift), plus the time spent halted.
+ */
+function guestNs(cpu: X86CPU): number {
+  return (cpu.events + cpu.tbInsn) * 2 ** cpu.tscShift + cpu.idleNs;
+}
+
+/** The TSC counts guest nanoseconds, halted time included (the PIT's clock). */
 export function readTsc(cpu: X86CPU): bigint {
-  return (BigInt(cpu.liveIcount) << BigInt(cpu.tscShift)) + BigInt(cpu.tscOffset);
+  return BigInt(guestNs(cpu)) + BigInt(cpu.tscOffset);
 }
 
 function split(cpu: X86CPU, v: bigint): void {
@@ -78,7 +120,7 @@ export function rdmsr(cpu: X86CPU, index: number): bigint {
     case MSR_IA32_SYSENTER_CS: return BigInt(cpu.sysenterCs >>> 0);
     case MSR_IA32_SYSENTER_ESP: return BigInt(cpu.sysenterEsp >>> 0);
     case MSR_IA32_SYSENTER_EIP: return BigInt(cpu.sysenterEip >>> 0);
-    case MSR_IA32_MISC_ENABLE: return BigInt(cpu.miscEnable >>> 0);
+    case MSR_IA32_MISC_ENABLE: return cpu.miscEnable;
     case MSR_PAT: return cpu.pat;
     case MSR_EFER: return BigInt(cpu.efer >>> 0);
     // Without the MTRR CPUID bit QEMU still answers the MTRR MSRs, with MTRRcap 0.
@@ -88,20 +130,33 @@ export function rdmsr(cpu: X86CPU, index: number): bigint {
     case MSR_MCG_CAP: return BigInt(cpu.mcgCap);
     case MSR_MCG_CTL: return cpu.mcgCap & MCG_CTL_P ? cpu.mcgCtl : 0n;
     case MSR_MCG_STATUS: return cpu.mcgStatus;
+    // Pentium machine-check address/type: no machine check is ever signalled, so both are 0.
+    case MSR_IA32_P5_MC_ADDR:
+    case MSR_IA32_P5_MC_TYPE:
+      if (familyOf(cpu) >= 5) return 0n;
+      break;
+    case MSR_IA32_PLATFORM_ID: if (intelP6(cpu)) return 0n; break; // platform 0, as QEMU reads it
+    case MSR_IA32_BIOS_UPDT_TRIG:
+      if (intelP6(cpu)) return msrFault(cpu, 'rdmsr', index, 'write-only MSR');
+      break;
+    case MSR_IA32_BIOS_SIGN_ID: if (familyOf(cpu) >= 6) return cpu.biosSignId; break;
+    case MSR_IA32_DEBUGCTL: if (familyOf(cpu) >= 6) return cpu.debugCtl; break;
+    case MSR_IA32_PERF_STATUS: if (hasPerfCtl(cpu)) return PERF_STATUS; break;
+    case MSR_IA32_PERF_CTL: if (hasPerfCtl(cpu)) return cpu.perfCtl; break;
   }
   const bank = mceBank(cpu, index);
   if (bank >= 0) return cpu.mceBanks[bank]!;
   if (index >= MSR_MTRRphysBase0 && index <= MSR_MTRRphysMask7) return cpu.mtrrVar[index - MSR_MTRRphysBase0]!;
   const f = fixedMtrr(index);
   if (f >= 0) return cpu.mtrrFixed[f]!;
-  return cpu.raise(EXCP0D_GPF, 0);
+  return msrFault(cpu, 'rdmsr', index, `no such MSR on -cpu ${cpu.def.model.name}`);
 }
 
 export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
   const lo = Number(BigInt.asIntN(32, v));
   switch (index) {
     case MSR_IA32_TSC:
-      cpu.tscOffset = Number(v - (BigInt(cpu.liveIcount) << BigInt(cpu.tscShift)));
+      cpu.tscOffset = Number(v - BigInt(guestNs(cpu)));
       return;
     case MSR_IA32_APICBASE:
       // The local APIC owns the register (it may move its MMIO window); without one, keep
@@ -112,13 +167,15 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
         cpu.apicBase = ((lo & 0xfffff000) | (cpu.apicBase & 0x900)) >>> 0;
         if (!(lo & 0x800)) cpu.apicBase = (cpu.apicBase & ~0x800) >>> 0;
       }
-      // A disabled APIC stays disabled until reset, and CPUID stops reporting it (QEMU).
+      // CPUID reports the APIC while it is globally enabled (QEMU's cpu_clear_apic_feature; a
+      // local APIC enabled again reports it again, test/golden/DEVIATIONS.md).
       if (!(cpu.apicBase & 0x800)) clearApicFeature(cpu);
+      else if (cpu.onApicBaseWrite) setApicFeature(cpu);
       return;
     case MSR_IA32_SYSENTER_CS: cpu.sysenterCs = lo & 0xffff; return;
     case MSR_IA32_SYSENTER_ESP: cpu.sysenterEsp = lo; return;
     case MSR_IA32_SYSENTER_EIP: cpu.sysenterEip = lo; return;
-    case MSR_IA32_MISC_ENABLE: cpu.miscEnable = lo; return;
+    case MSR_IA32_MISC_ENABLE: cpu.miscEnable = BigInt.asUintN(64, v); return;
     case MSR_PAT: cpu.pat = BigInt.asUintN(64, v); return;
     // EFER: bits of features the model lacks (NXE without NX: qemu32) keep their value.
     case MSR_EFER: {
@@ -129,8 +186,40 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
       if ((old ^ cpu.efer) & EFER_NXE) cpu.mmu.tlb.flushAll();
       return;
     }
-    case MSR_MTRRcap: return cpu.raise(EXCP0D_GPF, 0); // read-only
-    case MSR_MCG_CAP: return cpu.raise(EXCP0D_GPF, 0); // read-only
+    case MSR_MTRRcap:
+    case MSR_MCG_CAP:
+      return msrFault(cpu, 'wrmsr', index, 'read-only MSR');
+    case MSR_IA32_P5_MC_ADDR:
+    case MSR_IA32_P5_MC_TYPE:
+      if (familyOf(cpu) >= 5) return msrFault(cpu, 'wrmsr', index, 'read-only MSR');
+      break;
+    case MSR_IA32_PLATFORM_ID:
+      if (intelP6(cpu)) return msrFault(cpu, 'wrmsr', index, 'read-only MSR');
+      break;
+    case MSR_IA32_BIOS_UPDT_TRIG:
+      if (!intelP6(cpu)) break;
+      // The trigger loads a microcode update from guest memory; there is no microcode to patch.
+      if (cpu.log?.unimp) cpu.log.write(`wrmsr 0x79: microcode update at 0x${(v & 0xffffffffn).toString(16)} not applied\n`);
+      return;
+    // BIOS_SIGN_ID: a guest writes 0 and runs CPUID, which loads the revision (cpuid.ts).
+    case MSR_IA32_BIOS_SIGN_ID:
+      if (familyOf(cpu) < 6) break;
+      cpu.biosSignId = BigInt.asUintN(64, v);
+      return;
+    case MSR_IA32_DEBUGCTL:
+      if (familyOf(cpu) < 6) break;
+      // LBR and BTF (bits 0, 1) are kept but not acted on: branch records and single-step on
+      // branches are not modelled.
+      if (v & 3n && cpu.log?.unimp) cpu.log.write(`wrmsr 0x1d9: IA32_DEBUGCTL LBR/BTF not implemented\n`);
+      cpu.debugCtl = BigInt.asUintN(64, v);
+      return;
+    case MSR_IA32_PERF_STATUS:
+      if (hasPerfCtl(cpu)) return msrFault(cpu, 'wrmsr', index, 'read-only MSR');
+      break;
+    case MSR_IA32_PERF_CTL:
+      if (!hasPerfCtl(cpu)) break;
+      cpu.perfCtl = BigInt.asUintN(64, v);
+      return;
     case MSR_MTRRdefType: cpu.mtrrDefType = BigInt.asUintN(64, v); return;
     case MSR_MCG_STATUS: cpu.mcgStatus = BigInt.asUintN(64, v); return;
     case MSR_MCG_CTL: {
@@ -156,7 +245,7 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
     cpu.mtrrFixed[f] = BigInt.asUintN(64, v);
     return;
   }
-  cpu.raise(EXCP0D_GPF, 0);
+  msrFault(cpu, 'wrmsr', index, `no such MSR on -cpu ${cpu.def.model.name}`);
 }
 
 defineHandler('rdmsr', (cpu) => {

@@ -15,6 +15,7 @@ import {
   EXCP0C_STACK,
   EXCP0D_GPF,
   R_CS,
+  R_ESP,
   R_SS,
 } from './constants.js';
 import type { X86CPU } from './cpu.js';
@@ -169,10 +170,15 @@ function pushSeg(seg: number): void {
 
 function popSeg(seg: number): void {
   defineHandler(`pop_${SEG_OPERAND[seg]}`, (cpu, i) => {
-    // The load may fault: ESP moves only once it succeeded.
+    // The load may fault: ESP moves only once it succeeded. The new ESP is computed with the
+    // stack size in effect before the load (SDM POP: pop ss with a 16-bit SS wraps SP even
+    // when the new SS is 32-bit, and keeps ESP's top half).
     const sel = i.opsize === 32 ? cpu.peek32(0) : cpu.peek16(0);
+    const n = i.opsize === 32 ? 4 : 2;
+    const esp = cpu.regs[R_ESP]!;
+    const newEsp = cpu.ss32 ? (esp + n) | 0 : (esp & ~0xffff) | ((esp + n) & 0xffff);
     loadSeg(cpu, seg, sel);
-    cpu.addSP(i.opsize === 32 ? 4 : 2);
+    cpu.regs[R_ESP] = newEsp;
     if (seg === R_SS) cpu.inhibitIrq = true;
   });
 }

@@ -16,6 +16,10 @@ const WIDE: Record<string, string> = { pusha: 'pushad', popa: 'popad', pushf: 'p
 /** Ops whose Ew is a word in memory but a full operand-size register (SDM: Rv/Mw). */
 const RV_MW = new Set(['mov_Ew_Sw', 'mov_Sw_Ew', 'mov_SS_Ew', 'lar_Gv_Ew', 'lsl_Gv_Ew', 'sldt_Ew', 'str_Ew', 'smsw_Ew']);
 
+/** The usual names of the prefetch hints by ModRM.reg (0F 18 /0-/3 and 0F 0D). */
+const PREFETCH_18 = ['prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2'];
+const PREFETCH_0D = ['prefetch', 'prefetchw', 'prefetchwt1', 'prefetch', 'prefetch', 'prefetch', 'prefetch', 'prefetch'];
+
 const hex = (n: number) => '0x' + n.toString(16);
 
 /** The instruction as text; invalid encodings print as `(bad)` followed by what the bytes name. */
@@ -58,6 +62,7 @@ function mnemonic(insn: Insn, m: string): string {
     case 'setcc': return 'set' + cc;
     case 'cmovcc': return 'cmov' + cc;
     case 'jcxz': return insn.adsize === 32 ? 'jecxz' : 'jcxz';
+    case 'prefetch': return insn.opcode === 0x118 ? PREFETCH_18[insn.reg]! : PREFETCH_0D[insn.reg]!;
     case 'callf': return 'call far';
     case 'jmpf': return 'jmp far';
     default: return insn.opsize === 32 && WIDE[m] !== undefined ? WIDE[m]! : m;
@@ -115,7 +120,7 @@ function operand(insn: Insn, info: OpInfo, o: string): string {
       return reg(insn.rm, RV_MW.has(info.name) ? insn.opsize : bits(insn, s));
     case 'M':
       // Sized memory-only operands (Mq) say their size; M, Ms, Mp, Ma do not have a plain one.
-      return memory(insn, s === 'q' ? 'qword ' : '');
+      return memory(insn, s === 'q' ? 'qword ' : info.mnemonic === 'prefetch' ? 'byte ' : '');
     case 'O':
       return memory(insn, SIZE_WORD[bits(insn, s)]!);
     case 'G': case 'Z':

@@ -44,6 +44,12 @@ export const SYSTEM_ROWS: readonly OpRow[] = [
   row(0x109, 'wbinvd', [], { flags: P, level: 486 }),
   // ud2 is defined to raise #UD; having its own op lets traces name it.
   row(0x10b, 'ud2', [], { end: END.INT }),
+  // Prefetches and the hint-NOP space: QEMU 7.2 runs them as NOPs on every model (none reads
+  // memory, so none faults); 0F 0D and 0F 18 /0-/3 are memory-only (#UD with a register).
+  row(0x10d, 'prefetch', ['M']),
+  ...[0, 1, 2, 3].map((r) => grp(0x118, r, 'prefetch', ['M'])),
+  ...[4, 5, 6, 7].map((r) => grp(0x118, r, 'nop', ['Ev'])),
+  ...range(0x119, 7, 'nop', ['Ev']),
   // CRn/DRn moves always use a register operand: ModRM.mod is ignored and no displacement follows.
   // CR1 and CR5-CR7 do not exist (#UD); DR4/DR5 alias DR6/DR7 unless CR4.DE (the CPU decides).
   ...[0, 2, 3, 4].map((c) => grp(0x120, c, 'mov', ['Rd', 'Cd'], { flags: P })),

@@ -1,7 +1,7 @@
 // Bit instructions: bt bts btr btc (register offset or imm8; a register offset reaches
 // memory beyond the operand), bsf bsr, setcc, cmovcc, bswap.
 
-import { CC_OP_EFLAGS, CC_OP_LOGIC, CC_OP_SAR, testCondition } from '../cc.js';
+import { CC_OP_DYNAMIC, CC_OP_EFLAGS, CC_OP_LOGIC, CC_OP_SAR, qemuCondEval, testCondition } from '../cc.js';
 import { EXCP06_ILLOP } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
 import { CPUID_CMOV, FEAT_1_EDX } from '../cpu-models.js';
@@ -18,12 +18,13 @@ const BTC = 3;
 /**
  * Flags after bt*: CF = the tested bit, ZF unchanged (SDM); OF SF AF PF are undefined and
  * follow QEMU: after a known flag producer it keeps CC_DST and switches to CC_OP_SAR of that
- * producer's width with CC_SRC = value >> offset (so ZF comes out unchanged), otherwise it
- * replaces only CF in the computed EFLAGS. `shifted` is the operand shifted right by the offset.
+ * producer's width with CC_SRC = value >> offset (so ZF comes out unchanged), otherwise (the
+ * producer was in an earlier TB, or EFLAGS are eager) it replaces only CF in the computed EFLAGS. `shifted` is the operand shifted right by the offset.
  */
 function setBitFlags(cpu: X86CPU, shifted: number): void {
   const op = cpu.ccOp;
-  if (op !== CC_OP_EFLAGS) {
+  // QEMU knows the producer statically only within its TB (cc.ts CC_OP_DYNAMIC).
+  if (op !== CC_OP_EFLAGS && !(op & CC_OP_DYNAMIC)) {
     cpu.ccOp = CC_OP_SAR + ((op - 1) % 3);
     cpu.ccSrc = shifted;
   } else {
@@ -100,13 +101,19 @@ defineHandler('bsr_Gv_Ev', (cpu, i) => bitScan(cpu, i, true));
 
 // ---- setcc / cmovcc: the condition is the opcode's low nibble ----
 
-defineHandler('setcc_Eb', (cpu, i) => writeE8(cpu, i, testCondition(cpu, i.opcode & 15) ? 1 : 0));
+defineHandler('setcc_Eb', (cpu, i) => {
+  const c = testCondition(cpu, i.opcode & 15);
+  qemuCondEval(cpu, i.opcode & 15);
+  writeE8(cpu, i, c ? 1 : 0);
+});
 // #UD on a model without CMOV (QEMU checks the CPUID bit when translating). The source is
 // read (and may fault) whether or not the move happens.
 defineHandler('cmovcc_Gv_Ev', (cpu, i) => {
   if (!(cpu.features[FEAT_1_EDX]! & CPUID_CMOV)) cpu.raise(EXCP06_ILLOP);
   const v = readEv(cpu, i);
-  if (testCondition(cpu, i.opcode & 15)) writeGv(cpu, i, v);
+  const c = testCondition(cpu, i.opcode & 15);
+  qemuCondEval(cpu, i.opcode & 15);
+  if (c) writeGv(cpu, i, v);
 });
 
 // bswap: always the whole 32-bit register (QEMU ignores a 66 prefix; 16-bit is undefined).

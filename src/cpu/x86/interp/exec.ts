@@ -4,7 +4,7 @@
 
 import { EXCP01_DB, EXCP02_NMI } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
-import { decode, formatInsn } from '../decoder/index.js';
+import { decode, formatInsn, OP_END } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 import { IF_MASK, TF_MASK } from '../flags.js';
 import { deliverHardwareInterrupt, deliverPendingException } from '../interrupts.js';
@@ -43,12 +43,16 @@ export class Interpreter {
   /** performance.now() after which run() returns early (checked every 256 instructions). */
   hostDeadline = Infinity;
 
-  /** Execute up to `budget` instructions. */
-  run(cpu: X86CPU, budget: number): number {
+  /**
+   * Execute up to `budget` instructions. `nested`: a stretch run for the translator inside its
+   * own run(), whose end stays the one rep string instructions stop at.
+   */
+  run(cpu: X86CPU, budget: number, nested = false): number {
     const insn = cpu.insn;
     const handlers = HANDLERS;
     // The budget counts delivered events too (see X86CPU.deliveries), so a fault loop ends it.
     const end = cpu.events + budget;
+    if (!nested) cpu.sliceEnd = end;
     this.exitRequest = false;
     let n = 0;
     while (cpu.events < end) {
@@ -70,6 +74,7 @@ export class Interpreter {
         if (cpu.log?.inAsm) cpu.log.write(`0x${((cpu.segBase[1]! + eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`);
         cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
         handlers[insn.op]!(cpu, insn);
+        if (OP_END[insn.op] !== 0) cpu.markTbEnd(); // QEMU's TB ends after it (cc.ts CC_OP_DYNAMIC)
         cpu.eip = cpu.nextEip;
         cpu.icount++;
         if (trap) {

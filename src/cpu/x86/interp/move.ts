@@ -84,6 +84,9 @@ defineHandler('xchg_Zv_eAX', (cpu, i) => {
 
 // 90 (also F3 90 = pause): nothing to do.
 defineHandler('nop', () => {});
+// Multi-byte NOP / hint NOPs and prefetches: the memory operand is never accessed (no fault).
+defineHandler('nop_Ev', () => {});
+defineHandler('prefetch_M', () => {});
 
 // xlat: AL = [seg:(E)BX + AL], the sum wrapped to the address size.
 defineHandler('xlat', (cpu, i) => {
@@ -107,7 +110,11 @@ defineHandler('cwd', (cpu, i) => {
 const SAHF_MASK = CC_S | CC_Z | CC_A | CC_P | CC_C;
 
 // lahf: AH = SF ZF 0 AF 0 PF 1 CF.
-defineHandler('lahf', (cpu) => cpu.setReg8(4, (cpu.getEflags() & SAHF_MASK) | 2));
+// QEMU's lahf computes EFLAGS into its CC_OP (a later bt* in the TB sees CC_OP_EFLAGS).
+defineHandler('lahf', (cpu) => {
+  cpu.setEflags(cpu.getEflags(), 0);
+  cpu.setReg8(4, (cpu.getEflags() & SAHF_MASK) | 2);
+});
 defineHandler('sahf', (cpu) => cpu.setEflags(cpu.regs[R_EAX]! >> 8, SAHF_MASK));
 defineHandler('cmc', (cpu) => cpu.setEflags(cpu.getEflags() ^ CC_C, CC_C));
 defineHandler('clc', (cpu) => cpu.setEflags(0, CC_C));

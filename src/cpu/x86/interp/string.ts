@@ -2,8 +2,11 @@
 // Source DS:(E)SI (segment overridable), destination ES:(E)DI (never overridden), count
 // (E)CX, all by the address size; DF picks the direction. Each iteration updates the
 // registers only after its memory accesses, so a fault mid-rep restarts the instruction
-// with the iterations done so far kept. A long rep yields every REP_CHUNK iterations with
-// EIP still at the instruction, so pending interrupts are taken as on hardware.
+// with the iterations done so far kept. Every iteration counts as an instruction (guest time,
+// the TSC), as with QEMU's icount, where each runs as its own TB execution, and so does the
+// final step that finds the count exhausted. A long rep yields
+// every REP_CHUNK iterations, and at the end of the engine's slice, with EIP still at the
+// instruction, so pending interrupts and timers are taken on time.
 
 import { R_EAX, R_ECX, R_EDI, R_ES, R_ESI } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
@@ -51,8 +54,10 @@ function once(cpu: X86CPU, i: Insn, kind: number, size: number, a32: boolean, de
       step(cpu, R_EDI, delta, a32);
       return;
     case CMPS: {
-      const a = load(cpu, i.seg, si, size);
+      // ES:EDI is read first, as QEMU does (the SDM does not order the two reads): when both
+      // fault, CR2 names the destination.
       const b = load(cpu, R_ES, di, size);
+      const a = load(cpu, i.seg, si, size);
       aluOp(cpu, CMP, a, b, s);
       step(cpu, R_ESI, delta, a32);
       step(cpu, R_EDI, delta, a32);
@@ -86,14 +91,30 @@ function stringOp(cpu: X86CPU, i: Insn, kind: number, size: number): void {
     once(cpu, i, kind, size, a32, delta);
     return;
   }
+  repOp(cpu, i, kind, size, a32, delta);
+  // A rep instruction is a TB of its own in QEMU: what follows sees a dynamic CC_OP.
+  cpu.markTbEnd();
+}
+
+/**
+ * The iterations of a rep instruction, up to the chunk. The engine counts the handler call as
+ * one instruction; each iteration past the first adds one more here, before it starts, so
+ * guest time read during it counts the iterations done.
+ */
+function repOp(cpu: X86CPU, i: Insn, kind: number, size: number, a32: boolean, delta: number): void {
   // repe (1) / repne (2) only test ZF for cmps and scas; the others just repeat.
   const cond = kind === CMPS || kind === SCAS ? i.rep : 0;
-  // With TF set, hardware traps after every iteration.
-  let left = cpu.eflags & TF_MASK ? 1 : REP_CHUNK;
+  // With TF set, hardware traps after every iteration; otherwise stop at the slice's end.
+  let left = cpu.eflags & TF_MASK ? 1 : Math.max(1, Math.min(REP_CHUNK, cpu.sliceEnd - cpu.events - cpu.tbInsn));
+  let done = 0;
   for (;;) {
     let count = a32 ? cpu.regs[R_ECX]! : cpu.regs[R_ECX]! & 0xffff;
     if (count === 0) return;
+    // Counted before the next iteration starts: a fault in it (the engine counts nothing for
+    // a faulting instruction) leaves exactly the iterations that retired counted.
+    if (done > 0) cpu.icount++;
     once(cpu, i, kind, size, a32, delta);
+    done++;
     count = a32 ? (count - 1) | 0 : (count - 1) & 0xffff;
     if (a32) cpu.regs[R_ECX] = count;
     else cpu.setReg16(R_ECX, count);
@@ -102,7 +123,12 @@ function stringOp(cpu: X86CPU, i: Insn, kind: number, size: number): void {
       const zf = cpu.ccDst === 0;
       if (cond === 1 ? !zf : zf) return;
     }
-    if (count === 0) return;
+    if (count === 0) {
+      // QEMU's icount runs the instruction once more to find ECX = 0 (under -icount it never
+      // takes the shortcut out after the last iteration): that step counts too.
+      cpu.icount++;
+      return;
+    }
     if (--left === 0) {
       cpu.nextEip = i.eip; // not finished: run this instruction again
       return;

@@ -8,10 +8,10 @@
 // guest time read there (devices, the TSC) is exact. A block that jumps (or returns) back to
 // its own start becomes a JS loop with the budget check on the back edge.
 
-import { CC_OP_ADD, CC_OP_DEC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
+import { CC_OP_ADD, CC_OP_DEC, CC_OP_DYNAMIC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
 import { CC_C, CC_MASK, CC_O } from '../flags.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
-import { Insn, OP, OPS } from '../decoder/index.js';
+import { Insn, OP, OP_END, OPS } from '../decoder/index.js';
 import { flagsLiveAfter } from './flag-liveness.js';
 import { TBF_FLAT, TBF_MMU_SHIFT, TBF_SS32 } from './tb-flags.js';
 
@@ -227,7 +227,9 @@ export class CodeGen {
     Object.assign(copy, b.insn);
     this.insns.push(copy);
     const o = this.out;
-    o.push(`${WRITEBACK} h = 1; cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]); // ${OPS[b.insn.op]!.name}`);
+    // An op that ends a QEMU TB leaves its CC_OP unknown to the next one (cc.ts CC_OP_DYNAMIC).
+    const tbEnd = OP_END[b.insn.op] !== 0 ? ` cpu.ccOp |= ${CC_OP_DYNAMIC};` : '';
+    o.push(`${WRITEBACK} h = 1; cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]);${tbEnd} // ${OPS[b.insn.op]!.name}`);
     this.flagOp = -1;
     if (last) {
       o.push(`{ cpu.icount += ${count};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
@@ -395,6 +397,8 @@ export class CodeGen {
   /** Emit `b` inline if it is one of the common forms; false sends it to its handler. */
   private emitInline(b: BlockInsn, last: boolean, count: number): boolean {
     const i = b.insn;
+    // Hint NOPs and prefetches never touch memory: nothing to emit, whatever the prefixes.
+    if (i.op === OP.nop_Ev || i.op === OP.prefetch_M) return true;
     if (i.rep !== 0) return false;
     if (i.isMem && !this.memInline(i) && i.op !== OP.lea_Gv_M) return this.emitBranch(b, last, count);
     if (this.emitByteOp(i, b.nextEip)) return true;
@@ -487,7 +491,10 @@ export class CodeGen {
     }
     const rot = /^(rol|ror)_Ev_(Ib|1)$/.exec(name);
     if (rot && !i.isMem) return this.emitRotate(i, rot[1] === 'rol', rot[2] === '1' ? 1 : i.imm & 31);
-    if (op === OP.setcc_Eb && !i.isMem) {
+    // Inline only where QEMU's test leaves its CC_OP alone (cc.ts qemuCondEval): B, and Z or S
+    // after a producer known in this block; the others go through the handler.
+    const j = (i.opcode & 15) >> 1;
+    if (op === OP.setcc_Eb && !i.isMem && (j === 1 || ((j === 2 || j === 4) && this.flagOp >= 0))) {
       o.push(`v = (${this.condExpr(i.opcode & 15)}) ? 1 : 0; ${this.set8(i.rm, 'v')}`);
       return true;
     }
@@ -631,7 +638,9 @@ export class CodeGen {
   private emitCallRet(i: Insn, next: number, count: number): boolean {
     const o = this.out;
     const op = i.op;
-    const push = `w = ${next | 0}; a = (r4 - 4) | 0; ${this.store32(2)} r4 = a;`;
+    // Each ends a QEMU TB once it has completed: its CC_OP is unknown after it (cc.ts CC_OP_DYNAMIC).
+    const tbEnd = `ccop |= ${CC_OP_DYNAMIC};`;
+    const push = `w = ${next | 0}; a = (r4 - 4) | 0; ${this.store32(2)} r4 = a; ${tbEnd}`;
     if (op === OP.call_Jz) {
       const target = (next + i.imm) >>> 0;
       o.push(`if (${hex(target)} > cpu.segLimit[1]) cpu.raise(13, 0); ${push}`);
@@ -639,7 +648,7 @@ export class CodeGen {
       o.push(this.goTo(target, count, false));
     } else if (op === OP.ret || op === OP.ret_Iw) {
       o.push(this.load32('r4', 'd', 2));
-      o.push(`if ((d >>> 0) > cpu.segLimit[1]) cpu.raise(13, 0); r4 = (r4 + ${4 + (op === OP.ret_Iw ? i.imm & 0xffff : 0)}) | 0;`);
+      o.push(`if ((d >>> 0) > cpu.segLimit[1]) cpu.raise(13, 0); r4 = (r4 + ${4 + (op === OP.ret_Iw ? i.imm & 0xffff : 0)}) | 0; ${tbEnd}`);
       o.push(this.goToDynamic(count));
     } else if (op === OP.jmp_Ev || op === OP.call_Ev) {
       o.push(i.isMem ? this.load32(this.ea(i), 'd', i.seg) : `d = ${REGS[i.rm]};`);
@@ -647,7 +656,7 @@ export class CodeGen {
       if (op === OP.call_Ev) {
         o.push(push);
         o.push(this.exitCheck('d >>> 0'));
-      }
+      } else o.push(tbEnd);
       o.push(this.goToDynamic(count));
     } else return false;
     this.exited = true;
@@ -668,11 +677,13 @@ export class CodeGen {
     const taken = () => this.goTo(target, count, true);
     this.exited = true;
     if (isJmp) {
-      o.push(taken());
+      o.push(`ccop |= ${CC_OP_DYNAMIC}; ${taken()}`);
       return true;
     }
-    if (isLoop) o.push(`d = (r1 - 1) | 0; r1 = d; if (d !== 0) ${taken()}`);
-    else o.push(`if (${this.condExpr(i.opcode & 15)}) ${taken()}`);
+    if (isLoop) o.push(`d = (r1 - 1) | 0; r1 = d; ccop |= ${CC_OP_DYNAMIC}; if (d !== 0) ${taken()}`);
+    else o.push(`if (${this.condExpr(i.opcode & 15)}) { ccop |= ${CC_OP_DYNAMIC}; ${taken()} }`);
+    // Either way QEMU's TB ends here (cc.ts CC_OP_DYNAMIC).
+    o.push(`ccop |= ${CC_OP_DYNAMIC};`);
     o.push(this.goTo(b.nextEip, count, false));
     return true;
   }

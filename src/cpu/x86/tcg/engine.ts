@@ -65,7 +65,7 @@ export class TcgEngine {
   /** Up to n instructions with the interpreter (its loop takes interrupts and exits as ours). */
   private interpret(cpu: X86CPU, n: number): void {
     const before = cpu.icount;
-    this.interp.run(cpu, n);
+    this.interp.run(cpu, n, true);
     this.cache.stats.interpretedInsns += cpu.icount - before;
   }
 
@@ -118,6 +118,7 @@ export class TcgEngine {
   run(cpu: X86CPU, budget: number): number {
     // The budget counts delivered events too (see X86CPU.deliveries), so a fault loop ends it.
     const end = cpu.events + budget;
+    cpu.sliceEnd = end;
     const cache = this.cache;
     const stats = cache.stats;
     let prev: TranslationBlock | null = null;

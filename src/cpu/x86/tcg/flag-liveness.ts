@@ -29,6 +29,7 @@ const TRANSPARENT = /^(mov_(Zv_Iv|Gv_Ev|Ev_Gv|Ev_Iz|Eb_Gb|Gb_Eb|Zb_Ib|Eb_Ib)|mov
 const FULL_WRITER = /^((add|or|and|sub|xor|cmp)_(Ev_Gv|Gv_Ev|eAX_Iz|Ev_Iz|Ev_Ib|Eb_Gb|Gb_Eb|AL_Ib|Eb_Ib)|test_(Ev_Gv|eAX_Iz|Ev_Iz|Eb_Gb|AL_Ib|Eb_Ib)|neg_E[vb]|imul_Gv_Ev(_Iz|_Ib)?)$/;
 
 function effectOf(i: Insn): FlagEffect {
+  if (i.op === OP.nop_Ev || i.op === OP.prefetch_M) return NONE; // never access memory
   if (i.rep !== 0) return OBSERVE;
   if (i.op === OP.lea_Gv_M) return i.isMem ? NONE : OBSERVE; // lea with a register operand is #UD
   if (i.isMem) return OBSERVE; // any access may fault: the handler sees the flags as they are

@@ -52,6 +52,9 @@ function onlyOurs(insn: Insn): string | null {
   // LOCK on a non-lockable form or a register destination, or a register for an M operand:
   // we decode the length but op is OP_INVALID, so both decoders refuse to run it.
   if (insn.op === OP_INVALID) return insn.lock ? 'LOCK #UD (we decode the length, op invalid)' : 'M operand with a register (op invalid)';
+  // capstone leaves parts of the hint-NOP space (0F 19-1F) and of 0F 0D undecoded; QEMU 7.2
+  // runs them as NOPs on every model.
+  if (insn.op === OP.nop_Ev || insn.op === OP.prefetch_M) return 'hint-NOP / prefetch forms capstone rejects';
   // capstone drops reserved x87 encodings; every D8-DF form decodes here for the #NM/no-FPU path.
   if (insn.op === OP.fpu_esc) return 'x87 reserved encodings';
   // capstone reads F2/F3 before 0F xx as SSE mandatory prefixes and refuses unknown pairs;

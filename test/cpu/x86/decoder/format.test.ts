@@ -19,6 +19,9 @@ describe('formatInsn: trace style', () => {
     expect(formatInsn(dec(hex('f0 01 07'), false))).toBe('lock add word [bx], ax');
     expect(formatInsn(dec(hex('f0 8b 07'), false))).toBe('(bad) lock mov ax, word [bx]');
     expect(formatInsn(dec(hex('0f 0b'), false))).toBe('ud2');
+    expect(formatInsn(dec(hex('0f 18 08'), true))).toBe('prefetcht0 byte [eax]');
+    expect(formatInsn(dec(hex('0f 0d 08'), true))).toBe('prefetchw byte [eax]');
+    expect(formatInsn(dec(hex('0f 1f 44 00 00'), true))).toBe('nop dword [eax+eax]');
     expect(formatInsn(dec(hex('0f ff'), false))).toBe('(bad)');
     expect(formatInsn(dec(hex('66 '.repeat(15) + '90'), false))).toBe('(bad: longer than 15 bytes)');
     expect(formatInsn(dec(hex('d9 e8'), false))).toBe('fpu_esc 0xd9, 0xe8');
@@ -49,6 +52,9 @@ function styleDiffers(insn: Insn, info: OpInfo, code32: boolean): boolean {
   if (['callf', 'jmpf', 'enter', 'bound', 'cbw', 'cwd'].includes(m) || info.operands.includes('1')) return true;
   // capstone does not wrap relative targets to a 16-bit operand size, and applies 67h to them.
   if (info.operands.some((o) => o[0] === 'J')) return !code32 || insn.opsize !== 32 || insn.adsize !== 32;
+  // capstone names parts of the hint-NOP space by later CPUs' forms (MPX, cldemote), gives
+  // register forms two operands and sizes every hint NOP as dword; we print one `nop Ev`.
+  if (m === 'nop' && info.operands.length > 0) return true;
   // capstone drops the segment override of xlat.
   return m === 'xlat' && insn.segOverride >= 0;
 }

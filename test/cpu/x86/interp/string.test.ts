@@ -65,13 +65,30 @@ describe('string', () => {
     expect(peek16(m, 0x8000 - 6)).toBe(0x0e); // pushed IP: the rep prefix
   });
 
-  it('a long rep yields with EIP at the instruction every REP_CHUNK iterations', () => {
+  it('a long rep yields with EIP at the instruction every REP_CHUNK iterations, each one an instruction', () => {
     // mov cx, 10000; mov di, 0x2000; rep stosb
     const m = realMode([0xb9, 0x10, 0x27, 0xbf, 0x00, 0x20, 0xf3, 0xaa, 0xf4]);
-    m.interp.run(m.cpu, 3);
+    m.interp.run(m.cpu, 2 + 2 * REP_CHUNK);
     expect(m.cpu.eip).toBe(6);
-    expect(m.cpu.regs[1]! & 0xffff).toBe(10000 - REP_CHUNK);
+    expect(m.cpu.regs[1]! & 0xffff).toBe(10000 - 2 * REP_CHUNK);
+    expect(m.cpu.icount).toBe(2 + 2 * REP_CHUNK);
     run(m);
     expect([m.cpu.regs[1]! & 0xffff, m.cpu.regs[7]! & 0xffff]).toEqual([0, 0x2000 + 10000]);
+    // QEMU's icount: one per iteration, one for the step that finds CX = 0, then hlt.
+    expect(m.cpu.icount).toBe(2 + 10000 + 1 + 1);
+  });
+
+  it('a rep stops at the end of the engine slice, so timers are not late', () => {
+    const m = realMode([0xb9, 0x10, 0x27, 0xbf, 0x00, 0x20, 0xf3, 0xaa, 0xf4]);
+    m.interp.run(m.cpu, 7);
+    expect([m.cpu.eip, m.cpu.icount, m.cpu.regs[1]! & 0xffff]).toEqual([6, 7, 10000 - 5]);
+  });
+
+  it('a fault in a rep iteration counts the iterations before it', () => {
+    // As above: two iterations retire, the third faults; the stub's hlt then retires too.
+    const m = realMode([0x66, 0xbf, 0xfe, 0xff, 0x00, 0x00, 0x66, 0xb9, 0x04, 0x00, 0x00, 0x00, 0xb0, 0xab, 0xf3, 0x67, 0xaa, 0xf4]);
+    run(m);
+    expect(haltVector(m)).toBe(13);
+    expect([m.cpu.icount, m.cpu.deliveries]).toEqual([3 + 2 + 1, 1]);
   });
 });

@@ -104,6 +104,20 @@ describe('popf, cpuid, msr', () => {
     expect(stackDword(m, 2)).toBe(SEL_CODE32);
   });
 
+  it('an MSR access that raises #GP is logged under -d unimp; IA32_MISC_ENABLE keeps 64 bits', () => {
+    // mov ecx, 0x1a0; mov edx, 0x4; mov eax, 0x401; wrmsr; rdmsr; mov ebx, edx;
+    // mov ecx, 0x12345678; wrmsr; hlt
+    const code = [0xb9, 0xa0, 0x01, 0x00, 0x00, 0xba, 0x04, 0x00, 0x00, 0x00, 0xb8, 0x01, 0x04, 0x00, 0x00, 0x0f, 0x30,
+      0x0f, 0x32, 0x89, 0xd3, 0xb9, 0x78, 0x56, 0x34, 0x12, 0x0f, 0x30, 0xf4];
+    const m = pmMachine(code);
+    const lines: string[] = [];
+    m.cpu.log = { int: false, unimp: true, guestErrors: false, cpuReset: false, inAsm: false, outAsm: false, write: (l) => lines.push(l) };
+    run(m);
+    expect(m.cpu.regs[R_EBX]).toBe(4);
+    expect(pmVector(m)).toBe(13);
+    expect(lines).toEqual(['wrmsr 0x12345678: no such MSR on -cpu qemu32, #GP\n']);
+  });
+
   it('rdtsc counts guest nanoseconds from retired instructions (8 ns each by default)', () => {
     // rdtsc; mov ebx, eax; nop; rdtsc
     const m = pmMachine([0x0f, 0x31, 0x89, 0xc3, 0x90, 0x0f, 0x31, 0xf4]);

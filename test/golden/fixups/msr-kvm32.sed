@@ -1,0 +1,2 @@
+s/^hw-only: absent:.*$/hw-only: absent: 00000035=#GP 0000003a=#GP 000000c1=#GP 00000186=#GP c0000081=#GP 12345678=#GP/
+s/^hw-only: read-only writes:.*$/hw-only: read-only writes: 00000017<-#GP 000000fe<-#GP 00000179<-#GP 12345678<-#GP/
