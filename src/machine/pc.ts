@@ -11,6 +11,7 @@ import { I8254 } from '../devices/i8254.js';
 import { PcSpeakerPort } from '../devices/pcspk.js';
 import { Mc146818Rtc } from '../devices/mc146818rtc.js';
 import { IoPort80 } from '../devices/ioport80.js';
+import { IoPortF0 } from '../devices/ioportf0.js';
 import { Debugcon } from '../devices/debugcon.js';
 import { DebugExit } from '../devices/debug-exit.js';
 import { Port92 } from '../devices/port92.js';
@@ -53,6 +54,8 @@ export type RunState = 'prelaunch' | 'running' | 'paused';
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
   chardevOverride?: (id: string, kind: string) => CharBackend | null;
+  /** Attach the x87 FPU (tests only, until CPUID reports it). */
+  x87?: boolean;
 }
 
 export class PcMachine {
@@ -148,6 +151,7 @@ export class PcMachine {
     const cpu = this.cpu;
     cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
     cpu.log = this.log.cpuLog();
+    cpu.x87.present = hooks.x87 === true;
     cpu.tscShift = config.icountShift;
     this.engine = config.engine === 'tcg' ? new TcgEngine(cpu, config.tbCacheBytes) : new Interpreter();
     // As QEMU's icount clock: a device reads the time of the instruction accessing it, and a
@@ -162,6 +166,7 @@ export class PcMachine {
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
     this.pic = new I8259(sys);
+    cpu.x87.ferr = (level) => this.pic.irqs[13]!.set(level);
     if (cpu.features[FEAT_1_EDX]! & CPUID_APIC) {
       const apic = new Apic(sys, this.clock, {
         pic: this.pic,
@@ -210,6 +215,11 @@ export class PcMachine {
       this.port92.map(this.ioRoot);
       this.i8042.map(this.ioRoot);
       new IoPort80(sys).map(this.ioRoot);
+      // FERR# drives IRQ 13; a write to port F0 asserts IGNNE# and drops it (QEMU's pc board).
+      new IoPortF0(sys, () => {
+        cpu.x87.ignne = true;
+        this.pic.irqs[13]!.lower();
+      }).map(this.ioRoot);
       this.fwCfg.map(this.ioRoot);
       // COM1-COM4 at QEMU's ISA ports and IRQs.
       const com = [

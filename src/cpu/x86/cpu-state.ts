@@ -22,6 +22,7 @@ import {
 } from './constants.js';
 import { CC_MASK, EFLAGS_FIXED, VM_MASK } from './flags.js';
 import { CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, type CpuDefinition } from './cpu-models.js';
+import { X87State } from './fpu/x87-state.js';
 
 /** Machine-check banks (QEMU's MCE_BANKS_DEF) and MCG_CAP for a model with MCE and MCA. */
 export const MCE_BANKS = 10;
@@ -101,6 +102,9 @@ export class CPUX86State implements LazyFlags {
   mcgCtl = 0n;
   mcgStatus = 0n;
   readonly mceBanks = new Array<bigint>(MCE_BANKS * 4).fill(0n);
+
+  /** The x87 FPU (QEMU's fpregs, fpstt, fptags, fpus, fpuc, fpip...); `x87.present` attaches it. */
+  readonly x87 = new X87State();
 
   // ---- the CPU model (QEMU keeps it in CPUX86State too; a reset leaves it alone) ----
   /** The -cpu definition CPUID answers from. */
@@ -263,6 +267,7 @@ export class CPUX86State implements LazyFlags {
     this.sysenterEsp = 0;
     this.sysenterEip = 0;
     this.mcgStatus = 0n;
+    this.x87.reset();
     this.updateMmuIdx();
   }
 }
