@@ -54,8 +54,6 @@ export type RunState = 'prelaunch' | 'running' | 'paused';
 export interface MachineHooks {
   /** Use this backend instead of opening the configured one (tests capture stdio this way). */
   chardevOverride?: (id: string, kind: string) => CharBackend | null;
-  /** Attach the x87 FPU (tests only, until CPUID reports it). */
-  x87?: boolean;
 }
 
 export class PcMachine {
@@ -151,7 +149,6 @@ export class PcMachine {
     const cpu = this.cpu;
     cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
     cpu.log = this.log.cpuLog();
-    cpu.x87.present = hooks.x87 === true;
     cpu.tscShift = config.icountShift;
     this.engine = config.engine === 'tcg' ? new TcgEngine(cpu, config.tbCacheBytes) : new Interpreter();
     // As QEMU's icount clock: a device reads the time of the instruction accessing it, and a

@@ -68,8 +68,6 @@ export async function runRom(id: string, engine: 'interp' | 'tcg', maxInstructio
   const console = new MemoryCharBackend();
   const machine = new PcMachine(parseArgs(romCommandLine(id, engine)), {
     chardevOverride: (_id, kind) => (kind === 'stdio' ? console : null),
-    // The x87 is not on the machine yet: its ROMs (fpu-*) attach it through the test hook.
-    x87: id.startsWith('roms/fpu-'),
   });
   try {
     const status = await machine.run(maxInstructions);
