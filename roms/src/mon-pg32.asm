@@ -62,6 +62,14 @@ main32:
     mov eax, [0x00c02000]                ; through the PCD alias (sets A)
     mov eax, [0x20000 + 0x40]            ; a user page read (sets A)
 
+    ; some x87 state for the FCW/FSW/FTW/FPR lines: pi, 1, round down, a pending PE
+    fninit
+    fldcw [cs:fpu_cw]
+    fld1
+    fldpi
+    fdiv st0, st1
+    fldz
+    fdivr st0, st2
     PRINTLN "mon-pg32: ready"
     mov eax, 0x12345678
     mov ebx, 0x9abcdef0
@@ -78,5 +86,7 @@ main32:
 
 text: db "tcg86 monitor!", 10, 0
 text_end:
+
+fpu_cw: dw 0x077f
 
 ROM_END start

@@ -7,6 +7,7 @@ export * from './chardev.js';
 export * from './debugcon.js';
 export * from './debug-exit.js';
 export * from './ioport80.js';
+export * from './ioportf0.js';
 export * from './i8259.js';
 export * from './i8254.js';
 export * from './pcspk.js';

@@ -11,6 +11,7 @@ import { I8254 } from '../devices/i8254.js';
 import { PcSpeakerPort } from '../devices/pcspk.js';
 import { Mc146818Rtc } from '../devices/mc146818rtc.js';
 import { IoPort80 } from '../devices/ioport80.js';
+import { IoPortF0 } from '../devices/ioportf0.js';
 import { Debugcon } from '../devices/debugcon.js';
 import { DebugExit } from '../devices/debug-exit.js';
 import { Port92 } from '../devices/port92.js';
@@ -215,6 +216,8 @@ export class PcMachine {
       });
     });
     sys.transaction(() => ioapic.map(this.systemMemory));
+    // FERR# is ISA IRQ 13, as QEMU's pc wires it.
+    cpu.x87.ferr = (level) => this.gsi[13]!.set(level);
     if (cpu.features[FEAT_1_EDX]! & CPUID_APIC) {
       const apic = new Apic(sys, this.clock, {
         pic: this.pic,
@@ -273,6 +276,11 @@ export class PcMachine {
       this.port92.map(this.ioRoot);
       this.i8042.map(this.ioRoot);
       new IoPort80(sys).map(this.ioRoot);
+      // FERR# drives IRQ 13; a write to port F0 asserts IGNNE# and drops it (QEMU's pc board).
+      new IoPortF0(sys, () => {
+        cpu.x87.ignne = true;
+        this.pic.irqs[13]!.lower();
+      }).map(this.ioRoot);
       this.fwCfg.map(this.ioRoot);
       // COM1-COM4 at QEMU's ISA ports and IRQs.
       const com = [

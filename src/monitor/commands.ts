@@ -132,7 +132,7 @@ const INFO: Command[] = [
       c.print(`VM status: ${s === 'running' || s === 'paused' ? s : `paused (${s})`}\n`);
     },
   },
-  { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu)) },
+  { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu, { fpu: true })) },
   { name: 'cpus', args: '', help: 'show infos for each CPU', run: (c) => c.print(`* CPU #0: thread_id=${process.pid}\n`) },
   {
     name: 'mtree',

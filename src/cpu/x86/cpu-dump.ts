@@ -31,8 +31,11 @@ export interface DumpedCpu extends CPUX86State {
 /** QEMU's cc_op names for ours (each operation in B, W, L sizes after EFLAGS). */
 const CC_OP_NAMES = ['EFLAGS', ...['ADD', 'ADC', 'SUB', 'SBB', 'LOGIC', 'INC', 'DEC', 'SHL', 'SAR', 'MUL'].flatMap((n) => [n + 'B', n + 'W', n + 'L'])];
 
-/** `ccop`: add the lazy-flag line QEMU's -d int dump has (X86_DUMP_CCOP). */
-export function formatCpuState(s: DumpedCpu, opts: { ccop?: boolean } = {}): string {
+/**
+ * `ccop`: add the lazy-flag line QEMU's -d int dump has (X86_DUMP_CCOP); `fpu`: the x87 lines
+ * of `info registers` (CPU_DUMP_FPU; QEMU's XMM lines follow them there, tcg86 has no SSE).
+ */
+export function formatCpuState(s: DumpedCpu, opts: { ccop?: boolean; fpu?: boolean } = {}): string {
   const r = s.regs;
   const fl = (s.eflags | computeAll(s)) >>> 0;
   const flagChars = ['D', 'O', 'S', 'Z', 'A', 'P', 'C'];
@@ -55,5 +58,14 @@ export function formatCpuState(s: DumpedCpu, opts: { ccop?: boolean } = {}): str
   lines.push(`DR6=${hex(s.dr[6]!)} DR7=${hex(s.dr[7]!)}`);
   if (opts.ccop) lines.push(`CCS=${hex(s.ccSrc)} CCD=${hex(s.ccDst)} CCO=${CC_OP_NAMES[s.ccOp & 31] ?? String(s.ccOp)}`);
   lines.push(`EFER=${hex(s.efer, 16)}`);
+  if (opts.fpu) {
+    const x = s.x87;
+    // MXCSR keeps its reset value: nothing in tcg86 can change it without SSE.
+    lines.push(`FCW=${hex(x.fpuc, 4)} FSW=${hex(x.fsw, 4)} [ST=${x.top}] FTW=${hex(x.abridgedTag, 2)} MXCSR=00001f80`);
+    for (let i = 0; i < 8; i += 2) {
+      const r = (k: number) => `FPR${k}=${x.regs[k]!.low.toString(16).padStart(16, '0')} ${hex(x.regs[k]!.high, 4)}`;
+      lines.push(`${r(i)} ${r(i + 1)}`);
+    }
+  }
   return lines.join('\n') + '\n';
 }

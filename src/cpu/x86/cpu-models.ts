@@ -107,12 +107,12 @@ export function findFeature(name: string): { word: number; bit: number; name: st
 
 /**
  * Features tcg86 implements, by QEMU name. Everything else is in UNIMPLEMENTED_FEATURES and never
- * reported, whatever the model or the command line says: no x87 FPU (escapes run as on a 386
- * without a 387), no MMX/SSE/FXSR/SYSENTER/CLFLUSH/long mode, no VME, no x2APIC. `ss`
+ * reported, whatever the model or the command line says: no MMX/SSE/FXSR/SYSENTER/CLFLUSH/long
+ * mode, no VME, no x2APIC. A model without `fpu` (or `-fpu`) runs x87 escapes as a 386 without a 387. `ss`
  * (self-snoop), `hypervisor` and `lahf-lm` ask for no instructions that tcg86 lacks.
  */
 const IMPLEMENTED = [
-  'de', 'pse', 'tsc', 'msr', 'pae', 'mce', 'cx8', 'apic', 'mtrr', 'pge', 'mca', 'cmov', 'pat', 'pse36', 'ss',
+  'fpu', 'de', 'pse', 'tsc', 'msr', 'pae', 'mce', 'cx8', 'apic', 'mtrr', 'pge', 'mca', 'cmov', 'pat', 'pse36', 'ss',
   'hypervisor',
   'nx',
   'lahf-lm',

@@ -21,7 +21,8 @@ import {
   R_SS,
 } from './constants.js';
 import { CC_MASK, EFLAGS_FIXED, VM_MASK } from './flags.js';
-import { CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, microcodeRevision, type CpuDefinition } from './cpu-models.js';
+import { CPUID_FP87, CPUID_MCA, CPUID_MCE, FEAT_1_EDX, defaultCpuDefinition, maxPhysAddr, microcodeRevision, type CpuDefinition } from './cpu-models.js';
+import { X87State } from './fpu/x87-state.js';
 
 /** Machine-check banks (QEMU's MCE_BANKS_DEF) and MCG_CAP for a model with MCE and MCA. */
 export const MCE_BANKS = 10;
@@ -112,6 +113,9 @@ export class CPUX86State implements LazyFlags {
   mcgStatus = 0n;
   readonly mceBanks = new Array<bigint>(MCE_BANKS * 4).fill(0n);
 
+  /** The x87 FPU (QEMU's fpregs, fpstt, fptags, fpus, fpuc, fpip...), present when CPUID has `fpu`. */
+  readonly x87 = new X87State();
+
   // ---- the CPU model (QEMU keeps it in CPUX86State too; a reset leaves it alone) ----
   /** The -cpu definition CPUID answers from. */
   def: CpuDefinition = defaultCpuDefinition();
@@ -129,6 +133,7 @@ export class CPUX86State implements LazyFlags {
     this.features.set(def.features);
     this.physAddrBits = maxPhysAddr(def);
     const f = def.features[FEAT_1_EDX]!;
+    this.x87.present = (f & CPUID_FP87) !== 0;
     const family = (def.version >> 8) & 0xf;
     this.mcgCap = family >= 6 && f & CPUID_MCE && f & CPUID_MCA ? MCG_CAP_WITH_MCA : 0;
     this.mcgCtl = this.mcgCap ? 0xffffffffffffffffn : 0n;
@@ -286,6 +291,7 @@ export class CPUX86State implements LazyFlags {
     this.pat = 0x0007040600070406n;
     this.debugCtl = 0n;
     this.perfCtl = 0n;
+    this.x87.reset();
     this.updateMmuIdx();
   }
 }

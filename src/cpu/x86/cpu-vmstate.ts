@@ -4,6 +4,43 @@
 
 import type { VMStateDescription } from '../../memory/index.js';
 import type { X86CPU } from './cpu.js';
+import { f80 } from './fpu/floatx80.js';
+import type { X87State } from './fpu/x87-state.js';
+
+/** QEMU's vmstate_fpreg and the x87 part of vmstate_x86_cpu: registers, TOP, tags, words, pointers. */
+const X87_VMSTATE: VMStateDescription = {
+  name: 'x87',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    {
+      name: 'regsLow',
+      type: 'uint64-array',
+      get: (x: X87State) => x.regs.map((r) => r.low),
+      set: (x: X87State, v: bigint[]) => v.forEach((low, i) => (x.regs[i] = f80(x.regs[i]!.high, low))),
+    },
+    {
+      name: 'regsHigh',
+      type: 'float64-list',
+      get: (x: X87State) => x.regs.map((r) => r.high),
+      set: (x: X87State, v: number[]) => v.forEach((high, i) => (x.regs[i] = f80(high, x.regs[i]!.low))),
+      check: (_x: X87State, v: number[]) => (v.length === 8 ? null : `x87: ${v.length} registers, expected 8`),
+    },
+    { name: 'top', type: 'uint8' },
+    { name: 'tags', type: 'buffer' },
+    { name: 'fpus', type: 'uint16' },
+    { name: 'fpuc', type: 'uint16' },
+    { name: 'fpip', type: 'uint32' },
+    { name: 'fpcs', type: 'uint16' },
+    { name: 'fpdp', type: 'uint32' },
+    { name: 'fpds', type: 'uint16' },
+    { name: 'ignne', type: 'bool' },
+  ],
+  // The softfloat rounding mode and precision follow the control word.
+  postLoad: (x: X87State) => x.setFpuc(x.fpuc),
+  // Attached or not follows the -cpu model, which both sides share.
+  unmigrated: ['present'],
+};
 
 const TABLE_REG_VMSTATE: VMStateDescription = {
   name: 'segment',
@@ -45,6 +82,7 @@ export const CPU_VMSTATE: VMStateDescription = {
     { name: 'ccDst', type: 'float64' },
     { name: 'ccSrc', type: 'float64' },
     { name: 'ccSrc2', type: 'float64' },
+    { name: 'x87', type: 'struct', vmsd: X87_VMSTATE },
     { name: 'gdt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
     { name: 'idt', type: 'struct', vmsd: TABLE_REG_VMSTATE },
     { name: 'ldt', type: 'struct', vmsd: TABLE_REG_VMSTATE },

@@ -1,3 +1,2 @@
 # CPUID reports QEMU's feature bits less the ones tcg86 does not implement
 # (UNIMPLEMENTED_FEATURES in src/cpu/x86/cpu-models.ts; test/golden/DEVIATIONS.md).
-s/ 00000480 00000800 80000000 00000009$/ 00000480 00000800 80000000 00000008/

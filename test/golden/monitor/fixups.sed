@@ -1,7 +1,5 @@
-# tcg86 has no x87/SSE state yet: QEMU's FPU and XMM lines of `info registers` are dropped
+# tcg86 has no SSE state: QEMU's XMM lines of `info registers` are dropped
 # (test/golden/DEVIATIONS.md).
-/^FCW=/d
-/^FPR[0-9]=/d
 /^XMM[0-9][0-9]=/d
 # The far jump into 32-bit code sets the code descriptor's accessed bit on the hardware (QEMU
 # leaves it clear; test/golden/DEVIATIONS.md, pmode).

@@ -1,24 +1,458 @@
-// The x87 escapes (D8-DF) and wait/fwait on a machine with no coprocessor attached: CR0.EM
-// or CR0.TS gives #NM (SDM 2.5); otherwise the instruction completes with no effect, as on a
-// 386 without a 387: fninit changes nothing and fnstsw/fnstcw leave their destination as it
-// was, which is what FPU-detection code looks for. x87 arithmetic is out of scope; each
-// escape that runs is reported under -d unimp so a guest relying on it is easy to spot.
+// The x87 escapes (D8-DF) and wait/fwait. CR0.EM or CR0.TS gives #NM first (SDM 2.5). With
+// the FPU attached (cpu.x87.present) every form runs as QEMU 7.2's translate.c dispatches it
+// (register forms by ModRM, memory forms by ModRM.reg), with FCS:FIP and FDS:FDP recorded
+// after the instruction completes, except for the control instructions QEMU exempts. Without
+// it the escapes complete with no effect, as on a 386 with no 387: fninit changes nothing and
+// fnstsw/fnstcw leave their destination as it was, which is what FPU-detection code looks
+// for; each such escape is reported under -d unimp.
 
 import { checkFpuAvailable } from '../control-regs.js';
-import { R_CS } from '../constants.js';
+import { CR0_NE_MASK, EXCP06_ILLOP, EXCP10_COPR, R_CS } from '../constants.js';
+import { CPUID_CMOV, FEAT_1_EDX } from '../cpu-models.js';
+import type { X86CPU } from '../cpu.js';
+import type { Insn } from '../decoder/index.js';
+import { CC_C, CC_P, CC_Z } from '../flags.js';
+import { f80, type F80 } from '../fpu/floatx80.js';
+import {
+  arithSt0Ft0,
+  arithStnSt0,
+  constant,
+  fabs,
+  fbldValue,
+  fbstBytes,
+  fchs,
+  fcom,
+  fcomi,
+  fildFt0,
+  fildSt0,
+  fistInt16,
+  fistInt32,
+  fistInt64,
+  fldFloat32,
+  fldFloat64,
+  fprem,
+  frndint,
+  fscale,
+  fsqrt,
+  fstFloat32,
+  fstFloat64,
+  ftst,
+  fxam,
+  fxch,
+  fxtract,
+  pushValue,
+} from '../fpu/x87-ops.js';
+import { FPUS_SE } from '../fpu/x87-state.js';
+import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from '../fpu/x87-transcendental.js';
 import { defineHandler } from './handlers.js';
+import { ea } from './operands.js';
+
+/** helper_fwait: a pending unmasked exception is #MF with CR0.NE, else FERR# (IRQ 13) unless IGNNE#. */
+export function fpuCheckPending(cpu: X86CPU): void {
+  const x = cpu.x87;
+  if (!(x.fpus & FPUS_SE)) return;
+  if (cpu.cr0 & CR0_NE_MASK) cpu.raise(EXCP10_COPR);
+  if (!x.ignne) x.ferr?.(true);
+}
 
 defineHandler('fpu_esc', (cpu, i) => {
   checkFpuAvailable(cpu, false);
-  if (cpu.log?.unimp) {
-    const modrm = (i.mod << 6) | (i.reg << 3) | i.rm;
-    cpu.log.write(
-      `x87 ${i.opcode.toString(16)} ${modrm.toString(16).padStart(2, '0')} at ` +
-        `${cpu.segSel[R_CS]!.toString(16).padStart(4, '0')}:${i.eip.toString(16)}: no coprocessor, no effect\n`,
-    );
+  if (!cpu.x87.present) {
+    if (cpu.log?.unimp) {
+      const modrm = (i.mod << 6) | (i.reg << 3) | i.rm;
+      cpu.log.write(
+        `x87 ${i.opcode.toString(16)} ${modrm.toString(16).padStart(2, '0')} at ` +
+          `${cpu.segSel[R_CS]!.toString(16).padStart(4, '0')}:${i.eip.toString(16)}: no coprocessor, no effect\n`,
+      );
+    }
+    return;
+  }
+  const op = ((i.opcode & 7) << 3) | i.reg;
+  const updateFip = i.isMem ? memOp(cpu, i, op) : regOp(cpu, i, op);
+  if (updateFip) {
+    cpu.x87.fpcs = cpu.segSel[R_CS]!;
+    cpu.x87.fpip = i.eip;
   }
 });
 
-// fwait: #NM only when both MP and TS are set; with no coprocessor there is never a pending
-// x87 exception to deliver, so otherwise it just completes.
-defineHandler('fwait', (cpu) => checkFpuAvailable(cpu, true));
+// fwait: #NM only when both MP and TS are set; then any pending x87 exception is delivered.
+defineHandler('fwait', (cpu) => {
+  checkFpuAvailable(cpu, true);
+  if (cpu.x87.present) fpuCheckPending(cpu);
+});
+
+// ---- memory operands (all accesses checked before the FPU state changes) ----
+
+function rd64(cpu: X86CPU, seg: number, off: number): bigint {
+  const lin = cpu.linearRead(seg, off, 8);
+  const lo = cpu.ldLin32(lin) >>> 0;
+  const hi = cpu.ldLin32((lin + 4) | 0) >>> 0;
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+function rd80(cpu: X86CPU, seg: number, off: number): F80 {
+  const lin = cpu.linearRead(seg, off, 10);
+  const lo = cpu.ldLin32(lin) >>> 0;
+  const hi = cpu.ldLin32((lin + 4) | 0) >>> 0;
+  const se = cpu.ldLin16((lin + 8) | 0);
+  return f80(se, (BigInt(hi) << 32n) | BigInt(lo));
+}
+/** Check a store of `size` bytes (segment and pages) and return its linear address. */
+function wrCheck(cpu: X86CPU, seg: number, off: number, size: number): number {
+  return cpu.probeWrite(cpu.linearWrite(seg, off, size), size);
+}
+function st64(cpu: X86CPU, lin: number, v: bigint): void {
+  cpu.stLin32(lin, Number(v & 0xffffffffn) | 0);
+  cpu.stLin32((lin + 4) | 0, Number(v >> 32n) | 0);
+}
+function st80(cpu: X86CPU, lin: number, v: F80): void {
+  st64(cpu, lin, v.low);
+  cpu.stLin16((lin + 8) | 0, v.high);
+}
+
+/** Returns whether FIP is recorded; FDP is recorded here for the forms QEMU records it for. */
+function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
+  const x = cpu.x87;
+  const seg = i.seg;
+  const off = ea(cpu, i);
+  const low = op & 7;
+  const group = op >> 3;
+  if (group === 0 || group === 2 || group === 4 || group === 6) {
+    // D8/DA/DC/DE: arithmetic with m32real, m32int, m64real, m16int.
+    if (group === 0) x.ft0 = fldFloat32(x, cpu.read32(seg, off));
+    else if (group === 2) x.ft0 = fildFt0(x, cpu.read32(seg, off));
+    else if (group === 4) x.ft0 = fldFloat64(x, rd64(cpu, seg, off));
+    else x.ft0 = fildFt0(x, (cpu.read16(seg, off) << 16) >> 16);
+    arithSt0Ft0(x, low);
+    if (low === 3) x.pop();
+  } else {
+    const sub = op >> 4; // 0: D9 (m32real), 1: DB (m32int), 2: DD (m64real), 3: DF (m16int)
+    switch (op) {
+      case 0x08:
+        pushValue(x, fldFloat32(x, cpu.read32(seg, off)));
+        break;
+      case 0x18:
+        pushValue(x, fildSt0(x, BigInt(cpu.read32(seg, off))));
+        break;
+      case 0x28:
+        pushValue(x, fldFloat64(x, rd64(cpu, seg, off)));
+        break;
+      case 0x38:
+        pushValue(x, fildSt0(x, BigInt((cpu.read16(seg, off) << 16) >> 16)));
+        break;
+      case 0x19:
+      case 0x1a:
+      case 0x1b: {
+        const lin = wrCheck(cpu, seg, off, 4);
+        cpu.stLin32(lin, fistInt32(x, op === 0x19));
+        if (op !== 0x1a) x.pop();
+        break;
+      }
+      case 0x29: {
+        const lin = wrCheck(cpu, seg, off, 8);
+        st64(cpu, lin, fistInt64(x, true));
+        x.pop();
+        break;
+      }
+      case 0x39:
+      case 0x3a:
+      case 0x3b: {
+        const lin = wrCheck(cpu, seg, off, 2);
+        cpu.stLin16(lin, fistInt16(x, op === 0x39));
+        if (op !== 0x3a) x.pop();
+        break;
+      }
+      case 0x0a:
+      case 0x0b: {
+        const lin = wrCheck(cpu, seg, off, 4);
+        cpu.stLin32(lin, fstFloat32(x));
+        if (op === 0x0b) x.pop();
+        break;
+      }
+      case 0x2a:
+      case 0x2b: {
+        const lin = wrCheck(cpu, seg, off, 8);
+        st64(cpu, lin, fstFloat64(x));
+        if (op === 0x2b) x.pop();
+        break;
+      }
+      case 0x0c:
+        fldenv(cpu, seg, off, i.opsize === 32);
+        return false;
+      case 0x0d:
+        x.setFpuc(cpu.read16(seg, off));
+        return false;
+      case 0x0e:
+        fstenv(cpu, wrCheck(cpu, seg, off, i.opsize === 32 ? 28 : 14), i.opsize === 32);
+        return false;
+      case 0x0f:
+        cpu.stLin16(wrCheck(cpu, seg, off, 2), x.fpuc);
+        return false;
+      case 0x1d:
+        pushValue(x, rd80(cpu, seg, off));
+        break;
+      case 0x1f:
+        st80(cpu, wrCheck(cpu, seg, off, 10), x.st(0));
+        x.pop();
+        break;
+      case 0x2c:
+        frstor(cpu, seg, off, i.opsize === 32);
+        return false;
+      case 0x2e: {
+        const size = i.opsize === 32 ? 108 : 94;
+        fsave(cpu, wrCheck(cpu, seg, off, size), i.opsize === 32);
+        return false;
+      }
+      case 0x2f:
+        cpu.stLin16(wrCheck(cpu, seg, off, 2), x.fsw);
+        return false;
+      case 0x3c: {
+        const lin = cpu.linearRead(seg, off, 10);
+        const bytes = new Uint8Array(10);
+        for (let k = 0; k < 10; k++) bytes[k] = cpu.ldLin8((lin + k) | 0);
+        const v = fbldValue(x, bytes);
+        x.push();
+        x.setSt(0, v);
+        break;
+      }
+      case 0x3d:
+        pushValue(x, fildSt0(x, BigInt.asIntN(64, rd64(cpu, seg, off))));
+        break;
+      case 0x3e: {
+        const lin = wrCheck(cpu, seg, off, 10);
+        const bytes = fbstBytes(x);
+        for (let k = 0; k < 10; k++) cpu.stLin8((lin + k) | 0, bytes[k]!);
+        x.pop();
+        break;
+      }
+      case 0x3f: {
+        const lin = wrCheck(cpu, seg, off, 8);
+        st64(cpu, lin, fistInt64(x, false));
+        x.pop();
+        break;
+      }
+      default:
+        void sub;
+        cpu.raise(EXCP06_ILLOP); // D9 /1, DB /4, DB /6, DD /5
+    }
+  }
+  x.fpds = cpu.segSel[seg]!;
+  x.fpdp = off;
+  return true;
+}
+
+/** fnstenv/fnsave's environment: 32-bit or 16-bit layout (QEMU uses the protected-mode one in every mode). */
+function fstenv(cpu: X86CPU, lin: number, data32: boolean): void {
+  const x = cpu.x87;
+  const words = [x.fpuc, x.fsw, x.fullTagWord, x.fpip, x.fpcs, x.fpdp, x.fpds];
+  for (let k = 0; k < 7; k++) {
+    if (data32) cpu.stLin32((lin + k * 4) | 0, words[k]! | 0);
+    else cpu.stLin16((lin + k * 2) | 0, words[k]! & 0xffff);
+  }
+}
+
+/** fldenv: control word, status word (TOP, B), tags (empty or not); the pointers are not loaded. */
+function fldenv(cpu: X86CPU, seg: number, off: number, data32: boolean): void {
+  const lin = cpu.linearRead(seg, off, data32 ? 28 : 14);
+  loadEnv(cpu, lin, data32);
+}
+function loadEnv(cpu: X86CPU, lin: number, data32: boolean): void {
+  const x = cpu.x87;
+  const step = data32 ? 4 : 2;
+  const fpuc = cpu.ldLin16(lin);
+  const fpus = cpu.ldLin16((lin + step) | 0);
+  let tag = cpu.ldLin16((lin + 2 * step) | 0);
+  x.setFpuc(fpuc);
+  x.setFpus(fpus);
+  for (let k = 0; k < 8; k++) {
+    x.tags[k] = (tag & 3) === 3 ? 1 : 0;
+    tag >>= 2;
+  }
+}
+
+function fsave(cpu: X86CPU, lin: number, data32: boolean): void {
+  const x = cpu.x87;
+  fstenv(cpu, lin, data32);
+  const base = lin + (data32 ? 28 : 14);
+  for (let k = 0; k < 8; k++) st80(cpu, (base + k * 10) | 0, x.st(k));
+  x.fninit();
+}
+
+function frstor(cpu: X86CPU, seg: number, off: number, data32: boolean): void {
+  const x = cpu.x87;
+  const envSize = data32 ? 28 : 14;
+  const lin = cpu.linearRead(seg, off, envSize + 80);
+  // Read everything first: a fault leaves the FPU as it was.
+  const regs: F80[] = [];
+  for (let k = 0; k < 8; k++) {
+    const a = (lin + envSize + k * 10) | 0;
+    const lo = cpu.ldLin32(a) >>> 0;
+    const hi = cpu.ldLin32((a + 4) | 0) >>> 0;
+    regs.push(f80(cpu.ldLin16((a + 8) | 0), (BigInt(hi) << 32n) | BigInt(lo)));
+  }
+  loadEnv(cpu, lin, data32);
+  for (let k = 0; k < 8; k++) x.setSt(k, regs[k]!);
+}
+
+// ---- register forms ----
+
+function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
+  const x = cpu.x87;
+  const rm = i.rm;
+  switch (op) {
+    case 0x00:
+    case 0x01:
+    case 0x04:
+    case 0x05:
+    case 0x06:
+    case 0x07:
+      x.ft0 = x.st(rm);
+      arithSt0Ft0(x, op & 7);
+      return true;
+    case 0x20:
+    case 0x21:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0x27:
+      arithStnSt0(x, op & 7, rm);
+      return true;
+    case 0x30:
+    case 0x31:
+    case 0x34:
+    case 0x35:
+    case 0x36:
+    case 0x37:
+      arithStnSt0(x, op & 7, rm);
+      x.pop();
+      return true;
+    case 0x02:
+    case 0x22:
+      x.ft0 = x.st(rm);
+      fcom(x, false);
+      return true;
+    case 0x03:
+    case 0x23:
+    case 0x32:
+      x.ft0 = x.st(rm);
+      fcom(x, false);
+      x.pop();
+      return true;
+    case 0x08: // fld st(i)
+      x.push();
+      x.setSt(0, x.st((rm + 1) & 7));
+      return true;
+    case 0x09:
+    case 0x29:
+    case 0x39:
+      fxch(x, rm);
+      return true;
+    case 0x0a:
+      if (rm !== 0) break;
+      fpuCheckPending(cpu); // fnop checks for pending exceptions, as QEMU does
+      return false;
+    case 0x0c:
+      if (rm === 0) fchs(x);
+      else if (rm === 1) fabs(x);
+      else if (rm === 4) ftst(x);
+      else if (rm === 5) fxam(x);
+      else break;
+      return true;
+    case 0x0d:
+      if (rm === 7) break;
+      {
+        x.push();
+        x.setSt(0, constant(x, rm));
+      }
+      return true;
+    case 0x0e:
+      [f2xm1, fyl2x, fptan, fpatan, fxtract, (s: typeof x) => fprem(s, false), fdecstp, fincstp][rm]!(x);
+      return true;
+    case 0x0f:
+      [(s: typeof x) => fprem(s, true), fyl2xp1, fsqrt, fsincos, frndint, fscale, fsin, fcos][rm]!(x);
+      return true;
+    case 0x10:
+    case 0x11:
+    case 0x12:
+    case 0x13:
+    case 0x18:
+    case 0x19:
+    case 0x1a:
+    case 0x1b: {
+      if (!(cpu.features[FEAT_1_EDX]! & CPUID_CMOV)) break;
+      const fl = cpu.getEflags();
+      const c = op & 3;
+      let cond = c === 0 ? fl & CC_C : c === 1 ? fl & CC_Z : c === 2 ? fl & (CC_C | CC_Z) : fl & CC_P;
+      if (op & 8) cond = cond ? 0 : 1;
+      if (cond) x.setSt(0, x.st(rm));
+      return true;
+    }
+    case 0x15:
+      if (rm !== 1) break;
+      x.ft0 = x.st(1);
+      fcom(x, true);
+      x.pop();
+      x.pop();
+      return true;
+    case 0x1c:
+      if (rm === 2) x.fpus &= 0x7f00;
+      else if (rm === 3) x.fninit();
+      else if (rm > 4) break;
+      // feni, fdisi, fsetpm: 8087/287 controls, no operation on a 387 and later.
+      return rm !== 2 && rm !== 3;
+    case 0x1d:
+    case 0x1e:
+    case 0x3d:
+    case 0x3e: {
+      if (!(cpu.features[FEAT_1_EDX]! & CPUID_CMOV)) break;
+      x.ft0 = x.st(rm);
+      const img = fcomi(x, (op & 7) === 5);
+      cpu.setEflags(img, CC_Z | CC_P | CC_C);
+      if (op >= 0x38) x.pop();
+      return true;
+    }
+    case 0x28:
+      x.tags[(x.top + rm) & 7] = 1;
+      return true;
+    case 0x38: // ffreep
+      x.tags[(x.top + rm) & 7] = 1;
+      x.pop();
+      return true;
+    case 0x2a:
+      x.setSt(rm, x.st(0));
+      return true;
+    case 0x0b:
+    case 0x2b:
+    case 0x3a:
+    case 0x3b:
+      x.setSt(rm, x.st(0));
+      x.pop();
+      return true;
+    case 0x2c:
+    case 0x2d:
+      x.ft0 = x.st(rm);
+      fcom(x, true);
+      if (op === 0x2d) x.pop();
+      return true;
+    case 0x33:
+      if (rm !== 1) break;
+      x.ft0 = x.st(1);
+      fcom(x, false);
+      x.pop();
+      x.pop();
+      return true;
+    case 0x3c:
+      if (rm !== 0) break;
+      cpu.setReg16(0, x.fsw);
+      return true;
+  }
+  cpu.raise(EXCP06_ILLOP);
+}
+
+function fdecstp(x: X86CPU['x87']): void {
+  x.top = (x.top - 1) & 7;
+  x.fpus &= ~0x4700;
+}
+function fincstp(x: X86CPU['x87']): void {
+  x.top = (x.top + 1) & 7;
+  x.fpus &= ~0x4700;
+}
