@@ -104,7 +104,10 @@ export const CPU_VMSTATE: VMStateDescription = {
     { name: 'sysenterEip', type: 'float64' },
     { name: 'apicBase', type: 'float64' },
     { name: 'pat', type: 'uint64' },
-    { name: 'miscEnable', type: 'float64' },
+    { name: 'miscEnable', type: 'uint64' },
+    { name: 'biosSignId', type: 'uint64' },
+    { name: 'debugCtl', type: 'uint64' },
+    { name: 'perfCtl', type: 'uint64' },
     { name: 'mtrrVar', type: 'uint64-array' },
     { name: 'mtrrFixed', type: 'uint64-array' },
     { name: 'mtrrDefType', type: 'uint64' },
@@ -131,7 +134,7 @@ export const CPU_VMSTATE: VMStateDescription = {
     // the -cpu model and -icount shift: configuration both sides share
     'tscShift', 'physAddrBits',
     // per-instruction scratch, meaningless between two slices
-    'rmwLin', 'excVector', 'excError', 'excHasError', 'excIsInt', 'tbExit', 'tbBudgetEnd', 'tbInsn',
+    'rmwLin', 'excVector', 'excError', 'excHasError', 'excIsInt', 'tbExit', 'tbBudgetEnd', 'tbInsn', 'sliceEnd',
     // host-side statistics
     'tlbInline',
   ],
