@@ -27,6 +27,7 @@ import {
   isZero,
   silenceNan,
   type F80,
+  type FloatStatus,
 } from './floatx80.js';
 import {
   REL_UNORDERED,
@@ -171,6 +172,24 @@ export function fbstBytes(x: X87State): Uint8Array {
 
 // ---- arithmetic ----
 
+/** `d OP src` for op 0 add, 1 mul, 4 sub (d - src), 5 subr (src - d), 6 div (d / src), 7 divr (src / d). */
+function arith(op: number, d: F80, src: F80, s: FloatStatus): F80 {
+  switch (op) {
+    case 0:
+      return floatx80Add(d, src, s);
+    case 1:
+      return floatx80Mul(d, src, s);
+    case 4:
+      return floatx80Sub(d, src, s);
+    case 5:
+      return floatx80Sub(src, d, s);
+    case 6:
+      return floatx80Div(d, src, s);
+    default:
+      return floatx80Div(src, d, s);
+  }
+}
+
 /** fp_arith_ST0_FT0 op (ModRM.reg): 0 add, 1 mul, 2/3 com, 4 sub, 5 subr, 6 div, 7 divr. */
 export function arithSt0Ft0(x: X87State, op: number): void {
   if (op === 2 || op === 3) {
@@ -178,62 +197,17 @@ export function arithSt0Ft0(x: X87State, op: number): void {
     return;
   }
   x.begin();
-  const a = x.st(0);
-  const b = x.ft0;
-  const s = x.status;
-  let r: F80;
-  switch (op) {
-    case 0:
-      r = floatx80Add(a, b, s);
-      break;
-    case 1:
-      r = floatx80Mul(a, b, s);
-      break;
-    case 4:
-      r = floatx80Sub(a, b, s);
-      break;
-    case 5:
-      r = floatx80Sub(b, a, s);
-      break;
-    case 6:
-      r = floatx80Div(a, b, s);
-      break;
-    default:
-      r = floatx80Div(b, a, s);
-      break;
-  }
-  x.setSt(0, r);
+  x.setSt(0, arith(op, x.st(0), x.ft0, x.status));
   x.merge();
 }
 
-/** fp_arith_STN_ST0 op: 0 add, 1 mul, 4 subr (ST0 - STi), 5 sub, 6 divr (ST0 / STi), 7 div. */
+/**
+ * fp_arith_STN_ST0 op: 0 add, 1 mul, 4 subr (ST0 - STi), 5 sub, 6 divr (ST0 / STi), 7 div:
+ * with STi as the destination the encoding swaps the plain and reversed forms.
+ */
 export function arithStnSt0(x: X87State, op: number, i: number): void {
   x.begin();
-  const a = x.st(i);
-  const b = x.st(0);
-  const s = x.status;
-  let r: F80;
-  switch (op) {
-    case 0:
-      r = floatx80Add(a, b, s);
-      break;
-    case 1:
-      r = floatx80Mul(a, b, s);
-      break;
-    case 4:
-      r = floatx80Sub(b, a, s);
-      break;
-    case 5:
-      r = floatx80Sub(a, b, s);
-      break;
-    case 6:
-      r = floatx80Div(b, a, s);
-      break;
-    default:
-      r = floatx80Div(a, b, s);
-      break;
-  }
-  x.setSt(i, r);
+  x.setSt(i, arith(op >= 4 ? op ^ 1 : op, x.st(i), x.st(0), x.status));
   x.merge();
 }
 
