@@ -8,7 +8,7 @@
 // guest time read there (devices, the TSC) is exact. A block that jumps (or returns) back to
 // its own start becomes a JS loop with the budget check on the back edge.
 
-import { CC_OP_ADD, CC_OP_DEC, CC_OP_DYNAMIC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
+import { CC_OP_ADD, CC_OP_DEC, CC_OP_DYNAMIC, CC_OP_EFLAGS, CC_OP_INC, CC_OP_LOGIC, CC_OP_MASK, CC_OP_MUL, CC_OP_SAR, CC_OP_SHL, CC_OP_SUB } from '../cc.js';
 import { CC_C, CC_MASK, CC_O } from '../flags.js';
 import { R_DS, R_ES, R_SS } from '../constants.js';
 import { Insn, OP, OP_END, OPS } from '../decoder/index.js';
@@ -343,6 +343,21 @@ export class CodeGen {
     }
   }
 
+  /**
+   * Where QEMU's test of condition class j makes the flags eager (cc.ts qemuCondEval: O and P
+   * always, BE/L/LE unless after sub/cmp, Z/S only when the CC_OP is already unknown), the
+   * interpreter converts them to CC_OP_EFLAGS. Inline code marks the lazy state CC_OP_DYNAMIC
+   * instead: the flag values are the same, and bt* (the only reader that tells the two apart
+   * from a known producer) treats EFLAGS and DYNAMIC alike.
+   */
+  private eagerMark(j: number): string {
+    const mark = ` ccop |= ${CC_OP_DYNAMIC};`;
+    if (j === 1 || j === 2 || j === 4) return '';
+    if (j === 0 || j === 5) return this.flagOp === CC_OP_EFLAGS ? '' : mark;
+    if (this.flagOp >= 0) return this.flagOp === CC_OP_EFLAGS || (this.flagOp >= CC_OP_SUB && this.flagOp < CC_OP_SUB + 3) ? '' : mark;
+    return ` if ((((ccop & ${CC_OP_MASK}) - ${CC_OP_SUB}) >>> 0) >= 3) ccop |= ${CC_OP_DYNAMIC};`;
+  }
+
   /** JS boolean for condition cc (0-15), fused with the flag producer when it is known. */
   private condExpr(cc: number): string {
     const neg = (e: string) => (cc & 1 ? `!(${e})` : e);
@@ -491,11 +506,8 @@ export class CodeGen {
     }
     const rot = /^(rol|ror)_Ev_(Ib|1)$/.exec(name);
     if (rot && !i.isMem) return this.emitRotate(i, rot[1] === 'rol', rot[2] === '1' ? 1 : i.imm & 31);
-    // Inline only where QEMU's test leaves its CC_OP alone (cc.ts qemuCondEval): B, and Z or S
-    // after a producer known in this block; the others go through the handler.
-    const j = (i.opcode & 15) >> 1;
-    if (op === OP.setcc_Eb && !i.isMem && (j === 1 || ((j === 2 || j === 4) && this.flagOp >= 0))) {
-      o.push(`v = (${this.condExpr(i.opcode & 15)}) ? 1 : 0; ${this.set8(i.rm, 'v')}`);
+    if (op === OP.setcc_Eb && !i.isMem) {
+      o.push(`v = (${this.condExpr(i.opcode & 15)}) ? 1 : 0; ${this.set8(i.rm, 'v')}${this.eagerMark((i.opcode & 15) >> 1)}`);
       return true;
     }
     if (this.flat && this.ss32) {
