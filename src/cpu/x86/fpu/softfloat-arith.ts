@@ -165,7 +165,8 @@ export function divParts(a: Parts, b: Parts, s: FloatStatus): Parts {
   return { cls: CLS_INF, sign, exp: 0, frac: 0n };
 }
 
-function isqrt(n: bigint): bigint {
+/** floor(sqrt(n)) by Newton's method (also used by the transcendental helpers). */
+export function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
   let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
   for (;;) {

@@ -35,7 +35,7 @@ import {
   silenceNan,
   type F80,
 } from './floatx80.js';
-import { REL_GREATER, REL_LESS, floatx80Compare, floatx80Div, floatx80Mul, floatx80Scalbn, floatx80Sub } from './softfloat-arith.js';
+import { REL_GREATER, REL_LESS, floatx80Compare, floatx80Div, floatx80Mul, floatx80Scalbn, floatx80Sub, isqrt } from './softfloat-arith.js';
 import { float64ToX80, int64ToX80, x80ToFloat64 } from './softfloat-convert.js';
 import { FPUS_C2, type X87State } from './x87-state.js';
 
@@ -200,16 +200,6 @@ function atanSmallFix(z: bigint): bigint {
     term = (term * z2) >> FB;
   }
   return sum;
-}
-
-function isqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
-  for (;;) {
-    const y = (x + n / x) >> 1n;
-    if (y >= x) return x;
-    x = y;
-  }
 }
 
 /** atan(z) for a fixed-point 0 <= z <= 1: halve the angle twice, then the series. */
