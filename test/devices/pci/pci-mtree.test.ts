@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args.js';
 import { PcMachine } from '../../../src/machine/pc.js';
 import { formatMtree, formatMtreeFlat } from '../../../src/memory/index.js';
+import { flatSections, treeSections } from '../mtree-sections.js';
 import { haveSeabios, runSeabios } from '../../machine/seabios-run.js';
 
 const GOLD = path.resolve(import.meta.dirname, '../../golden/pci');
@@ -19,27 +20,6 @@ const PM_BASE_DEPENDENT = /acpi-(evt|cnt|tmr)|pm-smbus|piix4-pm/;
 /** QEMU's kvmvapic ROM (RAM alias at 0xca000) and the std VGA's EDID blob at mmio 0x000-0x17f. */
 const KVMVAPIC_EDID_DEPENDENT = /^ {2}00000000000c[0-9a-f]{4}-|^ {2}00000000febf0(000|180)-00000000febf03ff .*vga\.mmio/;
 const AFTER_SEABIOS = new RegExp(`${PM_BASE_DEPENDENT.source}|${KVMVAPIC_EDID_DEPENDENT.source}`);
-
-function treeSections(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const block of text.split(/\n\n+/)) {
-    const lines = block.split('\n').filter((l) => l !== '');
-    const headers = lines.filter((l) => /^(address-space|memory-region): /.test(l));
-    const body = lines.filter((l) => !headers.includes(l));
-    for (const h of headers) out.set(h, body);
-  }
-  return out;
-}
-
-function flatSections(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const block of text.split(/\n(?=FlatView #)/)) {
-    const names = [...block.matchAll(/^ AS "([^"]+)"/gm)].map((m) => m[1]!);
-    const ranges = block.split('\n').filter((l) => /^ {2}[0-9a-f]{16}-/.test(l));
-    for (const n of names) out.set(n, ranges);
-  }
-  return out;
-}
 
 function compare(m: PcMachine, golden: string, skip: RegExp | null): number {
   const [, qemuTree, qemuFlat] = golden.split(/^## info mtree(?: -f)?\n/m) as [string, string, string];

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args.js';
 import { PcMachine } from '../../../src/machine/pc.js';
 import { formatMtree, formatMtreeFlat } from '../../../src/memory/index.js';
+import { flatSections, treeSections } from '../mtree-sections.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const GOLD = path.join(ROOT, 'test/golden/mtree');
@@ -16,29 +17,6 @@ interface State {
   writes: [number, number, number][];
 }
 const { states } = JSON.parse(fs.readFileSync(path.join(GOLD, 'vga-states.json'), 'utf8')) as { states: State[] };
-
-/** `info mtree` sections by header ("address-space: X" / "memory-region: X") -> body lines. */
-function treeSections(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const block of text.split(/\n\n+/)) {
-    const lines = block.split('\n').filter((l) => l !== '');
-    const headers = lines.filter((l) => /^(address-space|memory-region): /.test(l));
-    const body = lines.filter((l) => !headers.includes(l));
-    for (const h of headers) out.set(h, body);
-  }
-  return out;
-}
-
-/** `info mtree -f` views by address-space name -> range lines. */
-function flatSections(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const block of text.split(/\n(?=FlatView #)/)) {
-    const names = [...block.matchAll(/^ AS "([^"]+)"/gm)].map((m) => m[1]!);
-    const ranges = block.split('\n').filter((l) => /^ {2}[0-9a-f]{16}-/.test(l));
-    for (const n of names) out.set(n, ranges);
-  }
-  return out;
-}
 
 const vgaLines = (lines: string[] | undefined) => (lines ?? []).filter((l) => /vga|vbe/.test(l));
 
