@@ -1,10 +1,11 @@
 // The 8042 keyboard controller at 0x60/0x64 (QEMU's pckbd): status, command byte, self and
 // interface tests, the output port (A20 and reset), A20 commands, reset pulse, keyboard
-// enable/disable, and the PS/2 keyboard behind it on IRQ1. No mouse is attached.
+// enable/disable, the PS/2 keyboard behind it on IRQ1 and the PS/2 mouse on the aux port, IRQ12.
 
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import type { IrqLine } from './irq.js';
 import { Ps2Keyboard } from './ps2kbd.js';
+import { Ps2Mouse, PS2_MOUSE_VMSTATE } from './ps2mouse.js';
 import type { VMStateDescription } from '../memory/index.js';
 
 export const KBD_STAT_OBF = 0x01;
@@ -17,6 +18,8 @@ export const KBD_STAT_MOUSE_OBF = 0x20;
 const MODE_KBD_INT = 0x01;
 const MODE_MOUSE_INT = 0x02;
 const MODE_SYS = 0x04;
+/** XLATE: the keyboard's set 2 codes reach the host as set 1. */
+const MODE_KCC = 0x40;
 const MODE_DISABLE_KBD = 0x10;
 const MODE_DISABLE_MOUSE = 0x20;
 
@@ -28,7 +31,7 @@ const OUT_ONES = 0xcc;
 export interface I8042Options {
   /** IRQ1: keyboard data in the output buffer. */
   irqKbd: IrqLine | null;
-  /** IRQ12: auxiliary data in the output buffer (only from command 0xD3 here). */
+  /** IRQ12: mouse (aux) data in the output buffer. */
   irqMouse?: IrqLine | null;
   /** The A20 gate from output-port bit 1 (true = enabled). */
   a20: IrqLine;
@@ -49,14 +52,16 @@ const PS2_KBD_VMSTATE: VMStateDescription = {
     { name: 'leds', type: 'uint8' },
     { name: 'scancodeSet', type: 'uint8' },
     { name: 'typematic', type: 'uint8' },
+    { name: 'translate', type: 'bool' },
+    { name: 'needHighBit', type: 'bool' },
   ],
 };
 
 /** The 8042 and its keyboard (QEMU's vmstate_kbd and vmstate_ps2_keyboard). */
 export const I8042_VMSTATE: VMStateDescription = {
   name: 'i8042',
-  versionId: 1,
-  minimumVersionId: 1,
+  versionId: 2,
+  minimumVersionId: 2,
   fields: [
     { name: 'status', type: 'uint8' },
     { name: 'mode', type: 'uint8' },
@@ -66,6 +71,7 @@ export const I8042_VMSTATE: VMStateDescription = {
     { name: 'obData', type: 'uint8' },
     { name: 'obAux', type: 'bool' },
     { name: 'kbd', type: 'struct', vmsd: PS2_KBD_VMSTATE },
+    { name: 'mouse', type: 'struct', vmsd: PS2_MOUSE_VMSTATE },
   ],
 };
 
@@ -73,6 +79,7 @@ export class I8042 {
   readonly dataRegion: MemoryRegion;
   readonly cmdRegion: MemoryRegion;
   readonly kbd: Ps2Keyboard;
+  readonly mouse: Ps2Mouse;
   status = KBD_STAT_CMD | KBD_STAT_UNLOCKED;
   /** The command byte (QEMU's `mode`). */
   mode = MODE_KBD_INT | MODE_MOUSE_INT;
@@ -87,6 +94,7 @@ export class I8042 {
 
   constructor(sys: MemorySystem, private readonly opts: I8042Options) {
     this.kbd = new Ps2Keyboard(() => this.fill());
+    this.mouse = new Ps2Mouse(() => this.fill());
     this.dataRegion = MemoryRegion.io(sys, 'i8042', 'i8042-data', 1, {
       read: () => this.readData(),
       write: (_a, v) => this.writeData(v & 0xff),
@@ -113,6 +121,8 @@ export class I8042 {
       } else if (!(this.mode & MODE_DISABLE_KBD) && this.kbd.hasData) {
         // A disabled keyboard interface holds its data in the keyboard.
         this.present(this.kbd.read(), false);
+      } else if (!(this.mode & MODE_DISABLE_MOUSE) && this.mouse.hasData) {
+        this.present(this.mouse.read(), true);
       }
     }
     this.updateIrq();
@@ -175,6 +185,7 @@ export class I8042 {
         break;
       case 0xa8:
         this.mode &= ~MODE_DISABLE_MOUSE;
+        this.fill();
         break;
       case 0xa9: // aux interface test: OK
         this.reply(0x00);
@@ -230,6 +241,7 @@ export class I8042 {
         break;
       case 0x60:
         this.mode = val;
+        this.kbd.translate = (val & MODE_KCC) !== 0;
         if (val & MODE_SYS) this.status |= KBD_STAT_SELFTEST;
         else this.status &= ~KBD_STAT_SELFTEST;
         this.fill();
@@ -244,7 +256,9 @@ export class I8042 {
         this.reply(val, true);
         break;
       case 0xd4:
-        this.opts.log?.(`i8042: byte 0x${val.toString(16)} for the aux device, but no mouse is attached`);
+        // Writing to the mouse re-enables the aux interface (as QEMU).
+        this.mode &= ~MODE_DISABLE_MOUSE;
+        this.mouse.write(val);
         break;
     }
   }
@@ -257,6 +271,7 @@ export class I8042 {
     this.writeCmd = 0;
     this.ctrlQueue.length = 0;
     this.kbd.reset();
+    this.mouse.reset();
     this.updateIrq();
   }
 }

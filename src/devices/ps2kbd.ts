@@ -1,5 +1,8 @@
 // A PS/2 keyboard as seen behind the 8042: it answers the host commands firmware uses
-// (reset, echo, identify, enable/disable, LEDs, typematic, scan-code set) and queues scan codes.
+// (reset, echo, identify, enable/disable, LEDs, typematic, scan-code set) and queues scan codes,
+// translated to set 1 when the 8042's XLATE bit is on (as QEMU's ps2_put_keycode).
+
+import { SET2_TO_SET1 } from './ps2-translate.js';
 
 /** The keyboard's output FIFO has room for 16 bytes, as QEMU's ps2 queue. */
 const QUEUE_MAX = 16;
@@ -15,6 +18,10 @@ export class Ps2Keyboard {
   leds = 0;
   scancodeSet = 2;
   typematic = 0;
+  /** The 8042 translates set 2 codes to set 1 (its command byte bit 6). */
+  translate = false;
+  /** A translated 0xF0 break prefix is waiting for the code it applies to. */
+  needHighBit = false;
 
   /** `notify` tells the controller that the keyboard has data. */
   constructor(private readonly notify: () => void) {}
@@ -37,9 +44,34 @@ export class Ps2Keyboard {
     this.notify();
   }
 
-  /** Scan codes of key presses/releases from the machine (dropped while scanning is off). */
+  /**
+   * Key presses/releases from the host as set 2 codes (0xE0 extension and 0xF0 break prefixes),
+   * dropped while scanning is off. A guest that chose set 1 without translation gets set 1
+   * codes; set 3 is not modelled (the codes stay set 2).
+   */
   sendScancodes(bytes: readonly number[]): void {
-    if (this.scanning) this.put(...bytes);
+    if (!this.scanning) return;
+    if (this.scancodeSet === 1 && !this.translate) {
+      let brk = 0;
+      for (const b of bytes) {
+        if (b === 0xf0) brk = 0x80;
+        else {
+          this.put(SET2_TO_SET1[b]! | brk);
+          brk = 0;
+        }
+      }
+      return;
+    }
+    for (const b of bytes) this.putKeycode(b);
+  }
+
+  private putKeycode(code: number): void {
+    if (!this.translate) this.put(code);
+    else if (code === 0xf0) this.needHighBit = true;
+    else {
+      this.put(SET2_TO_SET1[code]! | (this.needHighBit ? 0x80 : 0));
+      this.needHighBit = false;
+    }
   }
 
   /** A byte from the host (the guest wrote port 0x60 with no controller command pending). */
@@ -103,5 +135,7 @@ export class Ps2Keyboard {
 
   reset(): void {
     this.resetState();
+    this.translate = false;
+    this.needHighBit = false;
   }
 }

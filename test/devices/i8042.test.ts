@@ -10,9 +10,11 @@ function setup() {
   const a20: boolean[] = [];
   let resets = 0;
   const irq1 = new IrqLine(() => {});
+  const irq12 = new IrqLine(() => {});
   const logs: string[] = [];
   const kbc = new I8042(io.sys, {
     irqKbd: irq1,
+    irqMouse: irq12,
     a20: new IrqLine((l) => a20.push(l)),
     resetRequest: () => resets++,
     log: (m) => logs.push(m),
@@ -24,7 +26,13 @@ function setup() {
     while (io.inb(0x64) & 1) out.push(io.inb(0x60));
     return out;
   };
-  return { io, kbc, a20, irq1, logs, drain, resets: () => resets };
+  /** Send one byte to the mouse (0xD4) and read its answer. */
+  const toMouse = (b: number) => {
+    io.outb(0x64, 0xd4);
+    io.outb(0x60, b);
+    return drain();
+  };
+  return { io, kbc, a20, irq1, irq12, logs, drain, toMouse, resets: () => resets };
 }
 
 describe('i8042', () => {
@@ -124,5 +132,81 @@ describe('i8042', () => {
     expect(drain()).toEqual([0x42]);
     io.outb(0x64, 0x12);
     expect(logs.length).toBe(1);
+  });
+
+  it('XLATE (command byte bit 6) turns set 2 codes into set 1, the F0 prefix into bit 7', () => {
+    const { io, kbc, drain } = setup();
+    kbc.kbd.sendScancodes([0x1c, 0xf0, 0x1c]); // 'a' pressed and released, untranslated
+    expect(drain()).toEqual([0x1c, 0xf0, 0x1c]);
+    io.outb(0x64, 0x60);
+    io.outb(0x60, 0x61); // XLATE | SYS | KBD_INT, as SeaBIOS
+    kbc.kbd.sendScancodes([0x1c, 0xf0, 0x1c, 0xe0, 0x75, 0xe0, 0xf0, 0x75, 0x83]);
+    // a = 1E/9E, up arrow = E0 48 / E0 C8, F7 = 41
+    expect(drain()).toEqual([0x1e, 0x9e, 0xe0, 0x48, 0xe0, 0xc8, 0x41]);
+  });
+
+  it('a keyboard switched to set 1 without XLATE sends set 1 codes', () => {
+    const { io, kbc, drain } = setup();
+    io.outb(0x60, 0xf0);
+    io.outb(0x60, 0x01);
+    expect(drain()).toEqual([0xfa, 0xfa]);
+    kbc.kbd.sendScancodes([0x29, 0xf0, 0x29]); // space
+    expect(drain()).toEqual([0x39, 0xb9]);
+  });
+
+  it('the PS/2 mouse: reset, ID, status, and a movement packet on IRQ12 once enabled', () => {
+    const { kbc, toMouse, irq12, drain } = setup();
+    expect(toMouse(0xff)).toEqual([0xfa, 0xaa, 0x00]);
+    expect(toMouse(0xf2)).toEqual([0xfa, 0x00]);
+    expect(toMouse(0xe9)).toEqual([0xfa, 0x00, 0x02, 100]);
+    kbc.mouse.event(5, 3, 0, 1); // disabled: ignored
+    expect(drain()).toEqual([]);
+    expect(toMouse(0xf4)).toEqual([0xfa]);
+    kbc.mouse.event(5, 3, 0, 1); // right 5, down 3 (PS/2 y grows upwards), left button
+    expect(irq12.level).toBe(true);
+    expect(drain()).toEqual([0x08 | 0x20 | 1, 5, 0xfd]);
+    expect(irq12.level).toBe(false);
+    kbc.mouse.event(300, 0, 0, 0); // larger than one packet: split into 127 + 127 + 46
+    expect(drain()).toEqual([0x08, 127, 0, 0x08, 127, 0, 0x08, 46, 0]);
+  });
+
+  it('the IntelliMouse knock (sample rates 200, 100, 80) gives ID 3 and 4-byte packets with the wheel', () => {
+    const { kbc, toMouse, drain } = setup();
+    for (const r of [200, 100, 80]) {
+      toMouse(0xf3);
+      expect(toMouse(r)).toEqual([0xfa]);
+    }
+    expect(toMouse(0xf2)).toEqual([0xfa, 0x03]);
+    toMouse(0xf4);
+    kbc.mouse.event(0, 0, -1, 0);
+    expect(drain()).toEqual([0x08, 0, 0, 0xff]);
+    for (const r of [200, 200, 80]) {
+      toMouse(0xf3);
+      toMouse(r);
+    }
+    expect(toMouse(0xf2)).toEqual([0xfa, 0x04]);
+  });
+
+  it('wrap mode echoes bytes until 0xEC; remote mode sends a packet only on 0xEB', () => {
+    const { kbc, toMouse, drain } = setup();
+    expect(toMouse(0xee)).toEqual([0xfa]);
+    expect(toMouse(0x42)).toEqual([0x42]);
+    expect(toMouse(0xec)).toEqual([0xfa]);
+    toMouse(0xf4);
+    toMouse(0xf0);
+    kbc.mouse.event(-2, 0, 0, 0);
+    expect(drain()).toEqual([]);
+    expect(toMouse(0xeb)).toEqual([0xfa, 0x18, 0xfe, 0]);
+  });
+
+  it('aux data waits while the aux interface is disabled (0xA7) and flows after 0xA8', () => {
+    const { io, kbc, toMouse, drain } = setup();
+    toMouse(0xf4);
+    io.outb(0x64, 0xa7);
+    kbc.mouse.event(1, 0, 0, 0);
+    expect(drain()).toEqual([]);
+    io.outb(0x64, 0xa8);
+    expect(io.inb(0x64) & 0x21).toBe(0x21);
+    expect(drain()).toEqual([0x08, 1, 0]);
   });
 });
