@@ -8,6 +8,7 @@ import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/fir
 import { TCG86_VERSION } from '../monitor/commands.js';
 import { formatUsage, suggestOption, type CliOption } from './option-table.js';
 import { accelHelp, devicePropsHelp, deviceHelp, displayHelp, DISPLAY_TYPES, logHelp, LOG_ITEM_HELP, machineHelp, MACHINES, vgaHelp, VGA_TYPES } from './help-lists.js';
+import { isLoopback, parseVncDisplay } from './vnc-option.js';
 import { cpuHelpText, findCpuModel, findFeature, resolveCpu, type CpuDefinition, type FeatureChange } from '../cpu/x86/cpu-models.js';
 
 export class UsageError extends Error {}
@@ -69,6 +70,7 @@ interface ParseState {
   serialGiven: boolean;
   monitorGiven: boolean;
   anon: number;
+  vncAllowRemote: boolean;
 }
 
 /** A -serial/-debugcon/-monitor device string becomes a chardev id (or null for none). */
@@ -286,7 +288,7 @@ function parseMachine(st: ParseState, flag: string, text: string): void {
 }
 
 /** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
-const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'qmp', 'vnc', 'daemonize', 'pidfile', 'object', 'smp', 'action', 'loadvm'];
+const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'qmp', 'daemonize', 'pidfile', 'object', 'smp', 'action', 'loadvm'];
 
 /**
  * The options, one entry each: name, argument, -help group and line, and what it does. Add an
@@ -338,14 +340,25 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     apply: (st, flag, v) => parseDevice(st, flag, v),
   },
   {
-    name: 'display', arg: 'none|curses', group: 'Display options', help: "select display backend type ('-display help' for list)",
+    name: 'display', arg: 'none|curses|vnc=[HOST]:N', group: 'Display options', help: "select display backend type ('-display help' for list)",
     apply: (st, flag, v) => {
       if (v === 'help' || v === '?') throw new HelpRequest(displayHelp());
       const type = v.split(',')[0]!;
+      if (type === 'vnc' && !v.startsWith('vnc=')) fail(flag, "vnc needs a display: -display vnc=[HOST]:N");
       if (!DISPLAY_TYPES.includes(type)) fail(flag, `'${v}' is not supported (use -display none, -display curses or -nographic; see -display help)`);
       if (type === 'curses') st.cfg.display = 'curses';
+      else if (type === 'vnc') setVnc(st, flag, v.slice(v.indexOf('=') + 1));
       else st.displayNone = true;
     },
+  },
+  {
+    name: 'vnc', arg: '[HOST]:N[,websocket=on|PORT][,to=L][,share=...]', group: 'Display options',
+    help: 'start a VNC server on port 5900+N (loopback unless --vnc-allow-remote); websocket=on adds one on 5700+N for noVNC',
+    apply: (st, flag, v) => setVnc(st, flag, v),
+  },
+  {
+    name: 'vnc-allow-remote', own: true, group: 'tcg86 options', help: 'let -vnc bind a non-loopback address (anyone who reaches it controls the guest)',
+    apply: (st) => (st.vncAllowRemote = true),
   },
   {
     name: 'nographic', group: 'Display options', help: 'disable graphical output and redirect serial I/Os to console',
@@ -549,7 +562,7 @@ function lookup(arg: string): { opt: CliOption<ParseState>; inline: string | und
 /** Parse argv (without node and script) into a machine configuration. */
 export function parseArgs(argv: readonly string[]): MachineConfig {
   const cfg = defaultConfig();
-  const st: ParseState = { cfg, nographic: false, displayNone: false, nodefaults: false, vgaGiven: false, serialGiven: false, monitorGiven: false, anon: 0 };
+  const st: ParseState = { cfg, nographic: false, displayNone: false, nodefaults: false, vgaGiven: false, serialGiven: false, monitorGiven: false, anon: 0, vncAllowRemote: false };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (!arg.startsWith('-') || arg === '-' || arg === '--') fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
@@ -609,6 +622,14 @@ function finishDefaults(st: ParseState): void {
   if (cfg.startPaused && !cfg.monitor) {
     throw new UsageError('-S: the machine would stay stopped for good: no monitor can continue it (give -monitor stdio)');
   }
+  if (cfg.vnc) {
+    if (cfg.vga === 'none') throw new UsageError('-vnc: there is no display adapter (-vga none or -nodefaults)');
+    for (const h of [cfg.vnc.host, cfg.vnc.websocket?.host ?? 'localhost']) {
+      if (!isLoopback(h) && !st.vncAllowRemote) {
+        throw new UsageError(`-vnc: '${h}' is not a loopback address: anyone who reaches it controls the guest (add --vnc-allow-remote to allow it)`);
+      }
+    }
+  }
   if (cfg.display === 'curses') {
     if (cfg.vga === 'none') throw new UsageError('-display curses: there is no display adapter (-vga none or -nodefaults)');
     if ([...cfg.chardevs.values()].some((c) => c.backend.kind === 'stdio')) {
@@ -645,6 +666,14 @@ function resolveFirmware(cfg: MachineConfig): void {
     throw new UsageError(
       `no firmware: the default BIOS ${DEFAULT_BIOS} (SeaBIOS) is not in ${[...cfg.dataDirs, ...SYSTEM_FIRMWARE_DIRS].join(', ')}; install the Debian/Ubuntu package 'seabios', or give -L DIR, -bios FILE or -kernel FILE`,
     );
+  }
+}
+
+function setVnc(st: ParseState, flag: string, v: string): void {
+  try {
+    st.cfg.vnc = parseVncDisplay(v);
+  } catch (e) {
+    fail(flag, (e as Error).message);
   }
 }
 

@@ -84,7 +84,7 @@ export function vgaHelp(): string {
   return VGA_TYPES.map(([n, d]) => `${pad(n, 20)} ${d}\n`).join('');
 }
 
-export const DISPLAY_TYPES: readonly string[] = ['none', 'curses'];
+export const DISPLAY_TYPES: readonly string[] = ['none', 'curses', 'vnc'];
 
 export function displayHelp(): string {
   return 'Available display backend types:\n' + DISPLAY_TYPES.map((d) => d + '\n').join('');

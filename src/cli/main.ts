@@ -7,6 +7,7 @@ import { MachineError, PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
 import { Monitor } from '../monitor/monitor.js';
 import { CursesDisplay } from './curses.js';
+import { VncServer } from '../ui/vnc/vnc-server.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
@@ -44,11 +45,25 @@ async function main(argv: string[]): Promise<number> {
   }
   machine.migrateAt = machine.config.migrateAt;
   const curses = machine.config.display === 'curses' ? new CursesDisplay(machine) : null;
+  let vnc: VncServer | null = null;
+  if (machine.config.vnc) {
+    vnc = new VncServer(machine, machine.config.vnc);
+    try {
+      await vnc.listen();
+    } catch (e) {
+      process.stderr.write(`tcg86: ${(e as Error).message}\n`);
+      vnc.close();
+      curses?.close();
+      machine.shutdown();
+      return 1;
+    }
+  }
   const start = process.hrtime.bigint();
   try {
     return await machine.run();
   } finally {
     curses?.close();
+    vnc?.close();
     machine.shutdown();
     if (machine.config.stats !== 'none') {
       const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);

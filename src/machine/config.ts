@@ -70,6 +70,8 @@ export interface MachineConfig {
   vga: 'std' | 'none';
   /** -display: none (screendumps only) or curses (text mode in the terminal). */
   display: 'none' | 'curses';
+  /** -vnc / -display vnc=: where the VNC server listens, or null for none. */
+  vnc: VncConfig | null;
   /** -incoming URI (tcp:, file:, exec: or defer): wait for a migration stream instead of booting. */
   incoming: string | null;
   /** --migrate-at-insn N URI: migrate to URI once N instructions have retired. */
@@ -78,6 +80,20 @@ export interface MachineConfig {
   dataDirs: string[];
   /** -fw_cfg name=...: files added to fw_cfg. */
   fwCfgFiles: FwCfgUserFile[];
+}
+
+/** A VNC server's listening addresses and policy (QEMU's -vnc options). */
+export interface VncConfig {
+  /** Address to bind; QEMU's empty host (all interfaces) means loopback here unless allowed. */
+  host: string;
+  /** The display number: TCP port 5900 + display. */
+  display: number;
+  /** A WebSocket listener for browser clients (noVNC), or null. */
+  websocket: { host: string; port: number } | null;
+  /** Try displays display..to until one is free (QEMU's to=). */
+  to: number;
+  /** Exclusive-access policy (QEMU's share=, default allow-exclusive). */
+  share: 'allow-exclusive' | 'force-shared' | 'ignore';
 }
 
 export function defaultConfig(): MachineConfig {
@@ -105,6 +121,7 @@ export function defaultConfig(): MachineConfig {
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
     display: 'none',
+    vnc: null,
     incoming: null,
     migrateAt: null,
     dataDirs: [],

@@ -185,6 +185,9 @@ export function drawGraphic(d: VgaDisplay, fullUpdate: boolean): void {
   const ramBase = s.vram.ramBlock!.offset;
   let lines = 0;
   let scanned = 0;
+  // Runs of redrawn lines for the surface's listeners (none: no calls).
+  const notify = d.surface.listeners.length > 0;
+  let runStart = -1;
   for (let y = 0; y < height; y++) {
     const addr = lineAddr[y]!;
     let update = fullUpdate;
@@ -197,10 +200,18 @@ export function drawGraphic(d: VgaDisplay, fullUpdate: boolean): void {
         update = snap.getDirty(ramBase + p0, p1 - p0 + 1);
       }
     }
-    if (!update) continue;
+    if (!update) {
+      if (runStart >= 0) {
+        d.surface.update(0, runStart, width, y - runStart);
+        runStart = -1;
+      }
+      continue;
+    }
     scanned += drawLine(kind, s, d.lastPalette, surf, y * stride, addr, width);
     lines++;
+    if (notify && runStart < 0) runStart = y;
   }
+  if (runStart >= 0) d.surface.update(0, runStart, width, height - runStart);
   if (fullUpdate) d.stats.fullRedraws++;
   d.stats.scanlinesRedrawn += lines;
   d.stats.vramBytesScanned += scanned;

@@ -114,6 +114,7 @@ export function drawText(d: VgaDisplay, fullUpdate: boolean): void {
   const dup9Enabled = (s.ar[VGA_ATC_MODE]! & 0x04) !== 0;
   let cells = 0;
   let scanned = 0;
+  const notify = d.surface.listeners.length > 0;
   let chIndex = 0;
   let line = 0;
   let offset = (d.startAddr * 4) >>> 0;
@@ -136,6 +137,7 @@ export function drawText(d: VgaDisplay, fullUpdate: boolean): void {
       const fg = palette[cattr & 0x0f]!;
       const dup9 = cw === 9 && ch >= 0xb0 && ch <= 0xdf && dup9Enabled;
       drawGlyph(surf, o, stride, vram, font, cheight, fg, bg, cw, dup9);
+      if (notify) d.surface.update(cx * cw, cy * cheight, cw, cheight);
       if (isCursor && !(cursorStart & 0x20) && d.cursorVisiblePhase) {
         const lineStart = cursorStart & 0x1f;
         let lineLast = cursorEnd & 0x1f;

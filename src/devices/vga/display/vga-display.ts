@@ -142,6 +142,7 @@ export class VgaDisplay {
   private drawBlank(full: boolean): void {
     if (!full || this.lastScrWidth <= 0 || this.lastScrHeight <= 0) return;
     this.surface.data.fill(0, 0, this.surface.width * this.surface.height);
+    this.surface.update(0, 0, this.surface.width, this.surface.height);
     this.stats.fullRedraws++;
   }
 
