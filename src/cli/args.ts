@@ -343,7 +343,7 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     name: 'display', arg: 'none|curses|vnc=[HOST]:N', group: 'Display options', help: "select display backend type ('-display help' for list)",
     apply: (st, flag, v) => {
       if (v === 'help' || v === '?') throw new HelpRequest(displayHelp());
-      const type = v.split(',')[0]!;
+      const type = v.split(',')[0]!.split('=')[0]!;
       if (type === 'vnc' && !v.startsWith('vnc=')) fail(flag, "vnc needs a display: -display vnc=[HOST]:N");
       if (!DISPLAY_TYPES.includes(type)) fail(flag, `'${v}' is not supported (use -display none, -display curses or -nographic; see -display help)`);
       if (type === 'curses') st.cfg.display = 'curses';

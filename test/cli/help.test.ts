@@ -66,7 +66,7 @@ describe('help lists', () => {
     for (const item of ['int', 'cpu_reset', 'guest_errors', 'unimp', 'in_asm', 'out_asm']) expect(log).toMatch(new RegExp(`\\n${item} +\\S`));
     expect(helpText(['-accel', 'help'])).toBe('Accelerators supported in tcg86:\ntcg\n');
     expect(helpText(['-vga', 'help'])).toBe('none                 no graphic card\nstd                  standard VGA (default)\n');
-    expect(helpText(['-display', 'help'])).toBe('Available display backend types:\nnone\ncurses\n');
+    expect(helpText(['-display', 'help'])).toBe('Available display backend types:\nnone\ncurses\nvnc\n');
     expect(helpText(['-cpu', 'help'])).toMatch(/^Available CPUs:\n/);
   });
 });

@@ -95,7 +95,8 @@ export class PixelConverter {
       for (let i = 0; i < w; i++, at += 4) {
         let p = src[from + i]!;
         if (this.fast === 2) p = ((p & 0xff) << 16) | (p & 0xff00) | ((p >>> 16) & 0xff);
-        out.writeUInt32LE(p & 0xffffff, at);
+        // The unused top byte is sent as 0xFF: noVNC 1.3's Raw decoder takes it as alpha.
+        out.writeUInt32LE((p | 0xff000000) >>> 0, at);
       }
       return at;
     }
