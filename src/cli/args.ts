@@ -7,7 +7,7 @@ import { defaultConfig, type ChardevBackend, type ChardevSpec, type FwCfgUserFil
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
 import { TCG86_VERSION } from '../monitor/commands.js';
 import { formatUsage, suggestOption, type CliOption } from './option-table.js';
-import { accelHelp, devicePropsHelp, deviceHelp, displayHelp, DISPLAY_TYPES, logHelp, LOG_ITEM_HELP, machineHelp, MACHINES, vgaHelp, VGA_TYPES } from './help-lists.js';
+import { accelHelp, DEVICES, devicePropsHelp, deviceHelp, displayHelp, DISPLAY_TYPES, logHelp, LOG_ITEM_HELP, machineHelp, MACHINES, vgaHelp, VGA_TYPES } from './help-lists.js';
 import { isLoopback, parseVncDisplay } from './vnc-option.js';
 import { cpuHelpText, findCpuModel, findFeature, resolveCpu, type CpuDefinition, type FeatureChange } from '../cpu/x86/cpu-models.js';
 
@@ -154,8 +154,19 @@ function parseDevice(st: ParseState, flag: string, text: string): void {
     });
     return;
   }
+  if (head === 'pc-testdev') {
+    checkKnown(flag, 'pc-testdev', props, []);
+    if (st.cfg.pcTestdev) fail(flag, 'pc-testdev: only one can be added (its ports are fixed)');
+    st.cfg.pcTestdev = true;
+    return;
+  }
+  if (head === 'pci-testdev') {
+    checkKnown(flag, 'pci-testdev', props, []);
+    st.cfg.pciTestdevs++;
+    return;
+  }
   if (head === 'help' || head === '?') throw new HelpRequest(deviceHelp());
-  fail(flag, `device '${head}' is not supported (supported: isa-debug-exit, isa-debugcon)`);
+  fail(flag, `device '${head}' is not supported (supported: ${DEVICES.map((d) => d.name).join(', ')})`);
 }
 
 const LOG_ITEMS = LOG_ITEM_HELP.map(([name]) => name);
@@ -288,7 +299,7 @@ function parseMachine(st: ParseState, flag: string, text: string): void {
 }
 
 /** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
-const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'qmp', 'daemonize', 'pidfile', 'object', 'smp', 'action', 'loadvm'];
+const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm'];
 
 /**
  * The options, one entry each: name, argument, -help group and line, and what it does. Add an
@@ -336,7 +347,7 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
   },
   {
     name: 'device', arg: 'driver[,prop[=value][,...]]', group: 'Standard options',
-    help: "add device (isa-debug-exit, isa-debugcon; '-device help' for list,\n'-device DRIVER,help' for its properties)",
+    help: "add device (isa-debug-exit, isa-debugcon, pc-testdev, pci-testdev; '-device help' for list,\n'-device DRIVER,help' for its properties)",
     apply: (st, flag, v) => parseDevice(st, flag, v),
   },
   {
@@ -350,6 +361,11 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
       else if (type === 'vnc') setVnc(st, flag, v.slice(v.indexOf('=') + 1));
       else st.displayNone = true;
     },
+  },
+  {
+    name: 'smp', arg: '[cpus=]n[,maxcpus=][,sockets=][,dies=][,clusters=][,cores=][,threads=]', group: 'Standard options',
+    help: 'set the number of CPUs (tcg86 emulates one: n and maxcpus must be 1)',
+    apply: (_st, flag, v) => parseSmp(flag, v),
   },
   {
     name: 'vnc', arg: '[HOST]:N[,websocket=on|PORT][,to=L][,share=...]', group: 'Display options',
@@ -667,6 +683,24 @@ function resolveFirmware(cfg: MachineConfig): void {
       `no firmware: the default BIOS ${DEFAULT_BIOS} (SeaBIOS) is not in ${[...cfg.dataDirs, ...SYSTEM_FIRMWARE_DIRS].join(', ')}; install the Debian/Ubuntu package 'seabios', or give -L DIR, -bios FILE or -kernel FILE`,
     );
   }
+}
+
+/** -smp as QEMU's smp_parse: the CPU count is cpus=, else the topology's product. */
+function parseSmp(flag: string, v: string): void {
+  const { head, props } = parseProps(flag, v, 'cpus');
+  const keys = ['cpus', 'maxcpus', 'sockets', 'dies', 'clusters', 'cores', 'threads'];
+  checkKnown(flag, '-smp', props, keys);
+  const n = (k: string): number | null => {
+    const text = k === 'cpus' ? head || props.get('cpus') : props.get(k);
+    if (text === undefined || text === '') return null;
+    if (!/^\d+$/.test(text)) fail(flag, `${k}: '${text}' is not a number`);
+    return Number(text);
+  };
+  const topo = ['sockets', 'dies', 'clusters', 'cores', 'threads'].map(n).reduce<number>((a, b) => a * (b ?? 1), 1);
+  const cpus = n('cpus') ?? topo;
+  const max = n('maxcpus') ?? cpus;
+  if (cpus < 1) fail(flag, 'the CPU count must be at least 1');
+  if (cpus > 1 || max > 1 || topo > 1) fail(flag, `${Math.max(cpus, max, topo)} CPUs: tcg86 emulates one CPU (SMP guests are not supported yet)`);
 }
 
 function setVnc(st: ParseState, flag: string, v: string): void {

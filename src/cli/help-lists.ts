@@ -22,7 +22,7 @@ export interface DeviceProp {
 }
 
 /** -device drivers with their properties (QEMU's ISA debug devices). */
-export const DEVICES: readonly { name: string; bus: string; props: readonly DeviceProp[] }[] = [
+export const DEVICES: readonly { name: string; bus: string; desc?: string; props: readonly DeviceProp[] }[] = [
   {
     name: 'isa-debug-exit',
     bus: 'ISA',
@@ -40,10 +40,12 @@ export const DEVICES: readonly { name: string; bus: string; props: readonly Devi
       { name: 'readback', type: 'uint32', desc: '', default: 0xe9 },
     ],
   },
+  { name: 'pc-testdev', bus: 'ISA', props: [] },
+  { name: 'pci-testdev', bus: 'PCI', desc: 'PCI Test Device', props: [] },
 ];
 
 export function deviceHelp(): string {
-  return 'Misc devices:\n' + DEVICES.map((d) => `name "${d.name}", bus ${d.bus}\n`).join('');
+  return 'Misc devices:\n' + DEVICES.map((d) => `name "${d.name}", bus ${d.bus}${d.desc ? `, desc "${d.desc}"` : ''}\n`).join('');
 }
 
 /** `-device NAME,help`: the driver's properties as QEMU lists them. */

@@ -51,6 +51,10 @@ export interface MachineConfig {
   serials: (string | null)[];
   debugcons: { iobase: number; chardev: string; readback: number }[];
   debugExits: { iobase: number; iosize: number }[];
+  /** -device pc-testdev (QEMU's ISA test device for kvm-unit-tests). */
+  pcTestdev: boolean;
+  /** How many -device pci-testdev. */
+  pciTestdevs: number;
   /** Chardev id of the monitor, or null for none. */
   monitor: string | null;
   /** -S: start with the CPU stopped (prelaunch) until the monitor's `cont`. */
@@ -110,6 +114,8 @@ export function defaultConfig(): MachineConfig {
     serials: [],
     debugcons: [],
     debugExits: [],
+    pcTestdev: false,
+    pciTestdevs: 0,
     monitor: null,
     startPaused: false,
     nographic: false,

@@ -44,6 +44,9 @@ import { MigrationManager } from '../migration/migration.js';
 import { startIncoming } from '../migration/incoming.js';
 import { MigrationError } from '../migration/bytes.js';
 import { MACHINE_VMSTATE } from './machine-vmstate.js';
+import { PcTestdev } from '../devices/pc-testdev.js';
+import { PCITestDevState } from '../devices/pci/pci-testdev.js';
+import { PCI_TESTDEV_VMSTATE } from '../devices/pci/pci-vmstate.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -297,11 +300,19 @@ export class PcMachine {
         uart.map(this.ioRoot);
         this.serialPorts.push(uart);
       });
+      // Before debugcon: its 0xe9 lies inside pc-testdev's 0xe8-0xeb, and the device added
+      // last is on top, as in QEMU (which creates -debugcon's device after -device's).
+      if (config.pcTestdev) new PcTestdev(sys, this.gsi).map(this.ioRoot, this.systemMemory);
       for (const d of config.debugcons) {
         new Debugcon(sys, this.chardevs.get(d.chardev), { iobase: d.iobase, readback: d.readback }).map(this.ioRoot);
       }
       for (const d of config.debugExits) {
         new DebugExit(sys, (status) => this.requestExit(status), d).map(this.ioRoot);
+      }
+      for (let i = 0; i < config.pciTestdevs; i++) {
+        const devfn = this.pciBoard.bus.freeDevfn();
+        if (devfn < 0) throw new MachineError('-device pci-testdev: no free PCI slot');
+        sys.vmstate.register(PCI_TESTDEV_VMSTATE, new PCITestDevState(sys, this.pciBoard.bus, devfn));
       }
     });
     this.runState = config.startPaused ? 'prelaunch' : 'running';

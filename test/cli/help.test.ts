@@ -57,7 +57,9 @@ describe('help lists', () => {
         'pc-i440fx-7.2        Standard PC (i440FX + PIIX, 1996) (default)\n',
     );
     expect(helpText(['-M', 'help'])).toBe(helpText(['-machine', 'help']));
-    expect(helpText(['-device', 'help'])).toBe('Misc devices:\nname "isa-debug-exit", bus ISA\nname "isa-debugcon", bus ISA\n');
+    expect(helpText(['-device', 'help'])).toBe(
+      'Misc devices:\nname "isa-debug-exit", bus ISA\nname "isa-debugcon", bus ISA\nname "pc-testdev", bus ISA\nname "pci-testdev", bus PCI, desc "PCI Test Device"\n',
+    );
     expect(helpText(['-device', 'isa-debug-exit,help'])).toBe(
       'isa-debug-exit options:\n  iobase=<uint32>        -  (default: 1281)\n  iosize=<uint32>        -  (default: 2)\n',
     );

@@ -47,13 +47,15 @@ function compare(vmsd: VMStateDescription, a: any, b: any, where: string): void 
 
 describe('vmstate', () => {
   it('every section covers its object, and a snapshot round-trips every field', async () => {
-    const src = machine('timer', 'tcg');
+    // The optional devices too, so that their sections are checked.
+    const extra = ['-device', 'pc-testdev', '-device', 'pci-testdev'];
+    const src = machine('timer', 'tcg', extra);
     // Run into the ROM's timer tests (PIT, PIC, RTC and APIC programmed, interrupts flowing).
     await expect(src.m.run(300_000)).rejects.toThrow(/without exiting/);
     for (const e of src.m.sys.vmstate.entries) checkCoverage(e.vmsd, e.opaque, `${e.idstr}[${e.instanceId}]`);
     const stream = saveSnapshot(src.m.sys);
 
-    const dst = machine('timer', 'tcg');
+    const dst = machine('timer', 'tcg', extra);
     let applied = false;
     const loader = new StreamLoader(dst.m.sys, () => (applied = true));
     for (let i = 0; i < stream.length; i += 65536) loader.feed(stream.subarray(i, i + 65536));

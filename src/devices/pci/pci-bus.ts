@@ -35,6 +35,12 @@ export class PCIBus {
     dev.bus = this;
   }
 
+  /** The first free slot's function 0 (QEMU's automatic devfn for -device), or -1. */
+  freeDevfn(): number {
+    for (let devfn = 0; devfn < 256; devfn += 8) if (!this.devices[devfn]) return devfn;
+    return -1;
+  }
+
   /** Device at bus 0's devfn (functions other than 0 need function 0, as on hardware). */
   find(devfn: number): PCIDevice | null {
     const dev = this.devices[devfn & 0xff] ?? null;

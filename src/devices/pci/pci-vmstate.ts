@@ -97,3 +97,20 @@ export const PIIX4_PM_VMSTATE = pciDeviceVMState(
 );
 
 export const PCI_VGA_VMSTATE = pciDeviceVMState('vga-pci', [{ name: 'bigEndianFb', type: 'bool' }]);
+
+/** pci-testdev: the selected test and each test's write count (QEMU keeps them in its headers). */
+export const PCI_TESTDEV_VMSTATE = pciDeviceVMState(
+  'pci-testdev',
+  [
+    { name: 'current', type: 'int32' },
+    { name: 'notified', type: 'uint32' },
+    {
+      name: 'counts',
+      type: 'float64-list',
+      get: (d: { counts: number[] }) => d.counts,
+      set: (d: { counts: number[] }, v: number[]) => (d.counts = v),
+      check: (_d: unknown, v: number[]) => (v.length === 6 ? null : `pci-testdev: ${v.length} test counts, expected 6`),
+    },
+  ],
+  { unmigrated: ['tests'] },
+);
