@@ -159,4 +159,23 @@ describe('VNC server', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(first.closed).toBe(true);
   });
+
+  it('a client that leaves mid-update or never reads costs bounded memory; the others carry on', async () => {
+    const { server, connect } = await serve('scr-vbe32'); // 3 MiB a full update
+    const good = await connect();
+    const quitter = await connect();
+    quitter.request(false);
+    quitter.close(); // gone before the update is written
+    const sleeper = await connect();
+    for (let k = 0; k < 12; k++) {
+      sleeper.request(false); // full updates it never reads (12 x 3 MiB if nothing held them back)
+      server.refresh();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const pending = [...server.clients].map((c) => c.transport.pending);
+    expect(Math.max(...pending), 'bytes queued for one client').toBeLessThan(16 << 20);
+    good.request(false);
+    await good.readUpdate();
+    sameAs(good, golden('scr-vbe32'));
+  }, 120_000);
 });
