@@ -130,6 +130,8 @@ export class PcMachine {
    * the guest cannot: then a guest halted for good waits instead of ending the run.
    */
   hostCanAct: (() => boolean) | null = null;
+  /** `info vnc`: set by a VNC server (src/ui) while it runs. */
+  vncInfo: (() => string) | null = null;
   /** Slices between two looks at host events (a terminal display wants its keys sooner). */
   hostPollSlices = 64;
   /** The machine's own reports (hooks.report, else stderr). */

@@ -7,6 +7,8 @@ import type { Socket } from 'node:net';
 export interface VncTransport {
   /** host:port of the peer, for logs and `info vnc`. */
   readonly peer: string;
+  /** The client came through the WebSocket listener. */
+  readonly websocket: boolean;
   onData(cb: (data: Buffer) => void): void;
   onClose(cb: () => void): void;
   write(data: Buffer): void;
@@ -20,6 +22,7 @@ const peerOf = (s: Socket): string => (s.remoteAddress ? `${s.remoteAddress}:${s
 export function socketTransport(sock: Socket): VncTransport {
   return {
     peer: peerOf(sock),
+    websocket: false,
     onData: (cb) => void sock.on('data', cb),
     onClose: (cb) => {
       sock.on('close', cb);
@@ -153,6 +156,7 @@ export function websocketTransport(sock: Socket, fail: (reason: string) => void)
   sock.on('error', () => sock.destroy());
   return {
     peer: peerOf(sock),
+    websocket: true,
     onData: (cb) => (dataCb = cb),
     onClose: (cb) => (closeCb = cb),
     write: (data) => {

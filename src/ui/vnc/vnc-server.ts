@@ -48,6 +48,23 @@ export class VncServer implements VncClientHost, DisplayChangeListener {
     // A guest halted for good still waits: a VNC client may type, as with QEMU.
     const before = machine.hostCanAct;
     machine.hostCanAct = () => this.servers.length > 0 || (before?.() ?? false);
+    machine.vncInfo = () => this.info();
+  }
+
+  /** QEMU's `info vnc`: the listeners (WebSocket first, as QEMU lists them) and the clients. */
+  info(): string {
+    const fam = (host: string) => (host.includes(':') ? 'ipv6' : 'ipv4');
+    let out = 'default:\n';
+    for (const a of [...this.addresses].sort((x, y) => Number(y.startsWith('websocket')) - Number(x.startsWith('websocket')))) {
+      const ws = a.startsWith('websocket ');
+      const addr = ws ? a.slice(10) : a;
+      out += `  Server: ${addr} (${fam(addr.slice(0, addr.lastIndexOf(':')))}${ws ? ' (Websocket)' : ''})\n    Auth: none (Sub: none)\n`;
+    }
+    for (const c of this.clients) {
+      const peer = c.transport.peer;
+      out += `  Client: ${peer} (${fam(peer.slice(0, peer.lastIndexOf(':')))}${c.transport.websocket ? ' (Websocket)' : ''})\n    x509_dname: none\n    sasl_username: none\n`;
+    }
+    return out;
   }
 
   /** Listen on the configured ports; rejects with a message naming the address on failure. */
@@ -106,6 +123,7 @@ export class VncServer implements VncClientHost, DisplayChangeListener {
     for (const s of this.servers) s.close();
     this.servers.length = 0;
     this.stopTimer();
+    if (this.machine.vncInfo) this.machine.vncInfo = null;
     const i = this.display.surface.listeners.indexOf(this);
     if (i >= 0) this.display.surface.listeners.splice(i, 1);
   }

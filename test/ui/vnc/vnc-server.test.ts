@@ -178,4 +178,17 @@ describe('VNC server', () => {
     await good.readUpdate();
     sameAs(good, golden('scr-vbe32'));
   }, 120_000);
+
+  it('info vnc lists the listeners and clients in QEMU 7.2 layout', async () => {
+    const { m, server, connect } = await serve('scr-vga13', true);
+    await connect();
+    await connect({ websocket: true });
+    await new Promise((r) => setTimeout(r, 50));
+    const [main, ws] = [server.addresses[0]!, server.addresses[1]!.replace('websocket ', '')];
+    const clients = [...server.clients].map((c) => `  Client: ${c.transport.peer} (ipv4${c.transport.websocket ? ' (Websocket)' : ''})\n    x509_dname: none\n    sasl_username: none\n`);
+    expect(m.vncInfo!()).toBe(`default:\n  Server: ${ws} (ipv4 (Websocket))\n    Auth: none (Sub: none)\n  Server: ${main} (ipv4)\n    Auth: none (Sub: none)\n${clients.join('')}`);
+    expect(clients.some((l) => l.includes('(Websocket)'))).toBe(true);
+    server.close();
+    expect(m.vncInfo).toBe(null); // the monitor then says "None", as QEMU without -vnc
+  });
 });
