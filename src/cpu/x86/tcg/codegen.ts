@@ -87,6 +87,12 @@ export class CodeGen {
   private readonly volatileBytes: number[] = [];
   /** Immediates of the current instruction read from RAM (kept only if it is emitted inline). */
   private pendingVolatile: number[] = [];
+  /**
+   * The last instruction was a handler call, so the CPU, not the locals, holds the registers
+   * and flags (h is still 1): a following handler call needs no write-back, and inline code
+   * reloads the locals first. Runs of handler calls then cost one write-back and one reload.
+   */
+  private inCpu = false;
 
   constructor(
     readonly flags: number,
@@ -121,8 +127,16 @@ export class CodeGen {
       const last = n === block.length - 1;
       this.exited = false;
       this.pendingVolatile = [];
-      if (this.emitInline(b, last, block.length)) this.volatileBytes.push(...this.pendingVolatile);
-      else this.emitHandlerCall(b, last, block.length); // its Insn copy holds the immediate: stays checked
+      const at = o.length;
+      if (this.emitInline(b, last, block.length)) {
+        this.volatileBytes.push(...this.pendingVolatile);
+        if (this.inCpu) {
+          o.splice(at, 0, `${RELOAD} h = 0;`);
+          this.inCpu = false;
+        }
+      } else {
+        this.emitHandlerCall(b, last, block.length); // its Insn copy holds the immediate: stays checked
+      }
       this.insnOffset += b.insn.len;
       if (last && !this.exited) {
         // The block stopped at a page end or the length limit: continue at the next instruction.
@@ -229,7 +243,7 @@ export class CodeGen {
     const o = this.out;
     // An op that ends a QEMU TB leaves its CC_OP unknown to the next one (cc.ts CC_OP_DYNAMIC).
     const tbEnd = OP_END[b.insn.op] !== 0 ? ` cpu.ccOp |= ${CC_OP_DYNAMIC};` : '';
-    o.push(`${WRITEBACK} h = 1; cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]);${tbEnd} // ${OPS[b.insn.op]!.name}`);
+    o.push(`${this.inCpu ? '' : `${WRITEBACK} h = 1; `}cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]);${tbEnd} // ${OPS[b.insn.op]!.name}`);
     this.flagOp = -1;
     if (last) {
       o.push(`{ cpu.icount += ${count};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
@@ -237,7 +251,8 @@ export class CodeGen {
       return;
     }
     o.push(`if (cpu.tbExit || cpu.nextEip !== ${hex(b.nextEip)}${this.checkedBase >= 0 ? ' || !V()' : ''}) { cpu.icount += ${this.k + 1};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
-    o.push(`${RELOAD} h = 0;`);
+    // The locals are reloaded only when inline code needs them (see inCpu).
+    this.inCpu = true;
   }
 
   // ---- operands ----
