@@ -293,13 +293,19 @@ function parseAccel(st: ParseState, flag: string, text: string): void {
 function parseMachine(st: ParseState, flag: string, text: string): void {
   const { head, props } = parseProps(flag, text, 'type');
   if (head === 'help' || head === '?') throw new HelpRequest(machineHelp());
-  checkKnown(flag, '-machine', props, ['accel']);
+  checkKnown(flag, '-machine', props, ['accel', 'hpet']);
+  // tcg86's pc has no HPET: hpet=off is what it is; asking for one is refused.
+  if (props.has('hpet') && !['off', 'false', 'no'].includes(props.get('hpet')!)) fail(flag, 'hpet: tcg86 has no HPET (only hpet=off)');
   if (head && !MACHINES.some((m) => m.name === head)) fail(flag, `machine type '${head}' is not supported (use pc; see -machine help)`);
   if (props.has('accel') && props.get('accel') !== 'tcg') fail(flag, `accelerator '${props.get('accel')}' is not supported (use tcg)`);
 }
 
 /** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
-const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm'];
+const QEMU_ONLY = [
+  'enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm',
+  'no-acpi', 'usb', 'usbdevice', 'global', 'uuid', 'audiodev', 'soundhw', 'watchdog-action', 'sandbox', 'overcommit', 'full-screen', 'no-fd-bootchk',
+  'incoming-defer', 'smbios', 'numa', 'mem-path', 'mem-prealloc', 'runas', 'chroot', 'spice', 'sdl', 'curses', 'serial-pty',
+];
 
 /**
  * The options, one entry each: name, argument, -help group and line, and what it does. Add an
@@ -511,6 +517,31 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
   {
     name: 'nodefaults', group: 'Debug/Expert options', help: "don't create default devices",
     apply: (st) => (st.nodefaults = true),
+  },
+  {
+    name: 'nic', arg: 'none', group: 'Debug/Expert options', help: 'no network card (tcg86 has none)',
+    apply: (_st, flag, v) => {
+      if (v !== 'none') fail(flag, `'${v}' is not supported (only none: tcg86 has no network card)`);
+    },
+  },
+  {
+    name: 'name', arg: 'string1[,process=string2][,debug-threads=on|off]', group: 'Standard options',
+    help: "set the name of the guest (shown by 'info name' and QMP's query-name)",
+    apply: (st, flag, v) => {
+      const { head, props } = parseProps(flag, v, 'guest');
+      checkKnown(flag, '-name', props, ['guest', 'process', 'debug-threads']);
+      st.cfg.name = head;
+    },
+  },
+  {
+    name: 'no-hpet', group: 'Standard options', help: 'disable HPET (tcg86 has none: accepted)',
+    apply: () => {},
+  },
+  {
+    name: 'k', arg: 'language', group: 'Display options', help: 'keyboard layout of the VNC clients (tcg86 maps keysyms for en-us only)',
+    apply: (_st, flag, v) => {
+      if (v !== 'en-us') fail(flag, `keyboard layout '${v}' is not supported (only en-us)`);
+    },
   },
   {
     name: 'net', arg: 'none', group: 'Debug/Expert options', help: 'no network (tcg86 has none)',

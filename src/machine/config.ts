@@ -74,6 +74,8 @@ export interface MachineConfig {
   vga: 'std' | 'none';
   /** -display: none (screendumps only) or curses (text mode in the terminal). */
   display: 'none' | 'curses';
+  /** -name: the guest's name ('' for none). */
+  name: string;
   /** -vnc / -display vnc=: where the VNC server listens, or null for none. */
   vnc: VncConfig | null;
   /** -incoming URI (tcp:, file:, exec: or defer): wait for a migration stream instead of booting. */
@@ -127,6 +129,7 @@ export function defaultConfig(): MachineConfig {
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
     display: 'none',
+    name: '',
     vnc: null,
     incoming: null,
     migrateAt: null,

@@ -155,6 +155,7 @@ const INFO: Command[] = [
     help: 'show the display refresh and its counters (tcg86)',
     run: (c) => c.print(c.machine.display ? formatDisplayInfo(c.machine.display) : 'no display device\n'),
   },
+  { name: 'name', args: '', help: 'show the current VM name', run: (c) => c.print(c.machine.config.name ? `${c.machine.config.name}\n` : '') },
   { name: 'vnc', args: '', help: 'show the vnc server status', run: (c) => c.print(c.machine.vncInfo?.() ?? 'None\n') },
   ...MIGRATION_INFO,
 ];
