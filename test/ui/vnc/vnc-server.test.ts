@@ -191,4 +191,41 @@ describe('VNC server', () => {
     server.close();
     expect(m.vncInfo).toBe(null); // the monitor then says "None", as QEMU without -vnc
   });
+
+  it('a mode change reaches the client as a DesktopSize rectangle, then the new picture', async () => {
+    // curses-keys: an 80x25 text screen (720x400) that switches to mode 13h (640x400) on "!".
+    const m = new PcMachine(parseArgs(['-bios', path.join(ROOT, 'roms/curses-keys.bin'), '-display', 'none', '-serial', 'none', '-monitor', 'none', '-debugcon', 'null']));
+    const running = m.run(2_000_000_000);
+    const server = new VncServer(m, { host: '127.0.0.1', display: 60, to: 99, share: 'allow-exclusive', websocket: null }, () => {});
+    await server.listen();
+    const c = await RfbClient.connect(Number(server.addresses[0]!.split(':').pop()));
+    open.push({ server, clients: [c] });
+    try {
+      c.setEncodings([0, -223]);
+      c.request(false);
+      await c.readUpdate();
+      expect([c.width, c.height]).toEqual([720, 400]);
+      c.key(0xffe1, true); // Shift, then 1: "!"
+      c.key(0x21, true);
+      c.key(0x21, false);
+      c.key(0xffe1, false);
+      let resized = false;
+      for (let k = 0; k < 50 && !resized; k++) {
+        c.request(true);
+        const u = await c.readUpdate();
+        resized = u.rects.some((r) => r.encoding === -223);
+      }
+      expect(resized).toBe(true);
+      expect([c.width, c.height]).toEqual([640, 400]);
+      c.request(false);
+      await c.readUpdate();
+      const d = m.display!.surface;
+      let same = true;
+      for (let i = 0; i < 640 * 400 && same; i++) same = c.fb[i] === d.data[i];
+      expect(same).toBe(true);
+    } finally {
+      m.requestExit(0);
+      await running;
+    }
+  }, 60_000);
 });
