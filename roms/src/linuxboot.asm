@@ -1,4 +1,5 @@
 ; linuxboot: tcg86's option ROM for `-kernel bzImage` (fw_cfg file genroms/linuxboot_dma.bin): SeaBIOS boots its PnP BEV, which reads the setup, initrd, kernel and command line over fw_cfg DMA to where the machine placed them (the initrd moved under the top of RAM that INT 15h E801h reports, as QEMU's ROM does) and jumps to the real-mode setup at seg+0x20.
+; NOGOLDEN: an option ROM that SeaBIOS runs for -kernel bzImage, not a test ROM; roms/src/lxkernel-setup.asm checks what it leaves (golden test/golden/kernels).
 ; Not a test ROM: an option ROM (a multiple of 512 bytes, byte sum 0; scripts/build-roms.sh sets the last byte).
 bits 16
 org 0
