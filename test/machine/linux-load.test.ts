@@ -1,7 +1,12 @@
 // The Linux boot protocol loader (src/machine/linux-boot.ts) on synthetic bzImages: where QEMU
 // 7.2's x86_load_linux puts each piece, the header fields it writes, and the refusals.
 
-import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args.js';
+import { MachineError, PcMachine } from '../../src/machine/pc.js';
 import {
   FW_CFG_CMDLINE_ADDR,
   FW_CFG_CMDLINE_DATA,
@@ -141,5 +146,34 @@ describe('Linux boot protocol refusals (one line naming the file and the problem
       '-initrd big.img: 314572800 bytes do not fit below the initrd limit 0xffd7fff (RAM below 4 GiB: 0x10000000 bytes)',
     );
     expect(refuse(() => load(bzImage({ cmdlineMax: 8 }), { append: 'console=ttyS0' }))).toBe('-append: the command line is 13 bytes; this kernel takes at most 8');
+  });
+});
+
+describe('-kernel/-initrd on the machine: refused before anything runs', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-linux-load-'));
+  const kernel = path.join(dir, 'vmlinuz');
+  fs.writeFileSync(kernel, bzImage());
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const machineError = (args: string[]) => {
+    try {
+      new PcMachine(parseArgs([...args, '-display', 'none', '-serial', 'none', '-monitor', 'none']));
+    } catch (e) {
+      expect(e).toBeInstanceOf(MachineError);
+      return (e as Error).message;
+    }
+    throw new Error('not refused');
+  };
+
+  it.skipIf(!fs.existsSync('/usr/share/seabios/bios-256k.bin'))('an unreadable initrd, a directory as kernel or initrd, an initrd for a multiboot kernel', () => {
+    expect(machineError(['-kernel', kernel, '-initrd', path.join(dir, 'missing')])).toMatch(/^-initrd .*missing: cannot read it \(ENOENT/);
+    expect(machineError(['-kernel', kernel, '-initrd', dir])).toMatch(/^-initrd .*: cannot read it \(EISDIR/);
+    expect(machineError(['-kernel', dir])).toMatch(/^-kernel .*: cannot read the kernel \(EISDIR/);
+    expect(machineError(['-kernel', path.resolve('roms/mbkernel-elf.bin'), '-initrd', kernel])).toMatch(/^-initrd: .*mbkernel-elf.bin is a multiboot kernel; tcg86 gives multiboot kernels no modules$/);
+    const big = path.join(dir, 'big.img');
+    fs.writeFileSync(big, new Uint8Array(0));
+    fs.truncateSync(big, 5 * MiB);
+    expect(machineError(['-kernel', kernel, '-m', '8', '-initrd', `${big},${big}`])).toBe(
+      `-initrd ${big},${big}: ${10 * MiB} bytes do not fit below the initrd limit 0x7d7fff (RAM below 4 GiB: 0x800000 bytes)`,
+    );
   });
 });
