@@ -37,6 +37,7 @@ head -1 /proc/meminfo
 sh /script.sh
 echo "=== tcg86 linux script end ==="
 if [ "$mode" = shell ]; then
+  mount -t devtmpfs devtmpfs /dev
   exec setsid cttyhack sh
 fi
 poweroff -f
