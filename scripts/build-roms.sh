@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # build-roms.sh: assemble every roms/src/*.asm (NASM, -f bin) into roms/NAME.bin.
 # --check: assemble into a temp dir instead and fail, naming the ROM, if a committed binary differs.
+# Option ROMs (OPTION_ROMS) are a multiple of 512 bytes whose last byte makes the byte sum 0;
+# their bytes are also written into src/machine/NAME-rom.ts (base64), so bundles carry them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +18,11 @@ if [[ $check -eq 1 ]]; then
   trap 'rm -rf "$out"' EXIT
 fi
 
+OPTION_ROMS=(linuxboot)
+is_option_rom() { local r; for r in "${OPTION_ROMS[@]}"; do [[ "$r" == "$1" ]] && return 0; done; return 1; }
+gen="$root/src/machine"
+[[ $check -eq 1 ]] && gen="$out"
+
 status=0
 shopt -s nullglob
 for asm in "$src"/*.asm; do
@@ -25,7 +32,15 @@ for asm in "$src"/*.asm; do
     echo "build-roms: $name: assembly failed" >&2; status=1; continue
   fi
   size=$(stat -c %s "$out/$name.bin")
-  if [[ $size -ne 65536 ]]; then
+  if is_option_rom "$name"; then
+    # Set the checksum byte, then emit the TypeScript copy the machine loads.
+    if ! node "$root/scripts/option-rom.mjs" "$out/$name.bin" "$gen/$name-rom.ts" "roms/src/$name.asm"; then
+      echo "build-roms: $name: not an option ROM image" >&2; status=1; continue
+    fi
+    if [[ $check -eq 1 ]] && ! cmp -s "$gen/$name-rom.ts" "$root/src/machine/$name-rom.ts"; then
+      echo "build-roms: $name: src/machine/$name-rom.ts differs from its source" >&2; status=1
+    fi
+  elif [[ $size -ne 65536 ]]; then
     echo "build-roms: $name: image is $size bytes, want 65536" >&2; status=1; continue
   fi
   if [[ $check -eq 1 ]]; then

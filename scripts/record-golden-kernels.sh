@@ -22,7 +22,7 @@ cd "$root"
 names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then
   shopt -s nullglob
-  for asm in roms/src/mbkernel-*.asm; do names+=("$(basename "$asm" .asm)"); done
+  for asm in roms/src/mbkernel-*.asm roms/src/lxkernel-*.asm; do names+=("$(basename "$asm" .asm)"); done
 fi
 
 gold="test/golden/kernels"

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import { defaultConfig, type ChardevBackend, type ChardevSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
+import { isLinuxKernelFile } from '../machine/linux-boot.js';
 import { TCG86_VERSION } from '../monitor/commands.js';
 import { formatUsage, suggestOption, type CliOption } from './option-table.js';
 import { accelHelp, DEVICES, devicePropsHelp, deviceHelp, displayHelp, DISPLAY_TYPES, logHelp, LOG_ITEM_HELP, machineHelp, MACHINES, vgaHelp, VGA_TYPES } from './help-lists.js';
@@ -302,7 +303,7 @@ function parseMachine(st: ParseState, flag: string, text: string): void {
 
 /** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
 const QEMU_ONLY = [
-  'enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm',
+  'enable-kvm', 'snapshot', 's', 'gdb', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm',
   'no-acpi', 'usb', 'usbdevice', 'global', 'uuid', 'audiodev', 'soundhw', 'watchdog-action', 'sandbox', 'overcommit', 'full-screen', 'no-fd-bootchk',
   'incoming-defer', 'smbios', 'numa', 'mem-path', 'mem-prealloc', 'runas', 'chroot', 'spice', 'sdl', 'curses', 'serial-pty',
 ];
@@ -403,8 +404,15 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     help: 'define a character device (stdio, file or null)', apply: (st, flag, v) => parseChardev(st, flag, v),
   },
   {
-    name: 'kernel', arg: 'file', group: 'Boot Image or Kernel specific', help: "use 'file' as kernel image (multiboot v1: ELF or a.out kludge)",
+    name: 'kernel', arg: 'file', group: 'Boot Image or Kernel specific', help: "use 'file' as kernel image (a Linux bzImage, booted by SeaBIOS\nand tcg86's linuxboot option ROM, or multiboot v1: ELF or a.out kludge)",
     apply: (st, _flag, v) => (st.cfg.kernelPath = v),
+  },
+  {
+    name: 'initrd', arg: 'file', group: 'Boot Image or Kernel specific', help: "use 'file' as initial ram disk of a Linux kernel\n(file,file,...: the files concatenated)",
+    apply: (st, flag, v) => {
+      if (!v) fail(flag, 'requires a file name');
+      st.cfg.initrdPaths = v.split(',');
+    },
   },
   {
     name: 'append', arg: 'cmdline', group: 'Boot Image or Kernel specific', help: "use 'cmdline' as kernel command line",
@@ -588,7 +596,7 @@ function usage(): string {
   const header =
     versionText() +
     'usage: tcg86 [options]\n\n' +
-    "Runs a bare-metal ROM (-bios) or a multiboot kernel (-kernel) on QEMU's pc machine; the\n" +
+    "Runs a bare-metal ROM (-bios), SeaBIOS, a Linux or a multiboot kernel (-kernel) on QEMU's pc machine; the\n" +
     'options are qemu-system-i386\'s, and the same command line gives the same output.\n';
   const footer = "\nWhen using -nographic, press 'ctrl-a h' to get some help.\n";
   return formatUsage(header, OPTIONS, footer);
@@ -707,7 +715,8 @@ function resolveFirmware(cfg: MachineConfig): void {
     if (!fs.existsSync(cfg.biosPath) && !cfg.biosPath.includes('/')) cfg.biosPath = findFirmware(cfg.biosPath, cfg.dataDirs) ?? cfg.biosPath;
     return;
   }
-  if (cfg.kernelPath) return;
+  // A multiboot kernel is entered directly; a Linux kernel boots through SeaBIOS, as on QEMU.
+  if (cfg.kernelPath && !isLinuxKernelFile(cfg.kernelPath)) return;
   cfg.biosPath = findFirmware(DEFAULT_BIOS, cfg.dataDirs);
   if (!cfg.biosPath) {
     throw new UsageError(

@@ -52,6 +52,8 @@ export interface FwCfgConfig {
   nographic: boolean;
   /** Named files for the directory (key 0x19); the board adds QEMU's pc files here. */
   files?: FwCfgFile[];
+  /** More numbered items (key, bytes), such as a direct kernel boot's FW_CFG_KERNEL_* keys. */
+  items?: [number, Uint8Array][];
 }
 
 /** fw_cfg's selector, offset and DMA address (QEMU's vmstate_fw_cfg); the items are configuration. */
@@ -101,6 +103,7 @@ export class FwCfg {
     this.add(FW_CFG_E820_TABLE, le(0, 4));
     // No HPET on tcg86's board yet: the table lists none.
     this.add(FW_CFG_HPET, new Uint8Array(1 + 8 * 15));
+    for (const [key, data] of cfg.items ?? []) this.add(key, data);
     this.addFiles(cfg.files ?? []);
     // As QEMU: a 16-bit write at 0x510 selects, a byte read at 0x511 reads; nothing else is valid.
     this.ctl = MemoryRegion.io(sys, 'fwcfg', 'fwcfg', 2, {

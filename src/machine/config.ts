@@ -37,6 +37,8 @@ export interface MachineConfig {
   ramSize: number;
   biosPath: string | null;
   kernelPath: string | null;
+  /** -initrd FILE[,FILE...] for a Linux kernel (concatenated in order). */
+  initrdPaths: string[];
   append: string;
   noReboot: boolean;
   /** -no-shutdown: a shutdown (with -no-reboot, a reset or triple fault) pauses the VM instead of exiting. */
@@ -107,6 +109,7 @@ export function defaultConfig(): MachineConfig {
     ramSize: 128 * 1024 * 1024,
     biosPath: null,
     kernelPath: null,
+    initrdPaths: [],
     append: '',
     noReboot: false,
     noShutdown: false,

@@ -22,10 +22,17 @@ function e820(below4g: number, above4g: number): Uint8Array {
   return out;
 }
 
-export function pcFwCfgFiles(config: MachineConfig, below4g: number, above4g: number): FwCfgFile[] {
+/**
+ * The pc's files; `romFiles` are option ROMs for SeaBIOS (genroms/NAME, QEMU's rom_add_option),
+ * each first in the boot order as QEMU's bootindex 0 makes a -kernel loader ROM.
+ */
+export function pcFwCfgFiles(config: MachineConfig, below4g: number, above4g: number, romFiles: FwCfgFile[] = []): FwCfgFile[] {
+  // QEMU's bootorder: the device paths joined by newlines, with the final NUL.
+  const bootorder = romFiles.length ? new TextEncoder().encode(romFiles.map((f) => `/rom@${f.name}`).join('\n') + '\0') : new Uint8Array(0);
   const files: FwCfgFile[] = [
+    ...romFiles,
     { name: 'bios-geometry', data: new Uint8Array(0) },
-    { name: 'bootorder', data: new Uint8Array(0) },
+    { name: 'bootorder', data: bootorder },
     { name: 'etc/boot-fail-wait', data: new Uint8Array([0xff, 0xff, 0xff, 0xff]) },
     { name: 'etc/e820', data: e820(below4g, above4g) },
     // S0..S5 as QEMU's piix4 reports them: bit 7 = enabled, low bits = SLP_TYP.

@@ -38,6 +38,8 @@ import { ChardevError, openChardevs, type Chardevs } from './chardevs.js';
 import type { CharBackend } from '../devices/chardev.js';
 import { pcCmosInit } from './cmos.js';
 import { FwCfgFileError, pcFwCfgFiles } from './fw-cfg-files.js';
+import { hasLinuxHeader, LinuxBootError, loadLinux, type LinuxLoad } from './linux-boot.js';
+import { linuxbootRom } from './linuxboot-rom.js';
 import { MachineLog } from './log.js';
 import { CLOCK_VMSTATE } from '../devices/clock.js';
 import { MigrationManager } from '../migration/migration.js';
@@ -111,6 +113,8 @@ export class PcMachine {
   /** The i440FX host bridge, PIIX3 functions and PCI VGA. */
   readonly pciBoard: PciBoard;
   private kernelImage: Uint8Array | null = null;
+  /** -kernel is a Linux kernel, booted by SeaBIOS through the linuxboot option ROM. */
+  private linuxKernel = false;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
   /** The engine that runs guest code: the translator (tcg) or the reference interpreter. */
@@ -257,14 +261,15 @@ export class PcMachine {
     pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
+    const linux = this.prepareLinux();
     let fwFiles;
     try {
-      fwFiles = pcFwCfgFiles(config, this.below4g, this.above4g);
+      fwFiles = pcFwCfgFiles(config, this.below4g, this.above4g, linux ? [{ name: 'genroms/linuxboot_dma.bin', data: linuxbootRom }] : []);
     } catch (e) {
       if (e instanceof FwCfgFileError) throw new MachineError(e.message);
       throw e;
     }
-    this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic, files: fwFiles });
+    this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic, files: fwFiles, items: linux?.items });
     this.port92 = new Port92(sys, new IrqLine((level) => this.setA20(level)), () => this.requestReset());
     this.i8042 = new I8042(sys, {
       irqKbd: this.gsi[1]!,
@@ -431,12 +436,12 @@ export class PcMachine {
     this.vga?.reset();
     this.display?.reset();
     this.pciBoard?.reset();
-    if (this.config.kernelPath) this.bootMultiboot(this.config.kernelPath);
+    if (this.config.kernelPath && !this.linuxKernel) this.bootMultiboot(this.config.kernelPath);
     if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
   }
 
-  /** -kernel: load a multiboot image and enter it as QEMU's multiboot option ROM leaves the CPU. */
-  private bootMultiboot(path: string): void {
+  /** Read the -kernel file once (a directory or an unreadable file is refused by name). */
+  private readKernel(path: string): Uint8Array {
     if (!this.kernelImage) {
       try {
         this.kernelImage = new Uint8Array(fs.readFileSync(path));
@@ -444,11 +449,51 @@ export class PcMachine {
         throw new MachineError(`-kernel ${path}: cannot read the kernel (${(e as Error).message})`);
       }
     }
+    return this.kernelImage;
+  }
+
+  /**
+   * -kernel of a Linux kernel: check it and the -initrd files and lay them out as QEMU's
+   * x86_load_linux; SeaBIOS then runs the linuxboot option ROM, which reads the pieces over
+   * fw_cfg at every boot. Null for a multiboot kernel (entered directly at each reset).
+   */
+  private prepareLinux(): LinuxLoad | null {
+    const { kernelPath, initrdPaths } = this.config;
+    if (!kernelPath) {
+      if (initrdPaths.length) throw new MachineError('-initrd: only a Linux kernel (-kernel bzImage) takes an initrd');
+      return null;
+    }
+    const kernel = this.readKernel(kernelPath);
+    if (!hasLinuxHeader(kernel)) {
+      if (initrdPaths.length) throw new MachineError(`-initrd: ${kernelPath} is a multiboot kernel; tcg86 gives multiboot kernels no modules`);
+      return null;
+    }
+    if (!this.config.biosPath) throw new MachineError(`-kernel ${kernelPath}: a Linux kernel boots through a BIOS, and there is none (install seabios or give -bios)`);
+    const initrds = initrdPaths.map((path) => {
+      try {
+        return { path, data: new Uint8Array(fs.readFileSync(path)) };
+      } catch (e) {
+        throw new MachineError(`-initrd ${path}: cannot read it (${(e as Error).message})`);
+      }
+    });
+    try {
+      const load = loadLinux({ kernelPath, kernel, initrds, append: this.config.append, below4g: this.below4g });
+      this.linuxKernel = true;
+      return load;
+    } catch (e) {
+      if (e instanceof LinuxBootError) throw new MachineError(e.message);
+      throw e;
+    }
+  }
+
+  /** -kernel: load a multiboot image and enter it as QEMU's multiboot option ROM leaves the CPU. */
+  private bootMultiboot(path: string): void {
+    this.readKernel(path);
     let entry: MultibootEntryState;
     try {
       const loaded = loadMultiboot({
         path,
-        data: this.kernelImage,
+        data: this.kernelImage!,
         append: this.config.append,
         below4g: this.below4g,
         above4g: this.above4g,

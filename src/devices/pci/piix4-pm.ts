@@ -14,6 +14,10 @@ import { PMSMBus } from './pm-smbus.js';
 import { PCI_STATUS_DEVSEL_MEDIUM, PCI_STATUS_FAST_BACK } from './pci-regs.js';
 import { PIIX4_PM_VMSTATE } from './pci-vmstate.js';
 
+/** The APM commands QEMU's FADT names for entering and leaving ACPI mode. */
+const ACPI_ENABLE = 0xf1;
+const ACPI_DISABLE = 0xf0;
+const ACPI_BITMASK_SCI_ENABLE = 0x0001;
 const PMBASE = 0x40;
 const PMREGMISC = 0x80;
 const DEVACTB = 0x58;
@@ -67,6 +71,12 @@ export class PIIX4PM extends PCIDevice {
       write: (addr, value) => {
         if (addr === 0) {
           this.apmc = value & 0xff;
+          // QEMU's apm_ctrl_changed: the FADT's ACPI_ENABLE/ACPI_DISABLE commands set or clear
+          // SCI_EN themselves (how a guest enters ACPI mode without SMM) and raise no SMI.
+          if (this.apmc === ACPI_ENABLE || this.apmc === ACPI_DISABLE) {
+            this.acpi.cnt = this.apmc === ACPI_ENABLE ? this.acpi.cnt | ACPI_BITMASK_SCI_ENABLE : this.acpi.cnt & ~ACPI_BITMASK_SCI_ENABLE;
+            return;
+          }
           // An SMI would be raised here when DEVACTB enables it; tcg86 has no SMM.
           if (this.config[DEVACTB + 3]! & 0x02) this.hooks.unimp('piix4-pm: APM command write would raise an SMI (no SMM in tcg86); ignored');
         } else {

@@ -193,6 +193,19 @@ describe('PIIX4 PM', () => {
     expect(m.io.lduw(0x604) & 0x2000).toBe(0);
   });
 
+  it('APM commands ACPI_ENABLE (0xf1) and ACPI_DISABLE (0xf0) set and clear SCI_EN, as QEMU', () => {
+    const m = pc();
+    enablePm(m);
+    expect(m.io.lduw(0x604) & 1).toBe(0);
+    m.io.stb(0xb2, 0xf1);
+    expect(m.io.lduw(0x604) & 1).toBe(1);
+    expect(m.io.ldub(0xb2)).toBe(0xf1);
+    m.io.stb(0xb2, 0x12); // any other command leaves it
+    expect(m.io.lduw(0x604) & 1).toBe(1);
+    m.io.stb(0xb2, 0xf0);
+    expect(m.io.lduw(0x604) & 1).toBe(0);
+  });
+
   it('the SMBus host at 0xb100: a command to an empty bus ends with DEV_ERR', () => {
     const m = pc();
     expect(m.io.ldub(0xb100)).toBe(0);
