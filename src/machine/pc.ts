@@ -33,7 +33,7 @@ import { TcgEngine } from '../cpu/x86/tcg/engine.js';
 import { TripleFault } from '../cpu/x86/exception.js';
 import { IF_MASK } from '../cpu/x86/flags.js';
 import { formatCpuState } from '../cpu/x86/cpu-dump.js';
-import type { MachineConfig } from './config.js';
+import type { DriveSpec, MachineConfig } from './config.js';
 import { ChardevError, openChardevs, type Chardevs } from './chardevs.js';
 import type { CharBackend } from '../devices/chardev.js';
 import { pcCmosInit } from './cmos.js';
@@ -44,6 +44,9 @@ import { MigrationManager } from '../migration/migration.js';
 import { startIncoming } from '../migration/incoming.js';
 import { MigrationError } from '../migration/bytes.js';
 import { MACHINE_VMSTATE } from './machine-vmstate.js';
+import { BlockBackend, BlockError } from '../block/block-backend.js';
+import type { IdeDriveSpec } from '../devices/pci/piix-ide.js';
+import { pcCmosInitDisks } from './cmos.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -141,6 +144,8 @@ export class PcMachine {
   incomingStarted = false;
   /** Auto-converge throttling: slices still owed to the migration. */
   private throttleCredit = 0;
+  /** The open disk images, one per -drive/-hda/-cdrom/-fda (in command-line order). */
+  readonly blockDevices: { spec: DriveSpec; blk: BlockBackend }[] = [];
 
   constructor(
     readonly config: MachineConfig,
@@ -152,6 +157,8 @@ export class PcMachine {
     if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
     const sys = this.sys;
     this.report = hooks.report ?? ((text) => void process.stderr.write(text));
+    // Images first: a bad one stops everything before any device or chardev exists.
+    this.openDrives(config.drives);
     this.log = new MachineLog(config.log);
     if (config.log.guestErrors) sys.guestErrorLog = (msg) => this.log.write(msg + '\n');
     this.systemMemory = MemoryRegion.container(sys, null, 'system', SIZE_64BIT);
@@ -250,6 +257,7 @@ export class PcMachine {
 
     this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!, { baseTime: config.rtcBase ?? undefined });
     pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder);
+    pcCmosInitDisks(this.rtc, this.pciBoard.ide.drives);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
     let fwFiles;
@@ -342,6 +350,8 @@ export class PcMachine {
         ram: this.ram!,
         pci: this.pci!,
         ioRoot: this.ioRoot,
+        dma: this.memory,
+        ideDrives: this.ideDriveSpecs(),
         clock: this.clock,
         pic: this.gsi,
         ramSize: config.ramSize,
@@ -358,6 +368,49 @@ export class PcMachine {
       if (e instanceof PciBoardError) throw new MachineError(e.message);
       throw e;
     }
+  }
+
+  private openDrives(drives: readonly DriveSpec[]): void {
+    try {
+      for (const spec of drives) {
+        const blk = BlockBackend.open(spec.file, {
+          flag: spec.flag,
+          readonly: spec.readonly,
+          snapshot: spec.snapshot,
+          requireSectors: spec.media === 'disk',
+        });
+        this.blockDevices.push({ spec, blk });
+        if (blk.hostReadonly) this.report(`tcg86: ${spec.flag} ${spec.file}: the file is not writable; guest writes will fail with an I/O error\n`);
+      }
+    } catch (e) {
+      this.closeDrives();
+      if (e instanceof BlockError) throw new MachineError(e.message);
+      throw e;
+    }
+    const floppy = this.blockDevices.find((d) => d.spec.interface === 'floppy');
+    if (floppy) {
+      this.closeDrives();
+      throw new MachineError(`${floppy.spec.flag} ${floppy.spec.file}: floppy drives are not supported yet (use an IDE disk or CD-ROM)`);
+    }
+  }
+
+  /** The IDE slots: bus * 2 + unit. */
+  private ideDriveSpecs(): (IdeDriveSpec | null)[] {
+    const slots: (IdeDriveSpec | null)[] = [null, null, null, null];
+    for (const d of this.blockDevices) {
+      if (d.spec.interface !== 'ide') continue;
+      slots[d.spec.index] = { blk: d.blk, kind: d.spec.media === 'cdrom' ? 'cd' : 'hd' };
+    }
+    return slots;
+  }
+
+  /** Make every written sector durable (monitor quit, exit). */
+  flushDisks(): void {
+    for (const d of this.blockDevices) d.blk.flush();
+  }
+
+  private closeDrives(): void {
+    for (const d of this.blockDevices) d.blk.close();
   }
 
   private mapRam(): void {
@@ -705,6 +758,7 @@ export class PcMachine {
 
   /** Flush and close every character backend (call before the process exits). */
   shutdown(): void {
+    this.closeDrives();
     this.chardevs.closeAll();
     this.log.close();
   }

@@ -297,7 +297,13 @@ const COMMANDS: Command[] = [
       else c.machine.cont();
     },
   },
-  { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
+  {
+    name: 'quit', alias: 'q', args: '', help: 'quit the emulator',
+    run: (c) => {
+      c.machine.flushDisks();
+      c.machine.requestExit(0);
+    },
+  },
   ...MIGRATION_COMMANDS,
 ];
 

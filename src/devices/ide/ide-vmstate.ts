@@ -1,0 +1,61 @@
+// Migration sections of the IDE side (QEMU's vmstate_ide_drive, vmstate_ide_bus and the
+// bmdma section): the task file, PIO and ATAPI transfer state with the buffer, the selected
+// drive and device control per channel, and the bus-master engine's place in its PRD table.
+
+import type { VMStateDescription, VMStateField } from '../../memory/index.js';
+
+const u8 = (name: string): VMStateField => ({ name, type: 'uint8' });
+const u32 = (name: string): VMStateField => ({ name, type: 'uint32' });
+const bool = (name: string): VMStateField => ({ name, type: 'bool' });
+
+export const IDE_DRIVE_VMSTATE: VMStateDescription = {
+  name: 'ide_drive',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [
+    ...['feature', 'error', 'sector', 'lcyl', 'hcyl', 'hobFeature', 'hobNsector', 'hobSector', 'hobLcyl', 'hobHcyl', 'select', 'status'].map(u8),
+    u32('nsector'),
+    bool('lba48'),
+    u8('multSectors'),
+    u32('reqNbSectors'),
+    bool('writeCache'),
+    bool('identifySet'),
+    { name: 'identifyData', type: 'buffer' },
+    { name: 'ioBuffer', type: 'buffer' },
+    u32('dataPtr'),
+    u32('dataEnd'),
+    u8('endTransferFn'),
+    u32('ioBufferIndex'),
+    u32('ioBufferSize'),
+    u8('dmaCmd'),
+    { name: 'lba', type: 'int32' },
+    u32('cdSectorSize'),
+    { name: 'packetTransferSize', type: 'int32' },
+    { name: 'elementaryTransferSize', type: 'int32' },
+    bool('atapiDma'),
+    u8('senseKey'),
+    u8('asc'),
+    bool('trayOpen'),
+    bool('trayLocked'),
+    bool('newMedia'),
+  ],
+  // The geometry and size come from the image both sides open; the scatter/gather list lives
+  // only while one request is moved.
+  unmigrated: ['unit', 'cylinders', 'heads', 'sectors', 'nbSectors', 'biosTranslation', 'sgAddr', 'sgLen', 'sgSize'],
+};
+
+export const IDE_BUS_VMSTATE: VMStateDescription = {
+  name: 'ide_bus',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [u8('unit'), u8('cmd')],
+  unmigrated: ['busId', 'iobase', 'iobase2'],
+};
+
+export const BMDMA_VMSTATE: VMStateDescription = {
+  name: 'bmdma',
+  versionId: 1,
+  minimumVersionId: 1,
+  fields: [u8('cmd'), u8('status'), u32('addr'), u32('curAddr'), bool('curPrdLast'), u32('curPrdAddr'), u32('curPrdLen'), u8('dmaCb'), u8('unit')],
+  unmigrated: ['prd'],
+};
