@@ -579,9 +579,12 @@ const cmdCheckPowerMode: CmdFn = (s) => {
 };
 
 const cmdSpecify: CmdFn = (s) => {
-  // INITIALIZE DEVICE PARAMETERS: accepted; QEMU keeps its geometry.
-  if (s.blk && s.driveKind !== 'cd') return true;
-  s.abortCommand();
+  // INITIALIZE DEVICE PARAMETERS: CHS addressing uses the heads and sectors per track given.
+  if (s.blk && s.driveKind !== 'cd') {
+    s.heads = (s.select & R.ATA_DEV_HS) + 1;
+    s.sectors = s.nsector & 0xff;
+    s.setIrq();
+  } else s.abortCommand();
   return true;
 };
 
@@ -653,6 +656,8 @@ const cmdFlushCache: CmdFn = (s) => {
 };
 
 const cmdExecDevDiagnostic: CmdFn = (s) => {
+  // ATA-6: DEV (and LBA) are cleared, which the signature alone does not do.
+  s.select = R.ATA_DEV_ALWAYS_ON;
   s.setSignature();
   if (s.driveKind === 'cd') {
     // Packet devices answer with a clear status (ATAPI spec 9.10).

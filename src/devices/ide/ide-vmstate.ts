@@ -15,6 +15,8 @@ export const IDE_DRIVE_VMSTATE: VMStateDescription = {
   fields: [
     ...['feature', 'error', 'sector', 'lcyl', 'hcyl', 'hobFeature', 'hobNsector', 'hobSector', 'hobLcyl', 'hobHcyl', 'select', 'status'].map(u8),
     u32('nsector'),
+    u8('heads'),
+    u8('sectors'),
     bool('lba48'),
     u8('multSectors'),
     u32('reqNbSectors'),
@@ -41,7 +43,7 @@ export const IDE_DRIVE_VMSTATE: VMStateDescription = {
   ],
   // The geometry and size come from the image both sides open; the scatter/gather list lives
   // only while one request is moved.
-  unmigrated: ['unit', 'cylinders', 'heads', 'sectors', 'nbSectors', 'biosTranslation', 'sgAddr', 'sgLen', 'sgSize'],
+  unmigrated: ['unit', 'cylinders', 'nbSectors', 'biosTranslation', 'sgAddr', 'sgLen', 'sgSize'],
 };
 
 export const IDE_BUS_VMSTATE: VMStateDescription = {
