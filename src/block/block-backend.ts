@@ -95,8 +95,9 @@ export class BlockBackend {
     } catch (e) {
       throw new BlockError(`${where}: Could not open '${filename}': ${describe(e)}`);
     }
-    if (st.isDirectory()) throw new BlockError(`${where}: '${filename}' is a directory, not a disk image`);
-    if (!st.isFile()) throw new BlockError(`${where}: '${filename}' is not a regular file`);
+    if (!st.isFile()) {
+      throw new BlockError(`${where}: 'file' driver requires '${filename}' to be a regular file (it is ${st.isDirectory() ? 'a directory' : 'a special file'})`);
+    }
     if (opts.requireSectors && st.size % BDRV_SECTOR_SIZE !== 0) {
       throw new BlockError(`${where}: the image is ${st.size} bytes, not a multiple of ${BDRV_SECTOR_SIZE} (whole sectors)`);
     }

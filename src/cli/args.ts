@@ -318,10 +318,11 @@ function parseDrive(st: ParseState, flag: string, text: string, implied: Partial
   const cache = props.get('cache') ?? 'writeback';
   if (cache !== 'writeback') fail(flag, `cache=${cache} is not supported (writes go to the host's page cache and are flushed on FLUSH CACHE: cache=writeback)`);
   const iface = implied.interface ?? props.get('if') ?? 'ide';
-  if (iface !== 'ide' && iface !== 'floppy') fail(flag, `if=${iface} is not supported (use ide or floppy)`);
+  if (iface !== 'ide' && iface !== 'floppy') fail(flag, `machine type does not support if=${iface} (tcg86's pc has ide and floppy)`);
   const media = implied.media ?? props.get('media') ?? 'disk';
   if (media !== 'disk' && media !== 'cdrom') fail(flag, `'${media}' invalid media`);
-  const perBus = iface === 'ide' ? 2 : 2;
+  // Two units per IDE bus and two buses; the floppy controller has units 0 and 1.
+  const perBus = 2;
   const maxIndex = iface === 'ide' ? 4 : 2;
   let index: number;
   if (implied.index !== undefined) index = implied.index;
@@ -334,13 +335,13 @@ function parseDrive(st: ParseState, flag: string, text: string, implied: Partial
     index = 0;
     while (st.cfg.drives.some((d) => d.interface === iface && d.index === index)) index++;
   }
-  if (index >= maxIndex) fail(flag, `index ${index} is out of range for if=${iface} (0-${maxIndex - 1})`);
+  if (index >= maxIndex) fail(flag, `machine type does not support if=${iface},bus=${Math.floor(index / perBus)},unit=${index % perBus}`);
   if (st.cfg.drives.some((d) => d.interface === iface && d.index === index)) {
     fail(flag, `drive with bus=${Math.floor(index / perBus)}, unit=${index % perBus} (index=${index}) exists`);
   }
   if (iface === 'floppy' && media === 'cdrom') fail(flag, 'a floppy drive cannot hold a CD-ROM (media=cdrom needs if=ide)');
   const readonly = media === 'cdrom' || onOff(flag, 'readonly', props.get('readonly'));
-  if (readonly && media === 'disk' && iface === 'ide') fail(flag, "Can't use a read-only drive");
+  if (readonly && media === 'disk' && iface === 'ide') fail(flag, 'Block node is read-only (an IDE hard disk must be writable; snapshot=on keeps the file unchanged)');
   st.cfg.drives.push({ file, interface: iface as 'ide' | 'floppy', index, media: media as 'disk' | 'cdrom', readonly, snapshot: onOff(flag, 'snapshot', props.get('snapshot')), flag });
 }
 
