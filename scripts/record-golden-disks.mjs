@@ -24,7 +24,7 @@ for (const c of cases) {
     '-nodefaults', '-display', 'none', '-no-reboot',
     '-debugcon', 'stdio', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
     '-chardev', `file,id=seabios,path=${log}`, '-device', 'isa-debugcon,iobase=0x402,chardev=seabios',
-    ...c.args.map((a) => a.replace('{disk}', images.disk).replace('{iso}', images.iso)),
+    ...c.args.map((a) => a.replace('{disk}', images.disk).replace('{iso}', images.iso).replace('{floppy}', images.floppy)),
   ];
   const r = spawnSync(qemu, args, { encoding: 'latin1', timeout: 30_000 });
   if (r.error) throw r.error;

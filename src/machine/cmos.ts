@@ -3,6 +3,7 @@
 
 import type { Mc146818Rtc } from '../devices/mc146818rtc.js';
 import type { IDEState } from '../devices/ide/ide-core.js';
+import type { FloppyDrive } from '../devices/fdc.js';
 
 /** QEMU's CMOS codes for boot devices: floppy a/b 1, hard disk c 2, CD-ROM d 3, network n 4. */
 const BOOT_CODES: Record<string, number> = { a: 1, b: 1, c: 2, d: 3, n: 4 };
@@ -77,4 +78,18 @@ export function pcCmosInitDisks(rtc: Mc146818Rtc, drives: readonly IDEState[]): 
     if (d) val |= (d.biosTranslation - 1) << (i * 2);
   }
   rtc.setCmos(0x39, val);
+}
+
+/**
+ * The floppy drive types (0x10: drive 0 in the high nibble) and their count in the equipment
+ * byte (bit 0 and bits 6-7), as QEMU's pc_cmos_init_floppy.
+ */
+export function pcCmosInitFloppy(rtc: Mc146818Rtc, drives: readonly FloppyDrive[]): void {
+  const type = (d: FloppyDrive | undefined) => d?.format?.cmosType ?? 0;
+  rtc.setCmos(0x10, (type(drives[0]) << 4) | type(drives[1]));
+  const n = drives.filter((d) => d.format).length;
+  let equip = rtc.getCmos(0x14);
+  if (n === 1) equip |= 0x01;
+  else if (n === 2) equip |= 0x41;
+  rtc.setCmos(0x14, equip);
 }

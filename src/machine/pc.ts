@@ -46,7 +46,9 @@ import { MigrationError } from '../migration/bytes.js';
 import { MACHINE_VMSTATE } from './machine-vmstate.js';
 import { BlockBackend, BlockError } from '../block/block-backend.js';
 import type { IdeDriveSpec } from '../devices/pci/piix-ide.js';
-import { pcCmosInitDisks } from './cmos.js';
+import { pcCmosInitDisks, pcCmosInitFloppy } from './cmos.js';
+import { I8257, I8257_VMSTATE } from '../devices/i8257.js';
+import { Fdc, FloppyDrive, floppyFormat, FLOPPY_FORMATS } from '../devices/fdc.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -95,6 +97,9 @@ export class PcMachine {
   /** The 16550A UARTs (COM1 first), reset with the machine. */
   private readonly serialPorts: Serial16550A[] = [];
   readonly i8042: I8042;
+  /** The ISA DMA controllers (8-bit channels 0-3, 16-bit 4-7) and the floppy controller. */
+  readonly isaDma: [I8257, I8257];
+  readonly fdc: Fdc;
   /** The I/O APIC at 0xfec00000 (QEMU's pc always has one). */
   readonly ioapic: IOAPIC;
   /** The interrupt lines devices drive: ISA IRQs reach the 8259 and the I/O APIC (QEMU's gsi). */
@@ -276,7 +281,13 @@ export class PcMachine {
       resetRequest: () => this.requestReset(),
       log: config.log.unimp ? (msg) => this.log.write(msg + '\n') : undefined,
     });
+    this.isaDma = [new I8257(sys, this.memory, 0, 0x00, 0x80), new I8257(sys, this.memory, 1, 0xc0, 0x88)];
+    for (const d of this.isaDma) sys.vmstate.register(I8257_VMSTATE, d);
+    this.fdc = new Fdc(sys, this.clock, this.gsi[6]!, this.isaDma[0], this.floppyDrives());
+    pcCmosInitFloppy(this.rtc, this.fdc.drives);
     sys.transaction(() => {
+      for (const d of this.isaDma) d.map(this.ioRoot);
+      this.fdc.map(this.ioRoot);
       this.pic.map(this.ioRoot);
       this.pit.map(this.ioRoot);
       new PcSpeakerPort(sys, this.pit).map(this.ioRoot);
@@ -387,11 +398,21 @@ export class PcMachine {
       if (e instanceof BlockError) throw new MachineError(e.message);
       throw e;
     }
-    const floppy = this.blockDevices.find((d) => d.spec.interface === 'floppy');
+    const floppy = this.blockDevices.find((d) => d.spec.interface === 'floppy' && !floppyFormat(d.blk.size));
     if (floppy) {
       this.closeDrives();
-      throw new MachineError(`${floppy.spec.flag} ${floppy.spec.file}: floppy drives are not supported yet (use an IDE disk or CD-ROM)`);
+      const known = FLOPPY_FORMATS.map((f) => `${f.name} (${f.sectors * 512} bytes)`).join(', ');
+      throw new MachineError(`${floppy.spec.flag} ${floppy.spec.file}: ${floppy.blk.size} bytes is not a floppy format tcg86 knows (${known})`);
     }
+  }
+
+  /** The two floppy drives: an image or none. */
+  private floppyDrives(): [FloppyDrive, FloppyDrive] {
+    const drive = (unit: number) => {
+      const d = this.blockDevices.find((b) => b.spec.interface === 'floppy' && b.spec.index === unit);
+      return new FloppyDrive(d?.blk ?? null, d ? floppyFormat(d.blk.size) : null);
+    };
+    return [drive(0), drive(1)];
   }
 
   /** The IDE slots: bus * 2 + unit. */
@@ -467,6 +488,8 @@ export class PcMachine {
     this.rtc?.reset();
     for (const uart of this.serialPorts) uart.reset();
     this.i8042?.reset();
+    for (const d of this.isaDma ?? []) d.reset();
+    this.fdc?.powerOnReset();
     this.pic?.reset();
     this.vga?.reset();
     this.display?.reset();

@@ -123,7 +123,9 @@ main:
     mov ah, 0x08
     mov dl, [drive]
     xor di, di
-    int 0x13
+    push es
+    int 0x13                    ; a floppy's parameter table comes back in ES:DI
+    pop es
     jnc .geo
     PRINT "int13/08: error "
     PHEX8 ah

@@ -23,7 +23,15 @@ export const IDE_DRIVE_VMSTATE: VMStateDescription = {
     bool('writeCache'),
     bool('identifySet'),
     { name: 'identifyData', type: 'buffer' },
-    { name: 'ioBuffer', type: 'buffer' },
+    // The buffer only matters while a PIO transfer is under way (QEMU's pio_state subsection):
+    // then the bytes up to the transfer's end (or a whole CD sector) travel, else none.
+    {
+      name: 'ioBuffer',
+      type: 'uint8-list',
+      get: (s: { status: number; dataEnd: number; ioBufferSize: number; ioBuffer: Uint8Array }) =>
+        s.status & 0x08 ? Array.from(s.ioBuffer.subarray(0, Math.max(s.dataEnd, Math.min(s.ioBufferSize, s.ioBuffer.length), 2352))) : [],
+      set: (s: { ioBuffer: Uint8Array }, v: number[]) => s.ioBuffer.set(v.slice(0, s.ioBuffer.length)),
+    },
     u32('dataPtr'),
     u32('dataEnd'),
     u8('endTransferFn'),

@@ -1,5 +1,6 @@
-// Disk images for the boot tests, built from roms/disk/boot-disk.bin: a raw hard disk (the
-// program in its first sectors) and an ISO 9660 CD with an El Torito no-emulation boot entry.
+// Disk images for the boot tests, built from roms/disk/boot-disk.bin: a raw hard disk and a
+// 1.44 MB floppy (the program in their first sectors) and an ISO 9660 CD with an El Torito
+// no-emulation boot entry.
 // Every other sector holds its own number (dword 0 = LBA, byte i = (LBA + i) & 0xff), which
 // the boot program checks. scripts/record-golden-disks.mjs builds the same files for QEMU.
 import * as fs from 'node:fs';
@@ -107,12 +108,20 @@ export function makeIsoImage(boot: Uint8Array, sectors = 1024): Uint8Array {
   return img;
 }
 
-/** Write both images into `dir` (disk.img, cd.iso); returns their paths. */
-export function writeImages(dir: string): { disk: string; iso: string } {
+export interface BootImages {
+  disk: string;
+  iso: string;
+  floppy: string;
+}
+
+/** Write the images into `dir` (disk.img, cd.iso, and a 1.44 MB floppy.img); returns their paths. */
+export function writeImages(dir: string): BootImages {
   const boot = new Uint8Array(fs.readFileSync(BOOT_PROGRAM));
   const disk = path.join(dir, 'disk.img');
   const iso = path.join(dir, 'cd.iso');
+  const floppy = path.join(dir, 'floppy.img');
   fs.writeFileSync(disk, makeDiskImage(boot));
   fs.writeFileSync(iso, makeIsoImage(boot));
-  return { disk, iso };
+  fs.writeFileSync(floppy, makeDiskImage(boot, 2880));
+  return { disk, iso, floppy };
 }
