@@ -45,7 +45,9 @@ describe('drive options', () => {
     expect(start(['-hda', dir])).toThrow(MachineError);
     expect(start(['-hda', dir])).toThrow(`-hda ${dir}: 'file' driver requires '${dir}' to be a regular file (it is a directory)`);
     expect(start(['-hdb', odd])).toThrow(`-hdb ${odd}: the image is 1000 bytes, not a multiple of 512 (whole sectors)`);
-    expect(start(['-fda', odd])).toThrow(/^-fda .*odd\.img: 1000 bytes is not a floppy format tcg86 knows \(1\.44M \(1474560 bytes\), /);
+    const small = path.join(dir, 'small.img');
+    fs.writeFileSync(small, new Uint8Array(1024));
+    expect(start(['-fda', small])).toThrow(/^-fda .*small\.img: 1024 bytes is not a floppy format tcg86 knows \(1\.44M \(1474560 bytes\), /);
     expect(start(['-cdrom', path.join(dir, 'none.iso')])).toThrow(/^-cdrom .*none\.iso: Could not open '.*none\.iso': No such file or directory$/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
