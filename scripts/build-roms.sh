@@ -51,4 +51,21 @@ for asm in "$src"/*.asm; do
     fi
   fi
 done
+
+# Boot programs for disk images (roms/src/disk/*.asm -> roms/disk/NAME.bin): whole 512-byte
+# sectors instead of a 64 KiB ROM.
+mkdir -p "$out/disk"
+for asm in "$src"/disk/*.asm; do
+  name="$(basename "$asm" .asm)"
+  if ! nasm -f bin -I "$src/" -o "$out/disk/$name.bin" "$asm"; then
+    echo "build-roms: disk/$name: assembly failed" >&2; status=1; continue
+  fi
+  size=$(stat -c %s "$out/disk/$name.bin")
+  if [[ $((size % 512)) -ne 0 || $size -eq 0 ]]; then
+    echo "build-roms: disk/$name: image is $size bytes, want whole 512-byte sectors" >&2; status=1; continue
+  fi
+  if [[ $check -eq 1 ]] && ! cmp -s "$out/disk/$name.bin" "$root/roms/disk/$name.bin"; then
+    echo "build-roms: disk/$name: roms/disk/$name.bin differs from its source (or is missing)" >&2; status=1
+  fi
+done
 exit $status

@@ -3,7 +3,7 @@
 // with its -help line. Every error names the flag it is about.
 
 import * as fs from 'node:fs';
-import { defaultConfig, type ChardevBackend, type ChardevSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
+import { defaultConfig, type ChardevBackend, type ChardevSpec, type DriveSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
 import { isLinuxKernelFile } from '../machine/linux-boot.js';
 import { TCG86_VERSION } from '../monitor/commands.js';
@@ -72,6 +72,8 @@ interface ParseState {
   monitorGiven: boolean;
   anon: number;
   vncAllowRemote: boolean;
+  /** -snapshot: every drive writes to a temporary overlay. */
+  snapshot: boolean;
 }
 
 /** A -serial/-debugcon/-monitor device string becomes a chardev id (or null for none). */
@@ -301,9 +303,67 @@ function parseMachine(st: ParseState, flag: string, text: string): void {
   if (props.has('accel') && props.get('accel') !== 'tcg') fail(flag, `accelerator '${props.get('accel')}' is not supported (use tcg)`);
 }
 
+const DRIVE_PROPS = ['file', 'format', 'if', 'index', 'media', 'readonly', 'snapshot', 'bus', 'unit', 'cache', 'id'];
+
+function onOff(flag: string, key: string, v: string | undefined): boolean {
+  if (v === undefined) return false;
+  if (BOOL_ON.has(v)) return true;
+  if (BOOL_OFF.has(v)) return false;
+  return fail(flag, `Parameter '${key}' expects 'on' or 'off'`);
+}
+
+/**
+ * -drive file=F[,format=raw][,if=ide|floppy][,index=N|bus=B,unit=U][,media=disk|cdrom]
+ * [,readonly=on][,snapshot=on], and the shorthands (-hda is index 0, -cdrom index 2...).
+ */
+function parseDrive(st: ParseState, flag: string, text: string, implied: Partial<DriveSpec> = {}): void {
+  const props = new Map<string, string>();
+  if (implied.file !== undefined) props.set('file', implied.file);
+  else {
+    for (const p of text.split(',')) {
+      const eq = p.indexOf('=');
+      if (eq < 0) fail(flag, `'${p}' is not of the form key=value`);
+      props.set(p.slice(0, eq), p.slice(eq + 1));
+    }
+    for (const k of props.keys()) if (!DRIVE_PROPS.includes(k)) fail(flag, `Invalid parameter '${k}'`);
+  }
+  const file = props.get('file');
+  if (!file) return fail(flag, 'a drive without a medium needs file=PATH (empty drives are not supported)');
+  const format = props.get('format') ?? 'raw';
+  if (format !== 'raw') fail(flag, `format '${format}' is not supported (raw images only)`);
+  const cache = props.get('cache') ?? 'writeback';
+  if (cache !== 'writeback') fail(flag, `cache=${cache} is not supported (writes go to the host's page cache and are flushed on FLUSH CACHE: cache=writeback)`);
+  const iface = implied.interface ?? props.get('if') ?? 'ide';
+  if (iface !== 'ide' && iface !== 'floppy') fail(flag, `machine type does not support if=${iface} (tcg86's pc has ide and floppy)`);
+  const media = implied.media ?? props.get('media') ?? 'disk';
+  if (media !== 'disk' && media !== 'cdrom') fail(flag, `'${media}' invalid media`);
+  // Two units per IDE bus and two buses; the floppy controller has units 0 and 1.
+  const perBus = 2;
+  const maxIndex = iface === 'ide' ? 4 : 2;
+  let index: number;
+  if (implied.index !== undefined) index = implied.index;
+  else if (props.has('index')) {
+    if (props.has('bus') || props.has('unit')) fail(flag, 'index cannot be used with bus and unit');
+    index = parseNumber(flag, 'index', props.get('index')!);
+  } else if (props.has('bus') || props.has('unit')) {
+    index = parseNumber(flag, 'bus', props.get('bus') ?? '0') * perBus + parseNumber(flag, 'unit', props.get('unit') ?? '0');
+  } else {
+    index = 0;
+    while (st.cfg.drives.some((d) => d.interface === iface && d.index === index)) index++;
+  }
+  if (index >= maxIndex) fail(flag, `machine type does not support if=${iface},bus=${Math.floor(index / perBus)},unit=${index % perBus}`);
+  if (st.cfg.drives.some((d) => d.interface === iface && d.index === index)) {
+    fail(flag, `drive with bus=${Math.floor(index / perBus)}, unit=${index % perBus} (index=${index}) exists`);
+  }
+  if (iface === 'floppy' && media === 'cdrom') fail(flag, 'a floppy drive cannot hold a CD-ROM (media=cdrom needs if=ide)');
+  const readonly = media === 'cdrom' || onOff(flag, 'readonly', props.get('readonly'));
+  if (readonly && media === 'disk' && iface === 'ide') fail(flag, 'Block node is read-only (an IDE hard disk must be writable; snapshot=on keeps the file unchanged)');
+  st.cfg.drives.push({ file, interface: iface as 'ide' | 'floppy', index, media: media as 'disk' | 'cdrom', readonly, snapshot: onOff(flag, 'snapshot', props.get('snapshot')), flag });
+}
+
 /** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
 const QEMU_ONLY = [
-  'enable-kvm', 'snapshot', 's', 'gdb', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm',
+  'enable-kvm', 's', 'gdb', 'netdev', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm',
   'no-acpi', 'usb', 'usbdevice', 'global', 'uuid', 'audiodev', 'soundhw', 'watchdog-action', 'sandbox', 'overcommit', 'full-screen', 'no-fd-bootchk',
   'incoming-defer', 'smbios', 'numa', 'mem-path', 'mem-prealloc', 'runas', 'chroot', 'spice', 'sdl', 'curses', 'serial-pty',
 ];
@@ -356,6 +416,26 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     name: 'device', arg: 'driver[,prop[=value][,...]]', group: 'Standard options',
     help: "add device (isa-debug-exit, isa-debugcon, pc-testdev, pci-testdev; '-device help' for list,\n'-device DRIVER,help' for its properties)",
     apply: (st, flag, v) => parseDevice(st, flag, v),
+  },
+  ...(['hda', 'hdb', 'hdc', 'hdd'] as const).map((name, index) => ({
+    name, arg: 'file', group: 'Block device options' as const, help: `use 'file' as IDE hard disk ${index} image`,
+    apply: (st: ParseState, flag: string, v: string) => parseDrive(st, flag, '', { file: v, interface: 'ide', index, media: 'disk' }),
+  })),
+  ...(['fda', 'fdb'] as const).map((name, index) => ({
+    name, arg: 'file', group: 'Block device options' as const, help: `use 'file' as floppy disk ${index} image`,
+    apply: (st: ParseState, flag: string, v: string) => parseDrive(st, flag, '', { file: v, interface: 'floppy', index, media: 'disk' }),
+  })),
+  {
+    name: 'cdrom', arg: 'file', group: 'Block device options', help: "use 'file' as IDE cdrom image (cdrom is ide1 master)",
+    apply: (st, flag, v) => parseDrive(st, flag, '', { file: v, interface: 'ide', index: 2, media: 'cdrom' }),
+  },
+  {
+    name: 'drive', arg: 'file=file[,format=raw][,if=ide|floppy][,index=i][,media=disk|cdrom]\n       [,readonly=on|off][,snapshot=on|off]', group: 'Block device options',
+    help: 'use \'file\' as a drive image (raw)', apply: (st, flag, v) => parseDrive(st, flag, v),
+  },
+  {
+    name: 'snapshot', group: 'Block device options', help: "write to temporary files instead of disk image files",
+    apply: (st) => (st.snapshot = true),
   },
   {
     name: 'display', arg: 'none|curses|vnc=[HOST]:N', group: 'Display options', help: "select display backend type ('-display help' for list)",
@@ -617,7 +697,7 @@ function lookup(arg: string): { opt: CliOption<ParseState>; inline: string | und
 /** Parse argv (without node and script) into a machine configuration. */
 export function parseArgs(argv: readonly string[]): MachineConfig {
   const cfg = defaultConfig();
-  const st: ParseState = { cfg, nographic: false, displayNone: false, nodefaults: false, vgaGiven: false, serialGiven: false, monitorGiven: false, anon: 0, vncAllowRemote: false };
+  const st: ParseState = { cfg, nographic: false, displayNone: false, nodefaults: false, vgaGiven: false, serialGiven: false, monitorGiven: false, anon: 0, vncAllowRemote: false, snapshot: false };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (!arg.startsWith('-') || arg === '-' || arg === '--') fail(arg, 'not an option (QEMU-style options start with -; a ROM is given with -bios FILE)');
@@ -655,6 +735,7 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
  */
 function finishDefaults(st: ParseState): void {
   const cfg = st.cfg;
+  if (st.snapshot) for (const d of cfg.drives) d.snapshot = true;
   // -nodefaults drops the default display adapter too, unless -vga asks for one.
   if (st.nodefaults && !st.vgaGiven) cfg.vga = 'none';
   if (!st.nodefaults) {

@@ -4,6 +4,7 @@
 /** QEMU's -help groups, in QEMU's order, then tcg86's own options. */
 export const OPTION_GROUPS = [
   'Standard options',
+  'Block device options',
   'Display options',
   'Character device options',
   'Boot Image or Kernel specific',

@@ -33,6 +33,19 @@ export interface FwCfgUserFile {
   data: Uint8Array;
 }
 
+/** A drive from -hda/-cdrom/-fda/-drive (QEMU's DriveInfo). */
+export interface DriveSpec {
+  file: string;
+  interface: 'ide' | 'floppy';
+  /** IDE: bus * 2 + unit (0-3); floppy: unit (0-1). */
+  index: number;
+  media: 'disk' | 'cdrom';
+  readonly: boolean;
+  snapshot: boolean;
+  /** The option that gave it (-hda, -drive...), for messages. */
+  flag: string;
+}
+
 export interface MachineConfig {
   ramSize: number;
   biosPath: string | null;
@@ -88,6 +101,8 @@ export interface MachineConfig {
   dataDirs: string[];
   /** -fw_cfg name=...: files added to fw_cfg. */
   fwCfgFiles: FwCfgUserFile[];
+  /** Drives (-hda, -cdrom, -fda, -drive), each at its interface's index. */
+  drives: DriveSpec[];
 }
 
 /** A VNC server's listening addresses and policy (QEMU's -vnc options). */
@@ -138,5 +153,6 @@ export function defaultConfig(): MachineConfig {
     migrateAt: null,
     dataDirs: [],
     fwCfgFiles: [],
+    drives: [],
   };
 }

@@ -12,7 +12,7 @@ export const MACHINE_VMSTATE: VMStateDescription = {
   ],
   unmigrated: [
     // configuration and devices with their own sections
-    'serialPorts', 'below4g', 'above4g', 'biosImage', 'linuxKernel',
+    'serialPorts', 'below4g', 'above4g', 'biosImage', 'linuxKernel', 'blockDevices',
     // between slices (where a migration happens) there is no slice end
     'sliceEndNs',
     // how often the run loop looks at host events (a display's setting)

@@ -33,7 +33,7 @@ import { TcgEngine } from '../cpu/x86/tcg/engine.js';
 import { TripleFault } from '../cpu/x86/exception.js';
 import { IF_MASK } from '../cpu/x86/flags.js';
 import { formatCpuState } from '../cpu/x86/cpu-dump.js';
-import type { MachineConfig } from './config.js';
+import type { DriveSpec, MachineConfig } from './config.js';
 import { ChardevError, openChardevs, type Chardevs } from './chardevs.js';
 import type { CharBackend } from '../devices/chardev.js';
 import { pcCmosInit } from './cmos.js';
@@ -49,6 +49,11 @@ import { MACHINE_VMSTATE } from './machine-vmstate.js';
 import { PcTestdev } from '../devices/pc-testdev.js';
 import { PCITestDevState } from '../devices/pci/pci-testdev.js';
 import { PCI_TESTDEV_VMSTATE } from '../devices/pci/pci-vmstate.js';
+import { BlockBackend, BlockError } from '../block/block-backend.js';
+import type { IdeDriveSpec } from '../devices/pci/piix-ide.js';
+import { pcCmosInitDisks, pcCmosInitFloppy } from './cmos.js';
+import { I8257, I8257_VMSTATE } from '../devices/i8257.js';
+import { Fdc, FloppyDrive, floppyFormat, FLOPPY_FORMATS } from '../devices/fdc.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -97,6 +102,9 @@ export class PcMachine {
   /** The 16550A UARTs (COM1 first), reset with the machine. */
   private readonly serialPorts: Serial16550A[] = [];
   readonly i8042: I8042;
+  /** The ISA DMA controllers (8-bit channels 0-3, 16-bit 4-7) and the floppy controller. */
+  readonly isaDma: [I8257, I8257];
+  readonly fdc: Fdc;
   /** The I/O APIC at 0xfec00000 (QEMU's pc always has one). */
   readonly ioapic: IOAPIC;
   /** The interrupt lines devices drive: ISA IRQs reach the 8259 and the I/O APIC (QEMU's gsi). */
@@ -150,6 +158,8 @@ export class PcMachine {
   incomingStarted = false;
   /** Auto-converge throttling: slices still owed to the migration. */
   private throttleCredit = 0;
+  /** The open disk images, one per -drive/-hda/-cdrom/-fda (in command-line order). */
+  readonly blockDevices: { spec: DriveSpec; blk: BlockBackend }[] = [];
 
   constructor(
     readonly config: MachineConfig,
@@ -161,6 +171,8 @@ export class PcMachine {
     if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
     const sys = this.sys;
     this.report = hooks.report ?? ((text) => void process.stderr.write(text));
+    // Images first: a bad one stops everything before any device or chardev exists.
+    this.openDrives(config.drives);
     this.log = new MachineLog(config.log);
     if (config.log.guestErrors) sys.guestErrorLog = (msg) => this.log.write(msg + '\n');
     this.systemMemory = MemoryRegion.container(sys, null, 'system', SIZE_64BIT);
@@ -259,6 +271,7 @@ export class PcMachine {
 
     this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!, { baseTime: config.rtcBase ?? undefined });
     pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder);
+    pcCmosInitDisks(this.rtc, this.pciBoard.ide.drives);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
     const linux = this.prepareLinux();
@@ -278,7 +291,13 @@ export class PcMachine {
       resetRequest: () => this.requestReset(),
       log: config.log.unimp ? (msg) => this.log.write(msg + '\n') : undefined,
     });
+    this.isaDma = [new I8257(sys, this.memory, 0, 0x00, 0x80), new I8257(sys, this.memory, 1, 0xc0, 0x88)];
+    for (const d of this.isaDma) sys.vmstate.register(I8257_VMSTATE, d);
+    this.fdc = new Fdc(sys, this.clock, this.gsi[6]!, this.isaDma[0], this.floppyDrives());
+    pcCmosInitFloppy(this.rtc, this.fdc.drives);
     sys.transaction(() => {
+      for (const d of this.isaDma) d.map(this.ioRoot);
+      this.fdc.map(this.ioRoot);
       this.pic.map(this.ioRoot);
       this.pit.map(this.ioRoot);
       new PcSpeakerPort(sys, this.pit).map(this.ioRoot);
@@ -360,6 +379,8 @@ export class PcMachine {
         ram: this.ram!,
         pci: this.pci!,
         ioRoot: this.ioRoot,
+        dma: this.memory,
+        ideDrives: this.ideDriveSpecs(),
         clock: this.clock,
         pic: this.gsi,
         ramSize: config.ramSize,
@@ -376,6 +397,59 @@ export class PcMachine {
       if (e instanceof PciBoardError) throw new MachineError(e.message);
       throw e;
     }
+  }
+
+  private openDrives(drives: readonly DriveSpec[]): void {
+    try {
+      for (const spec of drives) {
+        const blk = BlockBackend.open(spec.file, {
+          flag: spec.flag,
+          readonly: spec.readonly,
+          snapshot: spec.snapshot,
+          requireSectors: spec.media === 'disk',
+        });
+        this.blockDevices.push({ spec, blk });
+        if (blk.hostReadonly) this.report(`tcg86: ${spec.flag} ${spec.file}: the file is not writable; guest writes will fail with an I/O error\n`);
+      }
+    } catch (e) {
+      this.closeDrives();
+      if (e instanceof BlockError) throw new MachineError(e.message);
+      throw e;
+    }
+    const floppy = this.blockDevices.find((d) => d.spec.interface === 'floppy' && !floppyFormat(d.blk.size));
+    if (floppy) {
+      this.closeDrives();
+      const known = FLOPPY_FORMATS.map((f) => `${f.name} (${f.sectors * 512} bytes)`).join(', ');
+      throw new MachineError(`${floppy.spec.flag} ${floppy.spec.file}: ${floppy.blk.size} bytes is not a floppy format tcg86 knows (${known})`);
+    }
+  }
+
+  /** The two floppy drives: an image or none. */
+  private floppyDrives(): [FloppyDrive, FloppyDrive] {
+    const drive = (unit: number) => {
+      const d = this.blockDevices.find((b) => b.spec.interface === 'floppy' && b.spec.index === unit);
+      return new FloppyDrive(d?.blk ?? null, d ? floppyFormat(d.blk.size) : null);
+    };
+    return [drive(0), drive(1)];
+  }
+
+  /** The IDE slots: bus * 2 + unit. */
+  private ideDriveSpecs(): (IdeDriveSpec | null)[] {
+    const slots: (IdeDriveSpec | null)[] = [null, null, null, null];
+    for (const d of this.blockDevices) {
+      if (d.spec.interface !== 'ide') continue;
+      slots[d.spec.index] = { blk: d.blk, kind: d.spec.media === 'cdrom' ? 'cd' : 'hd' };
+    }
+    return slots;
+  }
+
+  /** Make every written sector durable (monitor quit, exit). */
+  flushDisks(): void {
+    for (const d of this.blockDevices) d.blk.flush();
+  }
+
+  private closeDrives(): void {
+    for (const d of this.blockDevices) d.blk.close();
   }
 
   private mapRam(): void {
@@ -432,6 +506,8 @@ export class PcMachine {
     this.rtc?.reset();
     for (const uart of this.serialPorts) uart.reset();
     this.i8042?.reset();
+    for (const d of this.isaDma ?? []) d.reset();
+    this.fdc?.powerOnReset();
     this.pic?.reset();
     this.vga?.reset();
     this.display?.reset();
@@ -763,6 +839,7 @@ export class PcMachine {
 
   /** Flush and close every character backend (call before the process exits). */
   shutdown(): void {
+    this.closeDrives();
     this.chardevs.closeAll();
     this.log.close();
   }

@@ -3,14 +3,14 @@
 // to the 8259, its IDE 00:01.1 and PM 00:01.3 functions, and the std VGA at 00:02.0.
 
 import * as fs from 'node:fs';
-import type { MemoryRegion, MemorySystem } from '../memory/index.js';
+import type { AddressSpace, MemoryRegion, MemorySystem } from '../memory/index.js';
 import type { VirtualClock } from '../devices/clock.js';
 import type { IrqLine } from '../devices/irq.js';
 import { PCIBus } from '../devices/pci/pci-bus.js';
 import { PCIHostState } from '../devices/pci/pci-host.js';
 import { I440FX } from '../devices/pci/i440fx.js';
 import { PIIX3 } from '../devices/pci/piix3.js';
-import { PiixIde } from '../devices/pci/piix-ide.js';
+import { PiixIde, type IdeDriveSpec } from '../devices/pci/piix-ide.js';
 import { PIIX4PM } from '../devices/pci/piix4-pm.js';
 import { PCIVGAState } from '../devices/vga/vga-pci.js';
 import { PCI_BUS_VMSTATE, PCI_HOST_VMSTATE } from '../devices/pci/pci-vmstate.js';
@@ -21,6 +21,10 @@ export interface PciBoardConfig {
   ram: MemoryRegion;
   pci: MemoryRegion;
   ioRoot: MemoryRegion;
+  /** Where bus-master DMA goes (the CPU's `memory` space). */
+  dma: AddressSpace;
+  /** IDE drives by slot (primary master, primary slave, secondary master, secondary slave). */
+  ideDrives: readonly (IdeDriveSpec | null)[];
   clock: VirtualClock;
   pic: readonly IrqLine[];
   ramSize: number;
@@ -50,7 +54,7 @@ export class PciBoard {
     this.i440fx = new I440FX(sys, cfg.system, cfg.ram, cfg.pci, cfg.ramSize);
     this.bus.plug(this.i440fx);
     this.piix3 = new PIIX3(sys, this.bus, cfg.pic, cfg.resetRequest);
-    this.ide = new PiixIde(sys, this.bus);
+    this.ide = new PiixIde(sys, this.bus, cfg.dma, { primary: cfg.pic[14]!, secondary: cfg.pic[15]! }, cfg.ideDrives);
     // QEMU wires the SCI to ISA IRQ 9.
     this.pm = new PIIX4PM(sys, this.bus, cfg.clock, cfg.pic[9]!, { shutdown: cfg.shutdown, unimp: cfg.unimp }, cfg.serials);
     if (cfg.vga) {
@@ -71,6 +75,7 @@ export class PciBoard {
     sys.transaction(() => {
       this.host.map(cfg.ioRoot);
       this.piix3.map(cfg.ioRoot);
+      this.ide.mapLegacy(cfg.ioRoot);
       this.pm.map(cfg.ioRoot);
     });
   }

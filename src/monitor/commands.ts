@@ -13,6 +13,7 @@ import { FormatDefaults, memoryDump, memorySave, type DumpFormat } from './memor
 import { screendump } from './screendump-cmd.js';
 import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
 import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
+import { formatBlockInfo } from './block-info.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
 export const TCG86_VERSION = '0.1.0';
@@ -144,6 +145,7 @@ const INFO: Command[] = [
       c.print(flags.includes('-f') ? formatMtreeFlat(c.machine.sys) : formatMtree(c.machine.sys));
     },
   },
+  { name: 'block', args: '', help: 'show info of one block device or all block devices', run: (c) => c.print(formatBlockInfo(c.machine)) },
   { name: 'pci', args: '', help: 'show PCI info', run: (c) => c.print(formatPciInfo(c.machine.pciBoard.bus)) },
   { name: 'ramblock', args: '', help: 'Display system RAMBlock information', run: (c) => c.print(formatRamblocks(c.machine.sys)) },
   { name: 'tlb', args: '', help: 'show virtual to physical memory mappings', run: (c) => c.print(formatTlbInfo(c.machine.cpu)) },
@@ -299,7 +301,13 @@ const COMMANDS: Command[] = [
       else c.machine.cont();
     },
   },
-  { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
+  {
+    name: 'quit', alias: 'q', args: '', help: 'quit the emulator',
+    run: (c) => {
+      c.machine.flushDisks();
+      c.machine.requestExit(0);
+    },
+  },
   ...MIGRATION_COMMANDS,
 ];
 

@@ -4,6 +4,7 @@
 
 import type { VMStateDescription, VMStateField } from '../../memory/index.js';
 import type { PCIDevice } from './pci-device.js';
+import { BMDMA_VMSTATE, IDE_BUS_VMSTATE, IDE_DRIVE_VMSTATE } from '../ide/ide-vmstate.js';
 
 /** Own properties of every PCIDevice that are configuration, not state. */
 const PCI_DEVICE_UNMIGRATED = ['wmask', 'w1cmask', 'devfn'];
@@ -63,16 +64,6 @@ const SMBUS_VMSTATE: VMStateDescription = {
   fields: ['sts', 'ctl', 'cmd', 'addr', 'data0', 'data1', 'auxctl'].map((name) => ({ name, type: 'uint8' as const })),
 };
 
-const BMDMA_VMSTATE: VMStateDescription = {
-  name: 'bmdma',
-  versionId: 1,
-  minimumVersionId: 1,
-  fields: [
-    { name: 'cmd', type: 'uint8' },
-    { name: 'status', type: 'uint8' },
-    { name: 'addr', type: 'uint32' },
-  ],
-};
 
 export const I440FX_VMSTATE = pciDeviceVMState('I440FX', [], {
   postLoad: (d: { updateMemoryMappings(): void }) => d.updateMemoryMappings(),
@@ -83,7 +74,11 @@ export const PIIX3_VMSTATE = pciDeviceVMState('PIIX3', [
   { name: 'rcr', type: 'uint8' },
 ]);
 
-export const PIIX_IDE_VMSTATE = pciDeviceVMState('ide', [{ name: 'bmdma', type: 'struct-array', vmsd: BMDMA_VMSTATE }]);
+export const PIIX_IDE_VMSTATE = pciDeviceVMState('ide', [
+  { name: 'bmdma', type: 'struct-array', vmsd: BMDMA_VMSTATE },
+  { name: 'buses', type: 'struct-array', vmsd: IDE_BUS_VMSTATE },
+  { name: 'drives', type: 'struct-array', vmsd: IDE_DRIVE_VMSTATE },
+]);
 
 export const PIIX4_PM_VMSTATE = pciDeviceVMState(
   'piix4_pm',

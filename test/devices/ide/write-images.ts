@@ -1,0 +1,6 @@
+// vite-node entry for scripts/record-golden-disks.mjs: write the boot test's images into a directory.
+import { writeImages } from './disk-images.js';
+
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: vite-node test/devices/ide/write-images.ts DIR');
+process.stdout.write(JSON.stringify(writeImages(dir)) + '\n');
