@@ -1,8 +1,14 @@
 // What a command line asks the machine for, after parsing (see src/cli/args.ts).
 
 import { defaultCpuDefinition, type CpuDefinition } from '../cpu/x86/cpu-models.js';
+import type { SocketAddress, SocketOptions } from '../devices/chardev-socket.js';
 
-export type ChardevBackend = { kind: 'stdio' } | { kind: 'null' } | { kind: 'file'; path: string } | { kind: 'vc' };
+export type ChardevBackend =
+  | { kind: 'stdio' }
+  | { kind: 'null' }
+  | { kind: 'file'; path: string }
+  | { kind: 'vc' }
+  | { kind: 'socket'; address: SocketAddress; opts: SocketOptions };
 
 export interface ChardevSpec {
   id: string;
@@ -53,6 +59,8 @@ export interface MachineConfig {
   debugExits: { iobase: number; iosize: number }[];
   /** Chardev id of the monitor, or null for none. */
   monitor: string | null;
+  /** Chardev ids of the QMP monitors (-qmp, -mon mode=control), each with its own protocol state. */
+  qmp: string[];
   /** -S: start with the CPU stopped (prelaunch) until the monitor's `cont`. */
   startPaused: boolean;
   /** -nographic was given (fw_cfg tells the firmware, as QEMU's FW_CFG_NOGRAPHIC). */
@@ -95,6 +103,7 @@ export function defaultConfig(): MachineConfig {
     debugcons: [],
     debugExits: [],
     monitor: null,
+    qmp: [],
     startPaused: false,
     nographic: false,
     log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, outAsm: false, file: null },

@@ -44,6 +44,7 @@ import { MigrationManager } from '../migration/migration.js';
 import { startIncoming } from '../migration/incoming.js';
 import { MigrationError } from '../migration/bytes.js';
 import { MACHINE_VMSTATE } from './machine-vmstate.js';
+import { MachineEvents, type ShutdownCause } from './machine-events.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -120,6 +121,10 @@ export class PcMachine {
   private sliceEndNs = -Infinity;
   private exitStatus: number | null = null;
   private resetPending = false;
+  /** Why the pending reset was requested (the RESET/SHUTDOWN events report it). */
+  private resetCause: ShutdownCause = 'guest-reset';
+  /** Run-state changes, resets, shutdowns and migration progress, for QMP's events. */
+  readonly events = new MachineEvents();
   /** -S starts in prelaunch; the monitor's stop/cont move between paused and running. */
   runState: RunState;
   /**
@@ -313,9 +318,11 @@ export class PcMachine {
       stop: () => {
         stateBeforeStop = this.runState;
         this.runState = 'finish-migrate';
+        if (stateBeforeStop === 'running') this.events.emit({ event: 'STOP' });
       },
       resume: () => {
         this.runState = stateBeforeStop;
+        if (stateBeforeStop === 'running') this.events.emit({ event: 'RESUME' });
         this.kickHost();
       },
       completed: () => {
@@ -328,6 +335,13 @@ export class PcMachine {
       report: (line) => {
         this.chardevs.flushAll();
         process.stderr.write(`tcg86: ${line}\n`);
+      },
+      // QEMU sends these only with the `events` migration capability on.
+      statusChanged: (status) => {
+        if (this.migration.caps.events) this.events.emit({ event: 'MIGRATION', status });
+      },
+      passDone: (pass) => {
+        if (this.migration.caps.events) this.events.emit({ event: 'MIGRATION_PASS', pass });
       },
     });
     this.chardevs.startMuxes(() => this.requestExit(0));
@@ -349,7 +363,10 @@ export class PcMachine {
         vgaRom: config.vga === 'std' ? findFirmware(STDVGA_ROM, config.dataDirs) : null,
         serials: { com1: config.serials[0] != null, com2: config.serials[1] != null },
         resetRequest: () => this.requestReset(),
-        shutdown: () => this.requestExit(0),
+        shutdown: () => {
+          this.events.emit({ event: 'SHUTDOWN', cause: 'guest-shutdown' });
+          this.requestExit(0);
+        },
         unimp: (msg) => {
           if (config.log.unimp) this.log.write(msg + '\n');
         },
@@ -489,6 +506,7 @@ export class PcMachine {
         },
         loaded: () => {
           this.runState = paused ? 'paused' : 'running';
+          if (!paused) this.events.emit({ event: 'RESUME' });
           this.kickHost();
         },
         failed: (reason) => {
@@ -517,16 +535,57 @@ export class PcMachine {
     this.kickHost();
   }
 
-  requestReset(): void {
+  /** A reset request (the guest's by default); the run loop or serviceResetRequest acts on it. */
+  requestReset(cause: ShutdownCause = 'guest-reset'): void {
+    this.resetCause = cause;
     this.resetPending = true;
     this.engine.exitRequest = true;
     this.kickHost();
   }
 
+  /**
+   * A pending reset, handled as QEMU's main loop does: a RESET event and the reset, or with
+   * -no-reboot a SHUTDOWN (then the exit, or with -no-shutdown the shutdown state). Called by
+   * the run loop, and by the monitors right after their system_reset, so the event comes
+   * before their reply as in QEMU.
+   */
+  serviceResetRequest(): void {
+    if (!this.resetPending) return;
+    this.resetPending = false;
+    const cause = this.resetCause;
+    if (this.config.noReboot) this.shutdownFor(cause);
+    else {
+      this.reset();
+      this.events.emit({ event: 'RESET', cause });
+      // As QEMU's main loop: a VM reset while stopped is back in prelaunch.
+      if (this.runState === 'paused' || this.runState === 'shutdown' || this.runState === 'postmigrate') this.runState = 'prelaunch';
+    }
+  }
+
+  /** QEMU's qemu_system_shutdown: the SHUTDOWN event, then exit, or pause with -no-shutdown. */
+  private shutdownFor(cause: ShutdownCause): void {
+    this.events.emit({ event: 'SHUTDOWN', cause });
+    if (!this.config.noShutdown) {
+      this.requestExit(0);
+      return;
+    }
+    if (this.runState === 'running') this.events.emit({ event: 'STOP' });
+    this.runState = 'shutdown';
+  }
+
+  /** The monitors' `quit` (QEMU's qmp_quit): a SHUTDOWN event, then the run ends with status 0. */
+  quit(): void {
+    this.events.emit({ event: 'SHUTDOWN', cause: 'host-qmp-quit' });
+    this.requestExit(0);
+  }
+
   /** The monitor's `stop`: the guest stops between two instructions. */
   stop(): void {
     if (this.runState === 'shutdown') return;
-    if (this.runState === 'running') this.runState = 'paused';
+    if (this.runState === 'running') {
+      this.runState = 'paused';
+      this.events.emit({ event: 'STOP' });
+    }
     this.engine.exitRequest = true;
   }
 
@@ -534,6 +593,7 @@ export class PcMachine {
   cont(): void {
     // The guest is not ours to run while a stream loads or the last pages leave.
     if (this.runState === 'inmigrate' || this.runState === 'finish-migrate') return;
+    if (this.runState !== 'running') this.events.emit({ event: 'RESUME' });
     this.runState = 'running';
     this.kickHost();
   }
@@ -596,13 +656,9 @@ export class PcMachine {
       // timers tick (time moving, no instruction retiring) must also reach it.
       if (cpu.events >= limit || this.clock.nowNs >= limit * this.nsPerInsn) return null;
       if (this.resetPending) {
-        this.resetPending = false;
-        if (this.config.noReboot) {
-          if (!this.config.noShutdown) return 0;
-          this.runState = 'shutdown'; // -no-shutdown: stop and wait for the monitor
-          continue;
-        }
-        this.reset();
+        // -no-shutdown: the shutdown state waits for the monitor; otherwise the exit status is set.
+        this.serviceResetRequest();
+        continue;
       }
       if (this.runState !== 'running') {
         if (this.migration.active) {
@@ -654,11 +710,12 @@ export class PcMachine {
         if (this.config.noReboot) {
           this.chardevs.flushAll(); // the guest's output first, then our report
           this.report('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
-          if (!this.config.noShutdown) return 0;
-          this.runState = 'shutdown';
+          // As QEMU: a triple fault is a guest reset request.
+          this.shutdownFor('guest-reset');
           continue;
         }
         this.reset();
+        this.events.emit({ event: 'RESET', cause: 'guest-reset' });
         continue;
       }
       this.sliceEndNs = -Infinity;

@@ -13,6 +13,7 @@ import { FormatDefaults, memoryDump, memorySave, type DumpFormat } from './memor
 import { screendump } from './screendump-cmd.js';
 import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
 import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
+import { CommandError } from './command-error.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
 export const TCG86_VERSION = '0.1.0';
@@ -267,7 +268,7 @@ const COMMANDS: Command[] = [
     help: "save to disk virtual memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
       const { addr, size, file } = saveArgs(c, 'memsave', a);
-      memorySave(c.machine.cpu, addr >>> 0, size, file, false);
+      memorySave(c.machine.cpu, BigInt(addr >>> 0), BigInt(size), file, false);
     },
   },
   {
@@ -276,7 +277,7 @@ const COMMANDS: Command[] = [
     help: "save to disk physical memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
       const { addr, size, file } = saveArgs(c, 'pmemsave', a);
-      memorySave(c.machine.cpu, addr, size, file, true);
+      memorySave(c.machine.cpu, BigInt(addr), BigInt(size), file, true);
     },
   },
   {
@@ -287,7 +288,13 @@ const COMMANDS: Command[] = [
       "Currently only 'png' and 'ppm' formats are supported.",
     run: (c, a) => screendump(c.machine, a, c.print),
   },
-  { name: 'system_reset', args: '', help: 'reset the system', run: (c) => c.machine.requestReset() },
+  {
+    name: 'system_reset', args: '', help: 'reset the system',
+    run: (c) => {
+      c.machine.requestReset('host-qmp-system-reset');
+      c.machine.serviceResetRequest();
+    },
+  },
   { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
   {
     name: 'cont', alias: 'c', args: '', help: 'resume emulation',
@@ -297,7 +304,7 @@ const COMMANDS: Command[] = [
       else c.machine.cont();
     },
   },
-  { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.requestExit(0) },
+  { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.quit() },
   ...MIGRATION_COMMANDS,
 ];
 
@@ -314,8 +321,10 @@ export function runCommand(ctx: MonitorContext, line: string): boolean {
   try {
     cmd.run(ctx, m[2]!);
   } catch (e) {
-    if (!(e instanceof MonitorError)) throw e;
-    ctx.print(e.message + '\n' + (e.usage ? `Try "help ${cmd.name}" for more information\n` : ''));
+    // A command shared with QMP fails as QEMU's hmp_handle_error prints it.
+    if (e instanceof CommandError) ctx.print(`Error: ${e.desc}\n`);
+    else if (!(e instanceof MonitorError)) throw e;
+    else ctx.print(e.message + '\n' + (e.usage ? `Try "help ${cmd.name}" for more information\n` : ''));
   }
   return cmd.name !== 'quit';
 }
