@@ -338,7 +338,8 @@ export class PcMachine {
       },
       // QEMU sends these only with the `events` migration capability on.
       statusChanged: (status) => {
-        if (this.migration.caps.events) this.events.emit({ event: 'MIGRATION', status });
+        // 'device' is reported only with pause-before-switchover, which tcg86 lacks.
+        if (this.migration.caps.events && status !== 'device') this.events.emit({ event: 'MIGRATION', status });
       },
       passDone: (pass) => {
         if (this.migration.caps.events) this.events.emit({ event: 'MIGRATION_PASS', pass });

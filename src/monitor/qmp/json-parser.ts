@@ -223,9 +223,9 @@ function parseString(text: Uint8Array, fail: (msg: string) => never): string {
     }
     if (e !== 0x75) fail('invalid escape sequence in string');
     const begin = k;
+    // A bad hex digit makes the code point invalid (QEMU's cvt4hex gives -1).
     let cp = hex4(text, k + 2);
-    if (cp < 0) fail('invalid hex escape sequence in string');
-    k += 6;
+    k = Math.min(k + 6, text.length);
     if (cp >= 0xd800 && cp <= 0xdbff && text[k] === 0x5c && text[k + 1] === 0x75) {
       const trail = hex4(text, k + 2);
       if (trail >= 0xdc00 && trail <= 0xdfff) {

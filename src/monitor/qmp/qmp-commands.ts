@@ -153,7 +153,8 @@ const COMMANDS: QmpCommand[] = [
     name: 'quit',
     run: (c, a) => {
       a.done();
-      // The reply goes out first; the SHUTDOWN event follows (qmp-monitor.ts defers the quit).
+      // As QEMU: the SHUTDOWN event, then the reply; the run ends once the loop sees it.
+      c.machine.quit();
       return {};
     },
   },

@@ -121,18 +121,15 @@ export class QmpMonitor implements CharReceiver {
       return;
     }
     const id = dict.get('id');
-    let name = '';
     let reply: QObject;
     try {
-      name = this.checkRequest(dict);
+      const name = this.checkRequest(dict);
       reply = { return: this.dispatch(name, dict) };
     } catch (e) {
       if (!(e instanceof CommandError)) throw e;
       reply = { error: { class: e.errorClass, desc: e.desc } };
     }
     this.send(id === undefined ? reply : { ...(reply as object), id });
-    // As QEMU's qmp_quit: the reply first, then the SHUTDOWN event and the exit.
-    if (name === 'quit' && 'return' in (reply as object)) this.machine.quit();
   }
 
   /** QEMU's qmp_dispatch_check_obj, members in QDict order; returns the command's name. */
