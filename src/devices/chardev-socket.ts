@@ -70,7 +70,9 @@ export class SocketCharBackend implements CharBackend {
 
   private listen(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const server = net.createServer({ pauseOnConnect: true }, (sock) => this.accept(sock));
+      // Half-open: a client that sends its commands and then shuts its side down (a script
+      // piped into socat) still gets the replies; the server closes once they are written.
+      const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (sock) => this.accept(sock));
       this.server = server;
       const a = this.address;
       server.once('error', (e: NodeJS.ErrnoException) => {
@@ -79,10 +81,14 @@ export class SocketCharBackend implements CharBackend {
       });
       const listening = (): void => {
         server.on('error', () => {}); // later errors (EMFILE on accept) leave the server as it is
-        server.unref();
-        if (!this.opts.wait) resolve();
-        else this.onConnect = () => {
+        // The machine's run loop keeps the process alive; while startup waits for the first
+        // client (wait=on), the listening server must.
+        if (!this.opts.wait) {
+          server.unref();
+          resolve();
+        } else this.onConnect = () => {
           this.onConnect = null;
+          server.unref();
           resolve();
         };
       };
@@ -145,6 +151,7 @@ export class SocketCharBackend implements CharBackend {
     sock.on('drain', () => {
       if (this.client === sock) this.acceptInput();
     });
+    sock.on('end', () => this.endWhenAnswered(sock));
     // A reset or a broken pipe is the client going away, nothing more.
     sock.on('error', () => {});
     sock.on('close', () => this.detach(sock));
@@ -152,6 +159,19 @@ export class SocketCharBackend implements CharBackend {
     this.input.receiver?.event?.('opened');
     sock.resume();
     this.onConnect?.();
+  }
+
+  /** The client sent all it will: close our side once the frontend has taken and answered it. */
+  private endWhenAnswered(sock: net.Socket): void {
+    if (this.client !== sock) return;
+    if (this.input.pendingBytes > 0) {
+      setTimeout(() => this.endWhenAnswered(sock), 10);
+      return;
+    }
+    // The monitors run what they received from the event loop (setImmediate): let them.
+    setTimeout(() => {
+      if (this.client === sock) sock.end();
+    }, 20);
   }
 
   private detach(sock: net.Socket): void {
@@ -235,12 +255,12 @@ export class SocketCharBackend implements CharBackend {
     this.input.receiver = null;
     // end() sends what is queued before the FIN (a reply to quit still reaches the client).
     const client = this.client;
-    if (client && !client.destroyed) {
+    if (client && !client.destroyed && !client.writableFinished) {
       this.closing = new Promise<void>((resolve) => {
         // 'finish': every byte is with the kernel; the peer need not close its side.
         client.once('finish', () => resolve());
         client.once('close', () => resolve());
-        client.end();
+        if (!client.writableEnded) client.end();
       });
     }
     for (const s of this.waiting) s.destroy();
