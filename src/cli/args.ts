@@ -482,9 +482,9 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     name: 'mon', arg: '[chardev=]name[,mode=readline|control]', group: 'Debug/Expert options', help: 'the monitor (HMP, or QMP with mode=control) on a -chardev',
     apply: (st, flag, v) => {
       st.monitorGiven = true;
-      const { props } = parseProps(flag, v, 'chardev');
+      const { head, props } = parseProps(flag, v, 'chardev');
       checkKnown(flag, '-mon', props, ['chardev', 'mode', 'pretty']);
-      const id = props.get('chardev');
+      const id = props.get('chardev') ?? (head || undefined);
       if (!id) fail(flag, "needs a 'chardev' property");
       if (!st.cfg.chardevs.has(id!)) fail(flag, `chardev '${id}' not found (define it with -chardev ...,id=${id} before use)`);
       const mode = props.get('mode') ?? 'readline';

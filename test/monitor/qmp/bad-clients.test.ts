@@ -17,7 +17,8 @@ describe('QMP with bad clients', () => {
   it('a 100 MiB line, a client that never reads and one that leaves mid-reply leave the guest and other clients unaffected', async () => {
     const sock = (n: string) => path.join(cli.dir, `${n}.sock`);
     const args = ['-bios', path.join(ROOT, 'roms/qmp-guest.bin'), '-display', 'none', '-nodefaults'];
-    for (const n of ['a', 'b', 'c']) args.push('-qmp', `unix:${sock(n)},server=on,wait=off`);
+    for (const n of ['a', 'b']) args.push('-qmp', `unix:${sock(n)},server=on,wait=off`);
+    args.push('-chardev', `socket,id=c,path=${sock('c')},server=on,wait=off`, '-mon', 'chardev=c,mode=control');
     const vm = startTcg86(cli.cli, args);
     try {
       const good = await QmpClient.connect(sock('b'));
