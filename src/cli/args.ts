@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import type { SocketOptions } from '../devices/chardev-socket.js';
+import { parseMemoryOption } from './memory-option.js';
 import { defaultConfig, type ChardevBackend, type ChardevSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
 import { TCG86_VERSION } from '../monitor/commands.js';
@@ -393,12 +394,14 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     apply: (st, flag, v) => parseBoot(st, flag, v),
   },
   {
-    name: 'm', arg: '[size=]megs', group: 'Standard options', help: 'configure guest RAM (a number is MiB; suffixes k, M, G)',
-    apply: (st, flag, v) => {
-      const { head, props } = parseProps(flag, v, 'size');
-      if (props.has('slots') || props.has('maxmem')) fail(flag, 'memory hotplug (slots, maxmem) is not supported');
-      checkKnown(flag, '-m', props, []);
-      st.cfg.ramSize = parseSize(flag, head);
+    name: 'm', arg: '[size=]megs[,slots=n,maxmem=size]', group: 'Standard options',
+    help: 'configure guest RAM\nsize: initial amount of guest memory (a number is MiB; suffixes k, M, G)\nslots: number of hotplug slots (default: none)\nmaxmem: maximum amount of guest memory (default: none)',
+    apply: (st, _flag, v) => {
+      const mem = parseMemoryOption(v);
+      st.cfg.ramSize = mem.ramSize;
+      st.cfg.maxRamSize = mem.maxRamSize;
+      st.cfg.ramSlots = mem.slots;
+      st.cfg.warnings.push(...mem.warnings);
     },
   },
   {

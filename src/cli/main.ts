@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
   try {
     const config = parseArgs(argv);
-    for (const w of config.cpu.warnings) process.stderr.write(`tcg86: warning: ${w}\n`);
+    for (const w of [...config.warnings, ...config.cpu.warnings]) process.stderr.write(`tcg86: warning: ${w}\n`);
     machine = new PcMachine(config);
   } catch (e) {
     if (e instanceof HelpRequest) {

@@ -41,6 +41,12 @@ export interface FwCfgUserFile {
 
 export interface MachineConfig {
   ramSize: number;
+  /** -m maxmem: RAM plus what DIMMs may add (QEMU's maxram_size); ramSize without one. */
+  maxRamSize: number;
+  /** -m slots: DIMM slots (each reserves 1 GiB of alignment in device memory, as QEMU's pc). */
+  ramSlots: number;
+  /** Warnings from parsing the command line, printed at startup (as QEMU's warn_report). */
+  warnings: string[];
   biosPath: string | null;
   kernelPath: string | null;
   append: string;
@@ -91,6 +97,9 @@ export interface MachineConfig {
 export function defaultConfig(): MachineConfig {
   return {
     ramSize: 128 * 1024 * 1024,
+    maxRamSize: 128 * 1024 * 1024,
+    ramSlots: 0,
+    warnings: [],
     biosPath: null,
     kernelPath: null,
     append: '',

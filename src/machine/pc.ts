@@ -45,6 +45,7 @@ import { startIncoming } from '../migration/incoming.js';
 import { MigrationError } from '../migration/bytes.js';
 import { MACHINE_VMSTATE } from './machine-vmstate.js';
 import { MachineEvents, type ShutdownCause } from './machine-events.js';
+import { deviceMemoryRange } from './device-memory.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -106,6 +107,8 @@ export class PcMachine {
   /** The PCI memory space: under RAM, routed to below 1 MiB by the chipset windows. */
   private pci: MemoryRegion | null = null;
   private ram: MemoryRegion | null = null;
+  /** The hotplug area above RAM (-m maxmem > size), QEMU's machine->device_memory. */
+  deviceMemory: MemoryRegion | null = null;
   /** The i440FX host bridge, PIIX3 functions and PCI VGA. */
   readonly pciBoard: PciBoard;
   private kernelImage: Uint8Array | null = null;
@@ -154,7 +157,6 @@ export class PcMachine {
     if (config.ramSize > MAX_RAM) {
       throw new MachineError(`-m: ${config.ramSize} bytes is more RAM than tcg86 can back (at most ${MAX_RAM / 1024 ** 2} MiB)`);
     }
-    if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
     const sys = this.sys;
     this.report = hooks.report ?? ((text) => void process.stderr.write(text));
     this.log = new MachineLog(config.log);
@@ -385,6 +387,12 @@ export class PcMachine {
     this.systemMemory.addSubregion(0, MemoryRegion.alias(sys, null, 'ram-below-4g', ram, 0, this.below4g));
     if (this.above4g > 0) {
       this.systemMemory.addSubregion(2 ** 32, MemoryRegion.alias(sys, null, 'ram-above-4g', ram, this.below4g, this.above4g));
+    }
+    // -m maxmem: QEMU's device-memory container, empty until DIMMs are plugged into it.
+    const dm = deviceMemoryRange(this.config, this.above4g);
+    if (dm) {
+      this.deviceMemory = MemoryRegion.container(sys, null, 'device-memory', dm.size);
+      this.systemMemory.addSubregion(dm.base, this.deviceMemory);
     }
   }
 
