@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import type { SocketOptions } from '../devices/chardev-socket.js';
-import { parseMemoryOption } from './memory-option.js';
+import { parseMemoryOption, strtosz } from './memory-option.js';
 import { defaultConfig, type ChardevBackend, type ChardevSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
 import { TCG86_VERSION } from '../monitor/commands.js';
@@ -222,8 +222,49 @@ function parseDevice(st: ParseState, flag: string, text: string): void {
     });
     return;
   }
+  if (head === 'pc-dimm') {
+    checkKnown(flag, 'pc-dimm', props, ['id', 'memdev', 'addr', 'slot', 'node']);
+    const memdev = props.get('memdev');
+    if (!memdev) fail(`-device ${text}`, "'memdev' property must be set");
+    if ((props.get('node') ?? '0') !== '0') fail(`-device ${text}`, "Property 'pc-dimm.node' is not supported: tcg86 has one NUMA node (0)");
+    st.cfg.dimms.push({
+      id: props.get('id') ?? null,
+      memdev: memdev!,
+      addr: props.has('addr') ? parseNumber(flag, 'addr', props.get('addr')!) : null,
+      slot: props.has('slot') ? parseNumber(flag, 'slot', props.get('slot')!) : null,
+      text,
+    });
+    return;
+  }
   if (head === 'help' || head === '?') throw new HelpRequest(deviceHelp());
-  fail(flag, `device '${head}' is not supported (supported: isa-debug-exit, isa-debugcon)`);
+  fail(flag, `device '${head}' is not supported (supported: isa-debug-exit, isa-debugcon, pc-dimm)`);
+}
+
+/** -object memory-backend-ram,id=ID,size=SIZE (QEMU's user-creatable backend; the only type tcg86 has). */
+function parseObject(st: ParseState, text: string): void {
+  const bad = (msg: string): never => {
+    throw new UsageError(`-object ${text}: ${msg}`);
+  };
+  const props = new Map<string, string>();
+  text.split(',').forEach((p, i) => {
+    const eq = p.indexOf('=');
+    if (i === 0 && eq < 0) props.set('qom-type', p);
+    else if (eq < 0) bad(`Invalid parameter '${p}'`);
+    else props.set(p.slice(0, eq), p.slice(eq + 1));
+  });
+  const type = props.get('qom-type');
+  if (!type) bad("Parameter 'qom-type' is missing");
+  if (type !== 'memory-backend-ram') bad(`Parameter 'qom-type' does not accept value '${type}'`);
+  for (const k of props.keys()) {
+    if (!['qom-type', 'id', 'size', 'share', 'merge', 'dump', 'prealloc', 'reserve'].includes(k)) bad(`Property '${type}.${k}' not found`);
+  }
+  const id = props.get('id') ?? bad("Parameter 'id' is missing");
+  const sizeText = props.get('size') ?? bad("Parameter 'size' is missing");
+  const size = strtosz(sizeText, 'B', st.cfg.warnings);
+  if (size === null || size === 0n) bad(`Parameter 'size' expects a non-negative number below 2^64`);
+  if (size! > 2n ** 32n) bad(`size ${size} is more than tcg86 backs for one memory backend (at most 4 GiB)`);
+  if (st.cfg.memdevs.some((m) => m.id === id)) bad(`Duplicate ID '${id}' for object`);
+  st.cfg.memdevs.push({ id, size: Number(size), text });
 }
 
 const LOG_ITEMS = LOG_ITEM_HELP.map(([name]) => name);
@@ -356,7 +397,7 @@ function parseMachine(st: ParseState, flag: string, text: string): void {
 }
 
 /** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
-const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'vnc', 'daemonize', 'pidfile', 'object', 'smp', 'action', 'loadvm'];
+const QEMU_ONLY = ['enable-kvm', 'snapshot', 's', 'gdb', 'initrd', 'drive', 'hda', 'cdrom', 'fda', 'netdev', 'nic', 'vnc', 'daemonize', 'pidfile', 'smp', 'action', 'loadvm'];
 
 /**
  * The options, one entry each: name, argument, -help group and line, and what it does. Add an
@@ -408,6 +449,11 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     name: 'device', arg: 'driver[,prop[=value][,...]]', group: 'Standard options',
     help: "add device (isa-debug-exit, isa-debugcon; '-device help' for list,\n'-device DRIVER,help' for its properties)",
     apply: (st, flag, v) => parseDevice(st, flag, v),
+  },
+  {
+    name: 'object', arg: 'memory-backend-ram,id=id,size=size', group: 'Standard options',
+    help: 'create a memory backend for -device pc-dimm (memory-backend-ram)',
+    apply: (st, _flag, v) => parseObject(st, v),
   },
   {
     name: 'display', arg: 'none|curses', group: 'Display options', help: "select display backend type ('-display help' for list)",

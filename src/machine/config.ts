@@ -2,6 +2,7 @@
 
 import { defaultCpuDefinition, type CpuDefinition } from '../cpu/x86/cpu-models.js';
 import type { SocketAddress, SocketOptions } from '../devices/chardev-socket.js';
+import type { DimmSpec, MemdevSpec } from './memory-devices.js';
 
 export type ChardevBackend =
   | { kind: 'stdio' }
@@ -47,6 +48,10 @@ export interface MachineConfig {
   ramSlots: number;
   /** Warnings from parsing the command line, printed at startup (as QEMU's warn_report). */
   warnings: string[];
+  /** -object memory-backend-ram: guest RAM for DIMMs. */
+  memdevs: MemdevSpec[];
+  /** -device pc-dimm: DIMMs plugged at startup, in order. */
+  dimms: DimmSpec[];
   biosPath: string | null;
   kernelPath: string | null;
   append: string;
@@ -100,6 +105,8 @@ export function defaultConfig(): MachineConfig {
     maxRamSize: 128 * 1024 * 1024,
     ramSlots: 0,
     warnings: [],
+    memdevs: [],
+    dimms: [],
     biosPath: null,
     kernelPath: null,
     append: '',

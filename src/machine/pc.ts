@@ -46,6 +46,7 @@ import { MigrationError } from '../migration/bytes.js';
 import { MACHINE_VMSTATE } from './machine-vmstate.js';
 import { MachineEvents, type ShutdownCause } from './machine-events.js';
 import { deviceMemoryRange } from './device-memory.js';
+import { MemoryDeviceError, MemoryDevices } from './memory-devices.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -109,6 +110,8 @@ export class PcMachine {
   private ram: MemoryRegion | null = null;
   /** The hotplug area above RAM (-m maxmem > size), QEMU's machine->device_memory. */
   deviceMemory: MemoryRegion | null = null;
+  /** Memory backends and the DIMMs plugged into device memory. */
+  readonly memoryDevices: MemoryDevices;
   /** The i440FX host bridge, PIIX3 functions and PCI VGA. */
   readonly pciBoard: PciBoard;
   private kernelImage: Uint8Array | null = null;
@@ -180,11 +183,27 @@ export class PcMachine {
 
     // RAM, the BIOS image (up to 16 MiB), the option ROM area and vga.vram, 64-page aligned.
     const vramBytes = config.vga === 'std' ? 16 * 1024 * 1024 : 0;
-    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 18 * 1024 * 1024 + vramBytes);
+    const memdevBytes = config.memdevs.reduce((n, m) => n + Math.ceil(m.size / 0x40000) * 0x40000, 0);
+    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 18 * 1024 * 1024 + vramBytes + memdevBytes);
     sys.transaction(() => {
       this.mapRam();
       this.mapFirmware();
     });
+    // -object memory-backend-ram and -device pc-dimm: backends first, then the DIMMs in order.
+    this.memoryDevices = new MemoryDevices(
+      sys,
+      this.deviceMemory,
+      deviceMemoryRange(config, this.above4g),
+      config.ramSlots,
+      config.maxRamSize - config.ramSize,
+    );
+    try {
+      for (const m of config.memdevs) this.memoryDevices.addBackend(m);
+      for (const d of config.dimms) this.memoryDevices.plug(d);
+    } catch (e) {
+      if (e instanceof MemoryDeviceError) throw new MachineError(e.message);
+      throw e;
+    }
     // QEMU's -vga std: the legacy window lives in the PCI memory space and the ports in the
     // I/O space; the BARs (pci-board.ts) map when the firmware programs them.
     if (config.vga === 'std') {

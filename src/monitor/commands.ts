@@ -14,6 +14,7 @@ import { screendump } from './screendump-cmd.js';
 import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
 import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
 import { CommandError } from './command-error.js';
+import { formatMemdevs, formatMemoryDevices, memdevList } from '../machine/memory-devices.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
 export const TCG86_VERSION = '0.1.0';
@@ -156,6 +157,13 @@ const INFO: Command[] = [
     help: 'show the display refresh and its counters (tcg86)',
     run: (c) => c.print(c.machine.display ? formatDisplayInfo(c.machine.display) : 'no display device\n'),
   },
+  {
+    name: 'memdev',
+    args: '',
+    help: 'show memory backends',
+    run: (c) => c.print(formatMemdevs(memdevList(c.machine.memoryDevices, c.machine.config.ramSize))),
+  },
+  { name: 'memory-devices', args: '', help: 'show memory devices', run: (c) => c.print(formatMemoryDevices(c.machine.memoryDevices)) },
   ...MIGRATION_INFO,
 ];
 

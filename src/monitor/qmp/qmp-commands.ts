@@ -12,6 +12,7 @@ import { MigrationError } from '../../migration/bytes.js';
 import type { MigrationManager } from '../../migration/migration.js';
 import { enumItem, QapiArgs } from './qapi-args.js';
 import { QDict, type QObject } from './qobject.js';
+import { dimmsByAddress, memdevList } from '../../machine/memory-devices.js';
 
 export interface QmpContext {
   readonly machine: PcMachine;
@@ -208,6 +209,42 @@ const COMMANDS: QmpCommand[] = [
       a.done();
       screendumpTo(c.machine, file, format, device, head === undefined ? undefined : Number(head));
       return {};
+    },
+  },
+  {
+    name: 'query-memdev',
+    run: (c, a) => {
+      a.done();
+      return memdevList(c.machine.memoryDevices, c.machine.config.ramSize).map((m) => ({
+        id: m.id,
+        size: m.size,
+        merge: true,
+        dump: true,
+        prealloc: false,
+        share: false,
+        reserve: true,
+        'host-nodes': [],
+        policy: 'default',
+      }));
+    },
+  },
+  {
+    name: 'query-memory-devices',
+    run: (c, a) => {
+      a.done();
+      return dimmsByAddress(c.machine.memoryDevices).map((d) => ({
+        type: 'dimm',
+        data: {
+          id: d.id ?? undefined,
+          addr: d.addr,
+          size: d.memdev.size,
+          slot: d.slot,
+          node: 0,
+          memdev: `/objects/${d.memdev.id}`,
+          hotplugged: d.hotplugged,
+          hotpluggable: true,
+        },
+      }));
     },
   },
   { name: 'query-migrate', run: (c, a) => (a.done(), migrationInfo(c.machine.migration)) },
