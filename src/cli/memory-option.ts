@@ -3,6 +3,9 @@
 // the legacy MiB default, the 8 KiB rounding and the machine's checks, with QEMU's texts.
 
 import { UsageError } from './args.js';
+import { strtosz } from '../machine/qemu-size.js';
+
+export { strtosz };
 
 /** QEMU's pc default RAM (mc->default_ram_size) when -m is absent, empty or 0. */
 export const DEFAULT_RAM = 128 * 1024 * 1024;
@@ -18,46 +21,7 @@ export interface MemoryOption {
   warnings: string[];
 }
 
-const SUFFIXES = 'BKMGTPE';
 const TWO64 = 2n ** 64n;
-
-/**
- * QEMU 7.2's do_strtosz: an integer (or 0x hex) with an optional fraction and suffix, the
- * default suffix applying when there is none; null when invalid or 2^64 or more.
- */
-export function strtosz(text: string, defaultSuffix: 'B' | 'M', warnings: string[]): bigint | null {
-  const m = /^\s*(\d*)/.exec(text)!;
-  if (m[1] === '') return null;
-  let rest = text.slice(m[0].length);
-  let val = BigInt(m[1]!);
-  let fraction = 0;
-  let hex = false;
-  if (val === 0n && /^[xX]/.test(rest)) {
-    const h = /^[xX]([0-9a-fA-F]+)/.exec(rest);
-    if (!h) return null;
-    val = BigInt('0x' + h[1]);
-    rest = rest.slice(h[0].length);
-    if (rest.startsWith('.')) return null;
-    hex = true;
-  } else if (rest.startsWith('.')) {
-    const f = /^\.\d*(?:[eE][+-]?\d+)?/.exec(rest)!;
-    if (/[eE]/.test(f[0])) return null;
-    fraction = Number('0' + f[0]);
-    rest = rest.slice(f[0].length);
-  }
-  if (val >= TWO64) return null;
-  let suffix = rest[0]?.toUpperCase();
-  if (suffix !== undefined && SUFFIXES.includes(suffix)) {
-    if (hex) warnings.push(`Using a multiplier suffix on hex numbers is deprecated: ${text}`);
-    rest = rest.slice(1);
-  } else suffix = defaultSuffix;
-  if (rest !== '') return null;
-  const mul = 1024n ** BigInt(SUFFIXES.indexOf(suffix));
-  // A fraction needs a scale (QEMU refuses "1.5" in bytes); it is rounded to the nearest byte.
-  if (mul === 1n && fraction !== 0) return null;
-  const result = val * mul + BigInt(Math.round(fraction * Number(mul)));
-  return result < TWO64 ? result : null;
-}
 
 /** QemuOpts's number parser (qemu_strtou64: a leading minus wraps, as strtoull does). */
 function parseNumber(text: string): bigint | null {

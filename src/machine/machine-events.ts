@@ -10,7 +10,8 @@ export type MachineEvent =
   | { event: 'RESET'; cause: ShutdownCause }
   | { event: 'SHUTDOWN'; cause: ShutdownCause }
   | { event: 'MIGRATION'; status: string }
-  | { event: 'MIGRATION_PASS'; pass: number };
+  | { event: 'MIGRATION_PASS'; pass: number }
+  | { event: 'DEVICE_DELETED'; device: string | null; path: string };
 
 /** A guest-initiated cause (QEMU's shutdown_caused_by_guest). */
 export function causedByGuest(cause: ShutdownCause): boolean {

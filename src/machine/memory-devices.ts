@@ -25,7 +25,15 @@ export interface DimmSpec {
   text: string;
 }
 
-export class MemoryDeviceError extends Error {}
+/** A refused plug or unplug: QEMU's text (and error class for QMP). */
+export class MemoryDeviceError extends Error {
+  constructor(
+    message: string,
+    readonly errorClass: 'GenericError' | 'DeviceNotFound' = 'GenericError',
+  ) {
+    super(message);
+  }
+}
 
 export interface Memdev {
   id: string;
@@ -59,6 +67,9 @@ export class MemoryDevices {
   ) {}
 
   addBackend(spec: MemdevSpec): Memdev {
+    if (this.memdevs.some((m) => m.id === spec.id)) {
+      throw new MemoryDeviceError(`attempt to add duplicate property '${spec.id}' to object (type 'container')`);
+    }
     // The RAMBlock is named after the backend's id, as QEMU's.
     const region = MemoryRegion.ram(this.sys, null, spec.id, spec.size);
     const m: Memdev = { id: spec.id, size: spec.size, region, user: null };
@@ -66,11 +77,43 @@ export class MemoryDevices {
     return m;
   }
 
+  /**
+   * object_del: the backend goes, with its RAM. Translated code made from that RAM is dropped
+   * first, so a block allocated later at the same ram_addr cannot run it.
+   */
+  removeBackend(id: string): void {
+    const m = this.memdevs.find((x) => x.id === id);
+    if (!m) throw new MemoryDeviceError(`object '${id}' not found`);
+    if (m.user) throw new MemoryDeviceError(`object '${id}' is in use, can not be deleted`);
+    const block = m.region.ramBlock!;
+    this.sys.codeInvalidator?.(block.offset, block.maxLength);
+    m.region.destroy();
+    this.memdevs.splice(this.memdevs.indexOf(m), 1);
+  }
+
+  /**
+   * device_del: the DIMM leaves device memory at once. QEMU asks the guest through ACPI and
+   * waits for its eject; tcg86 builds no ACPI tables, so no guest could answer, and the unplug
+   * completes as soon as it is asked for (the caller then sends DEVICE_DELETED).
+   */
+  unplug(id: string): Dimm {
+    const d = this.dimms.find((x) => x.id === id);
+    if (!d) throw new MemoryDeviceError(`Device '${id}' not found`, 'DeviceNotFound');
+    // The commit flushes every TLB that sees the view (tcg_commit); code from it is dropped.
+    this.sys.transaction(() => this.container!.removeSubregion(d.memdev.region));
+    const block = d.memdev.region.ramBlock!;
+    this.sys.codeInvalidator?.(block.offset, block.maxLength);
+    d.memdev.user = null;
+    this.dimms.splice(this.dimms.indexOf(d), 1);
+    return d;
+  }
+
   plug(spec: DimmSpec, hotplugged = false): Dimm {
-    const fail = (msg: string): never => {
-      throw new MemoryDeviceError(`-device ${spec.text}: ${msg}`);
+    const fail = (msg: string, cls?: 'DeviceNotFound'): never => {
+      throw new MemoryDeviceError(msg, cls);
     };
-    const memdev = this.memdevs.find((m) => m.id === spec.memdev) ?? fail(`Device '${spec.memdev}' not found`);
+    if (spec.id !== null && this.dimms.some((d) => d.id === spec.id)) fail(`Duplicate device ID '${spec.id}'`);
+    const memdev = this.memdevs.find((m) => m.id === spec.memdev) ?? fail(`Device '${spec.memdev}' not found`, 'DeviceNotFound');
     if (memdev.user) fail(`can't use already busy memdev: ${memdev.id}`);
     const slot = this.freeSlot(spec.slot, fail);
     if (!this.container || !this.range) return fail('memory devices (e.g. for memory hotplug) are not supported by the machine');

@@ -199,10 +199,17 @@ export class PcMachine {
     );
     try {
       for (const m of config.memdevs) this.memoryDevices.addBackend(m);
-      for (const d of config.dimms) this.memoryDevices.plug(d);
     } catch (e) {
       if (e instanceof MemoryDeviceError) throw new MachineError(e.message);
       throw e;
+    }
+    for (const d of config.dimms) {
+      try {
+        this.memoryDevices.plug(d);
+      } catch (e) {
+        if (e instanceof MemoryDeviceError) throw new MachineError(`-device ${d.text}: ${e.message}`);
+        throw e;
+      }
     }
     // QEMU's -vga std: the legacy window lives in the PCI memory space and the ports in the
     // I/O space; the BARs (pci-board.ts) map when the firmware programs them.

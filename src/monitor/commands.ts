@@ -14,6 +14,7 @@ import { screendump } from './screendump-cmd.js';
 import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
 import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
 import { CommandError } from './command-error.js';
+import { deviceAdd, deviceDel, objectAdd, objectDel, splitOptions } from './memory-hotplug.js';
 import { formatMemdevs, formatMemoryDevices, memdevList } from '../machine/memory-devices.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
@@ -313,6 +314,16 @@ const COMMANDS: Command[] = [
     },
   },
   { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.quit() },
+  {
+    name: 'object_add', args: '[qom-type=]type,id=str[,prop=value][,...]', help: 'create QOM object (memory-backend-ram)',
+    run: (c, a) => objectAdd(c.machine, splitOptions(required(a, 'object').trim(), 'qom-type')),
+  },
+  { name: 'object_del', args: 'id', help: 'destroy QOM object', run: (c, a) => objectDel(c.machine, required(a, 'id').trim()) },
+  {
+    name: 'device_add', args: 'driver[,prop=value][,...]', help: 'add device, like -device on the command line (pc-dimm)',
+    run: (c, a) => deviceAdd(c.machine, splitOptions(required(a, 'device').trim(), 'driver')),
+  },
+  { name: 'device_del', args: 'device', help: 'remove device', run: (c, a) => deviceDel(c.machine, required(a, 'id').trim()) },
   ...MIGRATION_COMMANDS,
 ];
 

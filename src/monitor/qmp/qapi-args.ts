@@ -68,6 +68,12 @@ export class QapiArgs {
     return v.map((e) => item(e, 'null'));
   }
 
+  /** Every member, all taken (a command whose arguments are free-form properties). */
+  members(): [string, QObject][] {
+    for (const k of this.dict.map.keys()) this.visited.add(k);
+    return [...this.dict.map.entries()];
+  }
+
   /** Every member must have been asked for (QEMU's check_struct). */
   done(): void {
     for (const key of this.dict.map.keys()) if (!this.visited.has(key)) throw new CommandError(`Parameter '${key}' is unexpected`);

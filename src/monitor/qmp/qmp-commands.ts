@@ -11,7 +11,8 @@ import { MachineError, type PcMachine } from '../../machine/pc.js';
 import { MigrationError } from '../../migration/bytes.js';
 import type { MigrationManager } from '../../migration/migration.js';
 import { enumItem, QapiArgs } from './qapi-args.js';
-import { QDict, type QObject } from './qobject.js';
+import { QDict, QNum, type QObject } from './qobject.js';
+import { deviceAdd, deviceDel, objectAdd, objectDel, type PropValue } from '../memory-hotplug.js';
 import { dimmsByAddress, memdevList } from '../../machine/memory-devices.js';
 
 export interface QmpContext {
@@ -247,6 +248,38 @@ const COMMANDS: QmpCommand[] = [
       }));
     },
   },
+  {
+    name: 'object-add',
+    run: (c, a) => {
+      objectAdd(c.machine, freeForm(a));
+      return {};
+    },
+  },
+  {
+    name: 'object-del',
+    run: (c, a) => {
+      const id = a.str('id');
+      a.done();
+      objectDel(c.machine, id);
+      return {};
+    },
+  },
+  {
+    name: 'device_add',
+    run: (c, a) => {
+      deviceAdd(c.machine, freeForm(a));
+      return {};
+    },
+  },
+  {
+    name: 'device_del',
+    run: (c, a) => {
+      const id = a.str('id');
+      a.done();
+      deviceDel(c.machine, id);
+      return {};
+    },
+  },
   { name: 'query-migrate', run: (c, a) => (a.done(), migrationInfo(c.machine.migration)) },
   {
     name: 'migrate',
@@ -312,6 +345,20 @@ const COMMANDS: QmpCommand[] = [
     },
   },
 ];
+
+/** A command whose members are properties (object-add, device_add): numbers and strings. */
+function freeForm(a: QapiArgs): Map<string, PropValue> {
+  const props = new Map<string, PropValue>();
+  for (const [k, v] of a.members()) {
+    // QMP is typed: a size must be a JSON number (HMP's text takes suffixes).
+    if (typeof v === 'string' && k === 'size') throw new CommandError("Parameter 'size' expects uint64");
+    if (typeof v === 'string') props.set(k, v);
+    else if (v instanceof QNum) props.set(k, v.value);
+    else if (typeof v === 'boolean') props.set(k, v ? 'on' : 'off');
+    else throw new CommandError(`Invalid parameter type for '${k}', expected: string`);
+  }
+  return props;
+}
 
 function setCap(m: MigrationManager, capability: (typeof MIGRATION_CAPS)[number], state: boolean): void {
   if (capability === 'events') m.caps.events = state;

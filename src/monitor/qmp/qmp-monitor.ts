@@ -173,6 +173,7 @@ export class QmpMonitor implements CharReceiver {
     if (ev.event === 'RESET' || ev.event === 'SHUTDOWN') msg.data = { guest: causedByGuest(ev.cause), reason: ev.cause };
     else if (ev.event === 'MIGRATION') msg.data = { status: ev.status };
     else if (ev.event === 'MIGRATION_PASS') msg.data = { pass: ev.pass };
+    else if (ev.event === 'DEVICE_DELETED') msg.data = { device: ev.device ?? undefined, path: ev.path };
     this.send(msg);
   }
 
