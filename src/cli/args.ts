@@ -3,6 +3,8 @@
 // with its -help line. Every error names the flag it is about.
 
 import * as fs from 'node:fs';
+import type { SocketOptions } from '../devices/chardev-socket.js';
+import { parseMemoryOption, strtosz } from './memory-option.js';
 import { defaultConfig, type ChardevBackend, type ChardevSpec, type DriveSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
 import { isLinuxKernelFile } from '../machine/linux-boot.js';
@@ -97,11 +99,67 @@ function chardevFromDevString(st: ParseState, flag: string, spec: string): strin
   else if (s.startsWith('file:')) {
     if (s.length === 5) return fail(flag, "'file:' needs a path (file:PATH)");
     backend = { kind: 'file', path: s.slice(5) };
-  }
-  else return fail(flag, `character device '${spec}' is not supported (use stdio, null, file:PATH, chardev:ID or none)`);
+  } else if (/^(tcp|telnet|unix):/.test(s)) backend = socketFromDevString(flag, s);
+  else return fail(flag, `character device '${spec}' is not supported (use stdio, null, file:PATH, tcp:HOST:PORT, telnet:HOST:PORT, unix:PATH, chardev:ID or none)`);
   const id = `${flag.replace(/^-+/, '')}${st.anon++}`;
   st.cfg.chardevs.set(id, { id, backend, mux, flag });
   return id;
+}
+
+/** An on/off property as QEMU reads it; a bare key (legacy "server", "nowait") means on. */
+function boolProp(flag: string, key: string, value: string | undefined, dflt: boolean): boolean {
+  if (value === undefined) return dflt;
+  if (value === '' || BOOL_ON.has(value)) return true;
+  if (BOOL_OFF.has(value)) return false;
+  return fail(flag, `Parameter '${key}' expects 'on' or 'off'`);
+}
+
+const SOCKET_PROPS = ['server', 'wait', 'telnet', 'nodelay'];
+
+/** server/wait/telnet of a socket chardev (QEMU: client by default; a server waits by default). */
+function socketOptions(flag: string, props: Map<string, string>, telnet: boolean): SocketOptions {
+  if (props.has('nowait')) props.set('wait', 'off');
+  props.delete('nowait');
+  props.delete('nodelay'); // tcg86 always sends at once (TCP_NODELAY)
+  const server = boolProp(flag, 'server', props.get('server'), false);
+  return { server, wait: server && boolProp(flag, 'wait', props.get('wait'), true), telnet: boolProp(flag, 'telnet', props.get('telnet'), telnet) };
+}
+
+/**
+ * tcp:[HOST]:PORT[,server=on|off][,wait=on|off][,telnet=on|off], telnet:HOST:PORT[,...] and
+ * unix:PATH[,server=...]: QEMU's socket device strings. An empty host is the loopback address
+ * (QEMU listens on every address; tcg86 never opens a monitor to the network unasked).
+ */
+function socketFromDevString(flag: string, s: string): ChardevBackend {
+  const [head, ...rest] = s.split(',');
+  const props = new Map<string, string>();
+  for (const p of rest) {
+    const eq = p.indexOf('=');
+    props.set(eq < 0 ? p : p.slice(0, eq), eq < 0 ? '' : p.slice(eq + 1));
+  }
+  checkKnown(flag, 'socket', props, [...SOCKET_PROPS, 'nowait']);
+  const colon = head!.indexOf(':');
+  const scheme = head!.slice(0, colon);
+  const where = head!.slice(colon + 1);
+  const opts = socketOptions(flag, props, scheme === 'telnet');
+  if (scheme === 'unix') {
+    if (!where) fail(flag, "'unix:' needs a path (unix:PATH)");
+    return { kind: 'socket', address: { kind: 'unix', path: where }, opts };
+  }
+  const m = /^(\[[^\]]*\]|[^:]*):(\d+)$/.exec(where);
+  if (!m) return fail(flag, `'${head}': expected ${scheme}:HOST:PORT`);
+  return { kind: 'socket', address: { kind: 'tcp', host: tcpHost(m[1]!), port: tcpPort(flag, m[2]!) }, opts };
+}
+
+function tcpHost(h: string): string {
+  const host = h.replace(/^\[(.*)\]$/, '$1');
+  return host === '' ? '127.0.0.1' : host;
+}
+
+function tcpPort(flag: string, text: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) fail(flag, `port '${text}' is not a TCP port number`);
+  return port;
 }
 
 function parseChardev(st: ParseState, flag: string, text: string): void {
@@ -123,8 +181,20 @@ function parseChardev(st: ParseState, flag: string, text: string): void {
     const path = props.get('path');
     if (!path) fail(flag, "chardev file needs a 'path' property");
     backend = { kind: 'file', path: path! };
+  } else if (head === 'socket') {
+    checkKnown(flag, 'chardev socket', props, ['id', 'host', 'port', 'path', 'mux', 'nowait', ...SOCKET_PROPS]);
+    const opts = socketOptions(flag, props, false);
+    const path = props.get('path');
+    if (path !== undefined) {
+      if (props.has('host') || props.has('port')) fail(flag, "chardev socket: give either path=PATH or host=HOST,port=PORT");
+      backend = { kind: 'socket', address: { kind: 'unix', path }, opts };
+    } else {
+      const port = props.get('port');
+      if (port === undefined) return fail(flag, "chardev socket: needs 'path' (a Unix socket) or 'port' (TCP)");
+      backend = { kind: 'socket', address: { kind: 'tcp', host: tcpHost(props.get('host') ?? ''), port: tcpPort(flag, port) }, opts };
+    }
   } else {
-    return fail(flag, `chardev backend '${head}' is not supported (use stdio, file or null)`);
+    return fail(flag, `chardev backend '${head}' is not supported (use stdio, file, null or socket)`);
   }
   const spec: ChardevSpec = { id: id!, backend, mux: props.get('mux') === 'on', flag };
   st.cfg.chardevs.set(id!, spec);
@@ -168,8 +238,49 @@ function parseDevice(st: ParseState, flag: string, text: string): void {
     st.cfg.pciTestdevs++;
     return;
   }
+  if (head === 'pc-dimm') {
+    checkKnown(flag, 'pc-dimm', props, ['id', 'memdev', 'addr', 'slot', 'node']);
+    const memdev = props.get('memdev');
+    if (!memdev) fail(`-device ${text}`, "'memdev' property must be set");
+    if ((props.get('node') ?? '0') !== '0') fail(`-device ${text}`, "Property 'pc-dimm.node' is not supported: tcg86 has one NUMA node (0)");
+    st.cfg.dimms.push({
+      id: props.get('id') ?? null,
+      memdev: memdev!,
+      addr: props.has('addr') ? parseNumber(flag, 'addr', props.get('addr')!) : null,
+      slot: props.has('slot') ? parseNumber(flag, 'slot', props.get('slot')!) : null,
+      text,
+    });
+    return;
+  }
   if (head === 'help' || head === '?') throw new HelpRequest(deviceHelp());
   fail(flag, `device '${head}' is not supported (supported: ${DEVICES.map((d) => d.name).join(', ')})`);
+}
+
+/** -object memory-backend-ram,id=ID,size=SIZE (QEMU's user-creatable backend; the only type tcg86 has). */
+function parseObject(st: ParseState, text: string): void {
+  const bad = (msg: string): never => {
+    throw new UsageError(`-object ${text}: ${msg}`);
+  };
+  const props = new Map<string, string>();
+  text.split(',').forEach((p, i) => {
+    const eq = p.indexOf('=');
+    if (i === 0 && eq < 0) props.set('qom-type', p);
+    else if (eq < 0) bad(`Invalid parameter '${p}'`);
+    else props.set(p.slice(0, eq), p.slice(eq + 1));
+  });
+  const type = props.get('qom-type');
+  if (!type) bad("Parameter 'qom-type' is missing");
+  if (type !== 'memory-backend-ram') bad(`Parameter 'qom-type' does not accept value '${type}'`);
+  for (const k of props.keys()) {
+    if (!['qom-type', 'id', 'size', 'share', 'merge', 'dump', 'prealloc', 'reserve'].includes(k)) bad(`Property '${type}.${k}' not found`);
+  }
+  const id = props.get('id') ?? bad("Parameter 'id' is missing");
+  const sizeText = props.get('size') ?? bad("Parameter 'size' is missing");
+  const size = strtosz(sizeText, 'B', st.cfg.warnings);
+  if (size === null || size === 0n) bad(`Parameter 'size' expects a non-negative number below 2^64`);
+  if (size! > 2n ** 32n) bad(`size ${size} is more than tcg86 backs for one memory backend (at most 4 GiB)`);
+  if (st.cfg.memdevs.some((m) => m.id === id)) bad(`Duplicate ID '${id}' for object`);
+  st.cfg.memdevs.push({ id, size: Number(size), text });
 }
 
 const LOG_ITEMS = LOG_ITEM_HELP.map(([name]) => name);
@@ -363,7 +474,7 @@ function parseDrive(st: ParseState, flag: string, text: string, implied: Partial
 
 /** QEMU's options tcg86 does not have: refused with this message rather than "invalid option". */
 const QEMU_ONLY = [
-  'enable-kvm', 's', 'gdb', 'netdev', 'qmp', 'daemonize', 'pidfile', 'object', 'action', 'loadvm',
+  'enable-kvm', 's', 'gdb', 'netdev', 'daemonize', 'pidfile', 'action', 'loadvm',
   'no-acpi', 'usb', 'usbdevice', 'global', 'uuid', 'audiodev', 'soundhw', 'watchdog-action', 'sandbox', 'overcommit', 'full-screen', 'no-fd-bootchk',
   'incoming-defer', 'smbios', 'numa', 'mem-path', 'mem-prealloc', 'runas', 'chroot', 'spice', 'sdl', 'curses', 'serial-pty',
 ];
@@ -404,12 +515,14 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     apply: (st, flag, v) => parseBoot(st, flag, v),
   },
   {
-    name: 'm', arg: '[size=]megs', group: 'Standard options', help: 'configure guest RAM (a number is MiB; suffixes k, M, G)',
-    apply: (st, flag, v) => {
-      const { head, props } = parseProps(flag, v, 'size');
-      if (props.has('slots') || props.has('maxmem')) fail(flag, 'memory hotplug (slots, maxmem) is not supported');
-      checkKnown(flag, '-m', props, []);
-      st.cfg.ramSize = parseSize(flag, head);
+    name: 'm', arg: '[size=]megs[,slots=n,maxmem=size]', group: 'Standard options',
+    help: 'configure guest RAM\nsize: initial amount of guest memory (a number is MiB; suffixes k, M, G)\nslots: number of hotplug slots (default: none)\nmaxmem: maximum amount of guest memory (default: none)',
+    apply: (st, _flag, v) => {
+      const mem = parseMemoryOption(v);
+      st.cfg.ramSize = mem.ramSize;
+      st.cfg.maxRamSize = mem.maxRamSize;
+      st.cfg.ramSlots = mem.slots;
+      st.cfg.warnings.push(...mem.warnings);
     },
   },
   {
@@ -436,6 +549,11 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
   {
     name: 'snapshot', group: 'Block device options', help: "write to temporary files instead of disk image files",
     apply: (st) => (st.snapshot = true),
+  },
+  {
+    name: 'object', arg: 'memory-backend-ram,id=id,size=size', group: 'Standard options',
+    help: 'create a memory backend for -device pc-dimm (memory-backend-ram)',
+    apply: (st, _flag, v) => parseObject(st, v),
   },
   {
     name: 'display', arg: 'none|curses|vnc=[HOST]:N', group: 'Display options', help: "select display backend type ('-display help' for list)",
@@ -480,8 +598,8 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     },
   },
   {
-    name: 'chardev', arg: 'stdio|file|null,id=id[,path=path][,mux=on|off]', group: 'Character device options',
-    help: 'define a character device (stdio, file or null)', apply: (st, flag, v) => parseChardev(st, flag, v),
+    name: 'chardev', arg: 'stdio|file|null|socket,id=id[,path=path][,host=h,port=p][,server=on|off][,wait=on|off][,telnet=on|off][,mux=on|off]', group: 'Character device options',
+    help: 'define a character device (stdio, file, null, socket: TCP or Unix)', apply: (st, flag, v) => parseChardev(st, flag, v),
   },
   {
     name: 'kernel', arg: 'file', group: 'Boot Image or Kernel specific', help: "use 'file' as kernel image (a Linux bzImage, booted by SeaBIOS\nand tcg86's linuxboot option ROM, or multiboot v1: ELF or a.out kludge)",
@@ -515,23 +633,37 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     name: 'monitor', arg: 'dev', group: 'Debug/Expert options', help: "redirect the monitor to char device 'dev'\n(stdio, null, file:PATH, chardev:ID, none)",
     apply: (st, flag, v) => {
       st.monitorGiven = true;
+      if (/^(tcp|telnet|unix):/.test(v)) {
+        st.cfg.monitor = chardevFromDevString(st, flag, v);
+        return;
+      }
       const [dev, ...opts] = v.split(',');
-      if (opts.length > 0 && !(opts.length === 1 && opts[0] === 'readline')) fail(flag, `'${v}': only the human monitor (readline) is supported`);
+      if (opts.length > 0 && !(opts.length === 1 && opts[0] === 'readline')) fail(flag, `'${v}': only the human monitor (readline) is supported (QMP: -qmp DEV)`);
       st.cfg.monitor = chardevFromDevString(st, flag, dev!);
     },
   },
   {
-    name: 'mon', arg: '[chardev=]name[,mode=readline]', group: 'Debug/Expert options', help: 'the monitor on a -chardev',
+    name: 'qmp', arg: 'dev', group: 'Debug/Expert options', help: "like -monitor but opens in 'control' mode (QMP)\n(tcp:HOST:PORT,server=on,wait=off, unix:PATH,server=on,wait=off, stdio...)",
     apply: (st, flag, v) => {
       st.monitorGiven = true;
-      const { props } = parseProps(flag, v, 'chardev');
+      const id = chardevFromDevString(st, flag, v);
+      if (id) st.cfg.qmp.push(id);
+    },
+  },
+  {
+    name: 'mon', arg: '[chardev=]name[,mode=readline|control]', group: 'Debug/Expert options', help: 'the monitor (HMP, or QMP with mode=control) on a -chardev',
+    apply: (st, flag, v) => {
+      st.monitorGiven = true;
+      const { head, props } = parseProps(flag, v, 'chardev');
       checkKnown(flag, '-mon', props, ['chardev', 'mode', 'pretty']);
-      const id = props.get('chardev');
+      const id = props.get('chardev') ?? (head || undefined);
       if (!id) fail(flag, "needs a 'chardev' property");
       if (!st.cfg.chardevs.has(id!)) fail(flag, `chardev '${id}' not found (define it with -chardev ...,id=${id} before use)`);
       const mode = props.get('mode') ?? 'readline';
-      if (mode !== 'readline') fail(flag, `mode '${mode}' is not supported (QMP is not implemented; use mode=readline)`);
-      st.cfg.monitor = id!;
+      if (mode !== 'readline' && mode !== 'control') fail(flag, `Parameter 'mode' does not accept value '${mode}' (readline or control)`);
+      if (boolProp(flag, 'pretty', props.get('pretty'), false)) fail(flag, 'pretty=on is not supported (QMP replies are one line each)');
+      if (mode === 'control') st.cfg.qmp.push(id!);
+      else st.cfg.monitor = id!;
     },
   },
   {
@@ -755,7 +887,7 @@ function finishDefaults(st: ParseState): void {
   }
   // A monitor on the display's console (tcg86 has no display) cannot be reached: none.
   if (cfg.monitor && cfg.chardevs.get(cfg.monitor)?.backend.kind === 'vc') cfg.monitor = null;
-  if (cfg.startPaused && !cfg.monitor) {
+  if (cfg.startPaused && !cfg.monitor && cfg.qmp.length === 0) {
     throw new UsageError('-S: the machine would stay stopped for good: no monitor can continue it (give -monitor stdio)');
   }
   if (cfg.vnc) {
@@ -772,7 +904,7 @@ function finishDefaults(st: ParseState): void {
       throw new UsageError('-display curses: the terminal is the display; no character device may use stdio');
     }
   }
-  if (cfg.noShutdown && !cfg.monitor) {
+  if (cfg.noShutdown && !cfg.monitor && cfg.qmp.length === 0) {
     throw new UsageError('-no-shutdown: a shutdown would stop the machine for good: no monitor can reset or quit it (give -monitor stdio)');
   }
   // One stdio chardev at most (QEMU: "cannot use stdio by multiple character devices").
@@ -781,6 +913,7 @@ function finishDefaults(st: ParseState): void {
   for (const id of cfg.serials) if (id && isStdio(cfg, id)) users.add(id);
   for (const d of cfg.debugcons) if (isStdio(cfg, d.chardev)) users.add(d.chardev);
   if (cfg.monitor && isStdio(cfg, cfg.monitor)) users.add(cfg.monitor);
+  for (const id of cfg.qmp) if (isStdio(cfg, id)) users.add(id);
   if (stdio.length > 1 && users.size > 1) {
     throw new UsageError('cannot use stdio by multiple character devices (give -serial none -monitor none with -nographic, or use a file: chardev)');
   }

@@ -6,6 +6,8 @@ import { HelpRequest, parseArgs, UsageError } from './args.js';
 import { MachineError, PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
 import { Monitor } from '../monitor/monitor.js';
+import { QmpMonitor } from '../monitor/qmp/qmp-monitor.js';
+import { ChardevError } from '../machine/chardevs.js';
 import { CursesDisplay } from './curses.js';
 import { VncServer } from '../ui/vnc/vnc-server.js';
 
@@ -13,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
   try {
     const config = parseArgs(argv);
-    for (const w of config.cpu.warnings) process.stderr.write(`tcg86: warning: ${w}\n`);
+    for (const w of [...config.warnings, ...config.cpu.warnings]) process.stderr.write(`tcg86: warning: ${w}\n`);
     machine = new PcMachine(config);
   } catch (e) {
     if (e instanceof HelpRequest) {
@@ -26,11 +28,20 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  try {
+    await machine.chardevs.ready();
+  } catch (e) {
+    if (!(e instanceof ChardevError)) throw e;
+    process.stderr.write(`tcg86: ${e.message}\n`);
+    machine.shutdown();
+    return 1;
+  }
   const monitorId = machine.config.monitor;
   if (monitorId) {
     const muxed = machine.config.chardevs.get(monitorId)?.mux === true;
     new Monitor(machine, machine.chardevs.get(monitorId), { muxed });
   }
+  for (const id of machine.config.qmp) new QmpMonitor(machine, machine.chardevs.get(id));
   const incoming = machine.config.incoming;
   if (incoming === 'defer') machine.runState = 'inmigrate';
   else if (incoming) {
@@ -65,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
     curses?.close();
     vnc?.close();
     machine.shutdown();
+    // A reply to quit and the SHUTDOWN event reach socket clients before the process ends.
+    await machine.chardevs.closed(1000);
     if (machine.config.stats !== 'none') {
       const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
       process.stderr.write(machine.config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));

@@ -10,8 +10,11 @@ export interface CharReceiver {
   /** How many bytes the frontend can take now (0 = full; input waits in the backend). */
   canReceive(): number;
   receive(data: Uint8Array): void;
-  /** The focus of a mux chardev moved to (mux-in) or away from (mux-out) this frontend. */
-  event?(ev: 'mux-in' | 'mux-out'): void;
+  /**
+   * The focus of a mux chardev moved to (mux-in) or away from (mux-out) this frontend; a
+   * socket backend's client connected (opened) or went away (closed), QEMU's CHR_EVENT_*.
+   */
+  event?(ev: 'mux-in' | 'mux-out' | 'opened' | 'closed'): void;
   /** The input source is exhausted (end of file on stdin): no more input will come. */
   inputEnded?(): void;
 }
@@ -31,7 +34,7 @@ export interface CharBackend {
  * Input held in the backend until the frontend can take it; shared by every backend that
  * produces input, so flow control behaves the same everywhere.
  */
-class InputQueue {
+export class InputQueue {
   private chunks: Uint8Array[] = [];
   receiver: CharReceiver | null = null;
   ended = false;
@@ -43,15 +46,21 @@ class InputQueue {
     this.pump();
   }
 
-  push(data: Uint8Array): void {
+  /** Queue input; `deliver` false keeps it queued until the next pump (flow control). */
+  push(data: Uint8Array, deliver = true): void {
     if (data.length > 0) this.chunks.push(data);
-    this.pump();
+    if (deliver) this.pump();
   }
 
   get pendingBytes(): number {
     let n = 0;
     for (const c of this.chunks) n += c.length;
     return n;
+  }
+
+  /** Drop what is queued (a socket client went away: its unread input goes with it). */
+  clear(): void {
+    this.chunks = [];
   }
 
   pump(): void {

@@ -4,6 +4,7 @@
 
 import { FileCharBackend, NullCharBackend, StdioCharBackend, type CharBackend } from '../devices/chardev.js';
 import { MuxChardev } from '../devices/chardev-mux.js';
+import { SocketCharBackend } from '../devices/chardev-socket.js';
 import type { MachineConfig } from './config.js';
 
 /** A backend that cannot be opened (a bad path): a usage error naming the flag. */
@@ -12,6 +13,8 @@ export class ChardevError extends Error {}
 export class Chardevs {
   private readonly byId = new Map<string, CharBackend>();
   private readonly muxById = new Map<string, MuxChardev>();
+  /** The flag that defined each chardev, for errors found after opening (a port in use). */
+  readonly flags = new Map<string, string>();
 
   add(id: string, backend: CharBackend, mux = false): void {
     this.byId.set(id, backend);
@@ -35,6 +38,28 @@ export class Chardevs {
     }
   }
 
+  /**
+   * Resolves when every socket listens (or, with wait=on, has its first client); rejects with
+   * a ChardevError naming the flag when one cannot bind or connect.
+   */
+  async ready(): Promise<void> {
+    for (const [id, b] of this.byId) {
+      if (!(b instanceof SocketCharBackend)) continue;
+      try {
+        if (b.opts.wait && b.opts.server) process.stderr.write(`tcg86: chardev '${id}': waiting for connection on ${b.address.kind}:${b.address.kind === 'tcp' ? `${b.address.host}:${b.address.port}` : b.address.path},server=on\n`);
+        await b.whenReady();
+      } catch (e) {
+        throw new ChardevError(`${this.flags.get(id) ?? '-chardev'}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** A socket server a monitor sits on keeps taking clients: the host can still act. */
+  listening(id: string): boolean {
+    const b = this.byId.get(id);
+    return b instanceof SocketCharBackend && b.listening;
+  }
+
   /** Send buffered output to the host (the machine idles, yields or is about to report). */
   flushAll(): void {
     for (const b of this.byId.values()) b.flush?.();
@@ -42,6 +67,19 @@ export class Chardevs {
 
   closeAll(): void {
     for (const b of this.byId.values()) b.close();
+  }
+
+  /** After closeAll: resolves when every socket has sent what it held, or after `timeoutMs`. */
+  closed(timeoutMs: number): Promise<void> {
+    const sockets = [...this.byId.values()].filter((b): b is SocketCharBackend => b instanceof SocketCharBackend);
+    if (sockets.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void Promise.all(sockets.map((s) => s.whenClosed())).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 
@@ -53,6 +91,7 @@ export function openChardevs(
   for (const spec of config.chardevs.values()) {
     const b = spec.backend;
     const mux = spec.mux === true;
+    if (spec.flag) out.flags.set(spec.id, spec.flag);
     const replaced = override?.(spec.id, b.kind);
     if (replaced) {
       out.add(spec.id, replaced, mux);
@@ -68,6 +107,9 @@ export function openChardevs(
         } catch (e) {
           throw new ChardevError(`${spec.flag ?? '-chardev'}: cannot open ${b.path} (${(e as Error).message})`);
         }
+        break;
+      case 'socket':
+        out.add(spec.id, new SocketCharBackend(b.address, b.opts), mux);
         break;
       case 'null':
       case 'vc':

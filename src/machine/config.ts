@@ -1,8 +1,15 @@
 // What a command line asks the machine for, after parsing (see src/cli/args.ts).
 
 import { defaultCpuDefinition, type CpuDefinition } from '../cpu/x86/cpu-models.js';
+import type { SocketAddress, SocketOptions } from '../devices/chardev-socket.js';
+import type { DimmSpec, MemdevSpec } from './memory-devices.js';
 
-export type ChardevBackend = { kind: 'stdio' } | { kind: 'null' } | { kind: 'file'; path: string } | { kind: 'vc' };
+export type ChardevBackend =
+  | { kind: 'stdio' }
+  | { kind: 'null' }
+  | { kind: 'file'; path: string }
+  | { kind: 'vc' }
+  | { kind: 'socket'; address: SocketAddress; opts: SocketOptions };
 
 export interface ChardevSpec {
   id: string;
@@ -48,6 +55,16 @@ export interface DriveSpec {
 
 export interface MachineConfig {
   ramSize: number;
+  /** -m maxmem: RAM plus what DIMMs may add (QEMU's maxram_size); ramSize without one. */
+  maxRamSize: number;
+  /** -m slots: DIMM slots (each reserves 1 GiB of alignment in device memory, as QEMU's pc). */
+  ramSlots: number;
+  /** Warnings from parsing the command line, printed at startup (as QEMU's warn_report). */
+  warnings: string[];
+  /** -object memory-backend-ram: guest RAM for DIMMs. */
+  memdevs: MemdevSpec[];
+  /** -device pc-dimm: DIMMs plugged at startup, in order. */
+  dimms: DimmSpec[];
   biosPath: string | null;
   kernelPath: string | null;
   /** -initrd FILE[,FILE...] for a Linux kernel (concatenated in order). */
@@ -72,6 +89,8 @@ export interface MachineConfig {
   pciTestdevs: number;
   /** Chardev id of the monitor, or null for none. */
   monitor: string | null;
+  /** Chardev ids of the QMP monitors (-qmp, -mon mode=control), each with its own protocol state. */
+  qmp: string[];
   /** -S: start with the CPU stopped (prelaunch) until the monitor's `cont`. */
   startPaused: boolean;
   /** -nographic was given (fw_cfg tells the firmware, as QEMU's FW_CFG_NOGRAPHIC). */
@@ -122,6 +141,11 @@ export interface VncConfig {
 export function defaultConfig(): MachineConfig {
   return {
     ramSize: 128 * 1024 * 1024,
+    maxRamSize: 128 * 1024 * 1024,
+    ramSlots: 0,
+    warnings: [],
+    memdevs: [],
+    dimms: [],
     biosPath: null,
     kernelPath: null,
     initrdPaths: [],
@@ -137,6 +161,7 @@ export function defaultConfig(): MachineConfig {
     pcTestdev: false,
     pciTestdevs: 0,
     monitor: null,
+    qmp: [],
     startPaused: false,
     nographic: false,
     log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, outAsm: false, file: null },

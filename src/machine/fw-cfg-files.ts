@@ -5,6 +5,7 @@
 
 import type { FwCfgFile } from '../devices/fw-cfg.js';
 import type { MachineConfig } from './config.js';
+import { deviceMemoryRange, reservedMemoryEnd } from './device-memory.js';
 
 const E820_RAM = 1;
 
@@ -38,6 +39,8 @@ export function pcFwCfgFiles(config: MachineConfig, below4g: number, above4g: nu
     // S0..S5 as QEMU's piix4 reports them: bit 7 = enabled, low bits = SLP_TYP.
     { name: 'etc/system-states', data: new Uint8Array([0x80, 0x00, 0x00, 0x81, 0x82, 0x80]) },
   ];
+  const dm = deviceMemoryRange(config, above4g);
+  if (dm) files.push({ name: 'etc/reserved-memory-end', data: reservedMemoryEnd(dm) });
   for (const f of config.fwCfgFiles) {
     if (files.some((g) => g.name === f.name)) throw new FwCfgFileError(`-fw_cfg: a file named '${f.name}' already exists`);
     files.push({ name: f.name, data: f.data });

@@ -54,6 +54,9 @@ import type { IdeDriveSpec } from '../devices/pci/piix-ide.js';
 import { pcCmosInitDisks, pcCmosInitFloppy } from './cmos.js';
 import { I8257, I8257_VMSTATE } from '../devices/i8257.js';
 import { Fdc, FloppyDrive, floppyFormat, FLOPPY_FORMATS } from '../devices/fdc.js';
+import { MachineEvents, type ShutdownCause } from './machine-events.js';
+import { deviceMemoryRange } from './device-memory.js';
+import { MemoryDeviceError, MemoryDevices } from './memory-devices.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -118,6 +121,10 @@ export class PcMachine {
   /** The PCI memory space: under RAM, routed to below 1 MiB by the chipset windows. */
   private pci: MemoryRegion | null = null;
   private ram: MemoryRegion | null = null;
+  /** The hotplug area above RAM (-m maxmem > size), QEMU's machine->device_memory. */
+  deviceMemory: MemoryRegion | null = null;
+  /** Memory backends and the DIMMs plugged into device memory. */
+  readonly memoryDevices: MemoryDevices;
   /** The i440FX host bridge, PIIX3 functions and PCI VGA. */
   readonly pciBoard: PciBoard;
   private kernelImage: Uint8Array | null = null;
@@ -135,6 +142,10 @@ export class PcMachine {
   private sliceEndNs = -Infinity;
   private exitStatus: number | null = null;
   private resetPending = false;
+  /** Why the pending reset was requested (the RESET/SHUTDOWN events report it). */
+  private resetCause: ShutdownCause = 'guest-reset';
+  /** Run-state changes, resets, shutdowns and migration progress, for QMP's events. */
+  readonly events = new MachineEvents();
   /** -S starts in prelaunch; the monitor's stop/cont move between paused and running. */
   runState: RunState;
   /**
@@ -168,7 +179,6 @@ export class PcMachine {
     if (config.ramSize > MAX_RAM) {
       throw new MachineError(`-m: ${config.ramSize} bytes is more RAM than tcg86 can back (at most ${MAX_RAM / 1024 ** 2} MiB)`);
     }
-    if (config.ramSize < 1024 * 1024) throw new MachineError(`-m: at least 1 MiB of RAM is needed, got ${config.ramSize} bytes`);
     const sys = this.sys;
     this.report = hooks.report ?? ((text) => void process.stderr.write(text));
     // Images first: a bad one stops everything before any device or chardev exists.
@@ -194,11 +204,34 @@ export class PcMachine {
 
     // RAM, the BIOS image (up to 16 MiB), the option ROM area and vga.vram, 64-page aligned.
     const vramBytes = config.vga === 'std' ? 16 * 1024 * 1024 : 0;
-    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 18 * 1024 * 1024 + vramBytes);
+    const memdevBytes = config.memdevs.reduce((n, m) => n + Math.ceil(m.size / 0x40000) * 0x40000, 0);
+    sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 18 * 1024 * 1024 + vramBytes + memdevBytes);
     sys.transaction(() => {
       this.mapRam();
       this.mapFirmware();
     });
+    // -object memory-backend-ram and -device pc-dimm: backends first, then the DIMMs in order.
+    this.memoryDevices = new MemoryDevices(
+      sys,
+      this.deviceMemory,
+      deviceMemoryRange(config, this.above4g),
+      config.ramSlots,
+      config.maxRamSize - config.ramSize,
+    );
+    try {
+      for (const m of config.memdevs) this.memoryDevices.addBackend(m);
+    } catch (e) {
+      if (e instanceof MemoryDeviceError) throw new MachineError(e.message);
+      throw e;
+    }
+    for (const d of config.dimms) {
+      try {
+        this.memoryDevices.plug(d);
+      } catch (e) {
+        if (e instanceof MemoryDeviceError) throw new MachineError(`-device ${d.text}: ${e.message}`);
+        throw e;
+      }
+    }
     // QEMU's -vga std: the legacy window lives in the PCI memory space and the ports in the
     // I/O space; the BARs (pci-board.ts) map when the firmware programs them.
     if (config.vga === 'std') {
@@ -350,9 +383,11 @@ export class PcMachine {
       stop: () => {
         stateBeforeStop = this.runState;
         this.runState = 'finish-migrate';
+        if (stateBeforeStop === 'running') this.events.emit({ event: 'STOP' });
       },
       resume: () => {
         this.runState = stateBeforeStop;
+        if (stateBeforeStop === 'running') this.events.emit({ event: 'RESUME' });
         this.kickHost();
       },
       completed: () => {
@@ -365,6 +400,14 @@ export class PcMachine {
       report: (line) => {
         this.chardevs.flushAll();
         process.stderr.write(`tcg86: ${line}\n`);
+      },
+      // QEMU sends these only with the `events` migration capability on.
+      statusChanged: (status) => {
+        // 'device' is reported only with pause-before-switchover, which tcg86 lacks.
+        if (this.migration.caps.events && status !== 'device') this.events.emit({ event: 'MIGRATION', status });
+      },
+      passDone: (pass) => {
+        if (this.migration.caps.events) this.events.emit({ event: 'MIGRATION_PASS', pass });
       },
     });
     this.chardevs.startMuxes(() => this.requestExit(0));
@@ -388,7 +431,10 @@ export class PcMachine {
         vgaRom: config.vga === 'std' ? findFirmware(STDVGA_ROM, config.dataDirs) : null,
         serials: { com1: config.serials[0] != null, com2: config.serials[1] != null },
         resetRequest: () => this.requestReset(),
-        shutdown: () => this.requestExit(0),
+        shutdown: () => {
+          this.events.emit({ event: 'SHUTDOWN', cause: 'guest-shutdown' });
+          this.requestExit(0);
+        },
         unimp: (msg) => {
           if (config.log.unimp) this.log.write(msg + '\n');
         },
@@ -459,6 +505,12 @@ export class PcMachine {
     this.systemMemory.addSubregion(0, MemoryRegion.alias(sys, null, 'ram-below-4g', ram, 0, this.below4g));
     if (this.above4g > 0) {
       this.systemMemory.addSubregion(2 ** 32, MemoryRegion.alias(sys, null, 'ram-above-4g', ram, this.below4g, this.above4g));
+    }
+    // -m maxmem: QEMU's device-memory container, empty until DIMMs are plugged into it.
+    const dm = deviceMemoryRange(this.config, this.above4g);
+    if (dm) {
+      this.deviceMemory = MemoryRegion.container(sys, null, 'device-memory', dm.size);
+      this.systemMemory.addSubregion(dm.base, this.deviceMemory);
     }
   }
 
@@ -623,6 +675,7 @@ export class PcMachine {
         },
         loaded: () => {
           this.runState = paused ? 'paused' : 'running';
+          if (!paused) this.events.emit({ event: 'RESUME' });
           this.kickHost();
         },
         failed: (reason) => {
@@ -651,16 +704,58 @@ export class PcMachine {
     this.kickHost();
   }
 
-  requestReset(): void {
+  /** A reset request (the guest's by default); the run loop or serviceResetRequest acts on it. */
+  requestReset(cause: ShutdownCause = 'guest-reset'): void {
+    this.resetCause = cause;
     this.resetPending = true;
     this.engine.exitRequest = true;
     this.kickHost();
   }
 
+  /**
+   * A pending reset, handled as QEMU's main loop does: a RESET event and the reset, or with
+   * -no-reboot a SHUTDOWN (then the exit, or with -no-shutdown the shutdown state). Called by
+   * the run loop, and by the monitors right after their system_reset, so the event comes
+   * before their reply as in QEMU.
+   */
+  serviceResetRequest(): void {
+    if (!this.resetPending) return;
+    this.resetPending = false;
+    const cause = this.resetCause;
+    if (this.config.noReboot) this.shutdownFor(cause);
+    else {
+      this.reset();
+      this.events.emit({ event: 'RESET', cause });
+      // As QEMU's main loop: a VM reset while stopped is back in prelaunch.
+      if (this.runState === 'paused' || this.runState === 'shutdown' || this.runState === 'postmigrate') this.runState = 'prelaunch';
+    }
+  }
+
+  /** QEMU's qemu_system_shutdown: the SHUTDOWN event, then exit, or pause with -no-shutdown. */
+  private shutdownFor(cause: ShutdownCause): void {
+    this.events.emit({ event: 'SHUTDOWN', cause });
+    if (!this.config.noShutdown) {
+      this.requestExit(0);
+      return;
+    }
+    if (this.runState === 'running') this.events.emit({ event: 'STOP' });
+    this.runState = 'shutdown';
+  }
+
+  /** The monitors' `quit` (QEMU's qmp_quit): a SHUTDOWN event, then the run ends with status 0. */
+  quit(): void {
+    this.flushDisks();
+    this.events.emit({ event: 'SHUTDOWN', cause: 'host-qmp-quit' });
+    this.requestExit(0);
+  }
+
   /** The monitor's `stop`: the guest stops between two instructions. */
   stop(): void {
     if (this.runState === 'shutdown') return;
-    if (this.runState === 'running') this.runState = 'paused';
+    if (this.runState === 'running') {
+      this.runState = 'paused';
+      this.events.emit({ event: 'STOP' });
+    }
     this.engine.exitRequest = true;
   }
 
@@ -668,6 +763,7 @@ export class PcMachine {
   cont(): void {
     // The guest is not ours to run while a stream loads or the last pages leave.
     if (this.runState === 'inmigrate' || this.runState === 'finish-migrate') return;
+    if (this.runState !== 'running') this.events.emit({ event: 'RESUME' });
     this.runState = 'running';
     this.kickHost();
   }
@@ -730,13 +826,9 @@ export class PcMachine {
       // timers tick (time moving, no instruction retiring) must also reach it.
       if (cpu.events >= limit || this.clock.nowNs >= limit * this.nsPerInsn) return null;
       if (this.resetPending) {
-        this.resetPending = false;
-        if (this.config.noReboot) {
-          if (!this.config.noShutdown) return 0;
-          this.runState = 'shutdown'; // -no-shutdown: stop and wait for the monitor
-          continue;
-        }
-        this.reset();
+        // -no-shutdown: the shutdown state waits for the monitor; otherwise the exit status is set.
+        this.serviceResetRequest();
+        continue;
       }
       if (this.runState !== 'running') {
         if (this.migration.active) {
@@ -788,11 +880,12 @@ export class PcMachine {
         if (this.config.noReboot) {
           this.chardevs.flushAll(); // the guest's output first, then our report
           this.report('tcg86: the guest triple-faulted; -no-reboot given, stopping. Registers:\n' + e.registers);
-          if (!this.config.noShutdown) return 0;
-          this.runState = 'shutdown';
+          // As QEMU: a triple fault is a guest reset request.
+          this.shutdownFor('guest-reset');
           continue;
         }
         this.reset();
+        this.events.emit({ event: 'RESET', cause: 'guest-reset' });
         continue;
       }
       this.sliceEndNs = -Infinity;

@@ -23,6 +23,10 @@ export interface MigrationVm {
   completed(): void;
   /** A line for the user (stderr), e.g. why a migration failed. */
   report(line: string): void;
+  /** The status changed (QMP's MIGRATION event). */
+  statusChanged?(status: MigrationStatus): void;
+  /** A dirty-bitmap sync happened: `pass` is the sync count (QMP's MIGRATION_PASS event). */
+  passDone?(pass: number): void;
 }
 
 /** Rate-limit window, as QEMU's BUFFER_DELAY. */
@@ -47,7 +51,7 @@ const TICK_MAX_PAGES = 2048;
 export class MigrationManager {
   status: MigrationStatus = 'none';
   readonly params: MigrationParams = defaultParams();
-  readonly caps: MigrationCaps = { autoConverge: false };
+  readonly caps: MigrationCaps = { autoConverge: false, events: false };
   error: string | null = null;
   ram: RamSaver | null = null;
   /**
@@ -90,6 +94,21 @@ export class MigrationManager {
     private readonly vm: MigrationVm,
   ) {}
 
+  private setStatus(status: MigrationStatus): void {
+    this.status = status;
+    this.vm.statusChanged?.(status);
+  }
+
+  /** Report a bitmap sync that has not been reported yet. */
+  private notePass(): void {
+    const n = this.ram?.syncCount ?? 0;
+    if (n > this.passesReported) {
+      this.passesReported = n;
+      this.vm.passDone?.(n);
+    }
+  }
+  private passesReported = 0;
+
   get active(): boolean {
     return this.status === 'setup' || this.status === 'active' || this.status === 'device';
   }
@@ -99,7 +118,7 @@ export class MigrationManager {
     if (this.active) throw new MigrationError('There\'s a migration process in progress');
     const uri = parseMigrationUri(uriText);
     const gen = ++this.generation;
-    this.status = 'setup';
+    this.setStatus('setup');
     this.error = null;
     this.startMs = this.now();
     this.transferred = 0;
@@ -127,6 +146,8 @@ export class MigrationManager {
     this.ram = ram;
     this.out.header();
     ram.setup(this.out);
+    this.passesReported = 0;
+    this.notePass();
     this.pump();
     const now = this.now();
     this.setupMs = now - this.startMs;
@@ -136,7 +157,7 @@ export class MigrationManager {
     this.iterBytes = 0;
     this.iterPages = 0;
     this.bandwidth = this.params.maxBandwidth / 1000;
-    this.status = 'active';
+    this.setStatus('active');
   }
 
   /** Hand framed sections to the channel. */
@@ -188,6 +209,7 @@ export class MigrationManager {
     const ram = this.ram!;
     this.pagesPerIteration.push(this.iterPages);
     const fresh = ram.sync();
+    this.notePass();
     const secs = Math.max(now - this.iterStart, 1) / 1000;
     this.dirtyPagesRate = Math.round(fresh / secs);
     // QEMU's auto-converge: the guest dirtied more than threshold% of what was sent, twice.
@@ -212,9 +234,10 @@ export class MigrationManager {
     const gen = this.generation;
     this.vm.stop();
     this.guestStopped = true;
-    this.status = 'device';
+    this.setStatus('device');
     this.downtimeStart = this.now();
     ram.sync();
+    this.notePass();
     const before = ram.normalPages + ram.zeroPages;
     ram.send(this.out, Infinity);
     this.pagesPerIteration.push(ram.normalPages + ram.zeroPages - before);
@@ -227,7 +250,7 @@ export class MigrationManager {
         const now = this.now();
         this.downtimeMs = now - this.downtimeStart;
         this.totalMs = now - this.startMs;
-        this.status = 'completed';
+        this.setStatus('completed');
         this.guestStopped = false;
         this.throttlePercent = 0;
         this.sys.globalDirtyLogStop();
@@ -242,14 +265,14 @@ export class MigrationManager {
   cancel(): void {
     if (!this.active) return;
     this.generation++;
-    this.status = 'cancelled';
+    this.setStatus('cancelled');
     this.finishSource();
   }
 
   private fail(reason: string): void {
     if (!this.active) return;
     this.generation++;
-    this.status = 'failed';
+    this.setStatus('failed');
     this.error = reason;
     this.vm.report(`migration failed: ${reason}`);
     this.finishSource();

@@ -27,6 +27,8 @@ export function defaultParams(): MigrationParams {
 
 export interface MigrationCaps {
   autoConverge: boolean;
+  /** QMP's MIGRATION and MIGRATION_PASS events are sent (QEMU's `events` capability). */
+  events: boolean;
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -70,8 +72,9 @@ export function setParam(p: MigrationParams, name: string, value: string): void 
 
 export function setCapability(c: MigrationCaps, name: string, value: string): void {
   if (value !== 'on' && value !== 'off') throw new MigrationError(`capability '${name}': '${value}' must be on or off`);
-  if (name !== 'auto-converge') throw new MigrationError(`Invalid capability '${name}' (tcg86 knows auto-converge)`);
-  c.autoConverge = value === 'on';
+  if (name === 'events') c.events = value === 'on';
+  else if (name === 'auto-converge') c.autoConverge = value === 'on';
+  else throw new MigrationError(`Invalid capability '${name}' (tcg86 knows auto-converge and events)`);
 }
 
 /** `info migrate_parameters`, in QEMU's layout for the parameters tcg86 has. */

@@ -14,6 +14,9 @@ import { screendump } from './screendump-cmd.js';
 import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
 import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
 import { formatBlockInfo } from './block-info.js';
+import { CommandError } from './command-error.js';
+import { deviceAdd, deviceDel, objectAdd, objectDel, splitOptions } from './memory-hotplug.js';
+import { formatMemdevs, formatMemoryDevices, memdevList } from '../machine/memory-devices.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
 export const TCG86_VERSION = '0.1.0';
@@ -159,6 +162,13 @@ const INFO: Command[] = [
   },
   { name: 'name', args: '', help: 'show the current VM name', run: (c) => c.print(c.machine.config.name ? `${c.machine.config.name}\n` : '') },
   { name: 'vnc', args: '', help: 'show the vnc server status', run: (c) => c.print(c.machine.vncInfo?.() ?? 'None\n') },
+  {
+    name: 'memdev',
+    args: '',
+    help: 'show memory backends',
+    run: (c) => c.print(formatMemdevs(memdevList(c.machine.memoryDevices, c.machine.config.ramSize))),
+  },
+  { name: 'memory-devices', args: '', help: 'show memory devices', run: (c) => c.print(formatMemoryDevices(c.machine.memoryDevices)) },
   ...MIGRATION_INFO,
 ];
 
@@ -271,7 +281,7 @@ const COMMANDS: Command[] = [
     help: "save to disk virtual memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
       const { addr, size, file } = saveArgs(c, 'memsave', a);
-      memorySave(c.machine.cpu, addr >>> 0, size, file, false);
+      memorySave(c.machine.cpu, BigInt(addr >>> 0), BigInt(size), file, false);
     },
   },
   {
@@ -280,7 +290,7 @@ const COMMANDS: Command[] = [
     help: "save to disk physical memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
       const { addr, size, file } = saveArgs(c, 'pmemsave', a);
-      memorySave(c.machine.cpu, addr, size, file, true);
+      memorySave(c.machine.cpu, BigInt(addr), BigInt(size), file, true);
     },
   },
   {
@@ -291,7 +301,13 @@ const COMMANDS: Command[] = [
       "Currently only 'png' and 'ppm' formats are supported.",
     run: (c, a) => screendump(c.machine, a, c.print),
   },
-  { name: 'system_reset', args: '', help: 'reset the system', run: (c) => c.machine.requestReset() },
+  {
+    name: 'system_reset', args: '', help: 'reset the system',
+    run: (c) => {
+      c.machine.requestReset('host-qmp-system-reset');
+      c.machine.serviceResetRequest();
+    },
+  },
   { name: 'stop', args: '', help: 'stop emulation', run: (c) => c.machine.stop() },
   {
     name: 'cont', alias: 'c', args: '', help: 'resume emulation',
@@ -301,13 +317,17 @@ const COMMANDS: Command[] = [
       else c.machine.cont();
     },
   },
+  { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.quit() },
   {
-    name: 'quit', alias: 'q', args: '', help: 'quit the emulator',
-    run: (c) => {
-      c.machine.flushDisks();
-      c.machine.requestExit(0);
-    },
+    name: 'object_add', args: '[qom-type=]type,id=str[,prop=value][,...]', help: 'create QOM object (memory-backend-ram)',
+    run: (c, a) => objectAdd(c.machine, splitOptions(required(a, 'object').trim(), 'qom-type')),
   },
+  { name: 'object_del', args: 'id', help: 'destroy QOM object', run: (c, a) => objectDel(c.machine, required(a, 'id').trim()) },
+  {
+    name: 'device_add', args: 'driver[,prop=value][,...]', help: 'add device, like -device on the command line (pc-dimm)',
+    run: (c, a) => deviceAdd(c.machine, splitOptions(required(a, 'device').trim(), 'driver')),
+  },
+  { name: 'device_del', args: 'device', help: 'remove device', run: (c, a) => deviceDel(c.machine, required(a, 'id').trim()) },
   ...MIGRATION_COMMANDS,
 ];
 
@@ -324,8 +344,10 @@ export function runCommand(ctx: MonitorContext, line: string): boolean {
   try {
     cmd.run(ctx, m[2]!);
   } catch (e) {
-    if (!(e instanceof MonitorError)) throw e;
-    ctx.print(e.message + '\n' + (e.usage ? `Try "help ${cmd.name}" for more information\n` : ''));
+    // A command shared with QMP fails as QEMU's hmp_handle_error prints it.
+    if (e instanceof CommandError) ctx.print(`Error: ${e.desc}\n`);
+    else if (!(e instanceof MonitorError)) throw e;
+    else ctx.print(e.message + '\n' + (e.usage ? `Try "help ${cmd.name}" for more information\n` : ''));
   }
   return cmd.name !== 'quit';
 }

@@ -7,6 +7,8 @@ import type { X86CPU } from '../cpu/x86/cpu.js';
 import { debugTranslate } from '../cpu/x86/paging-info.js';
 import { decode, formatInsn, Insn } from '../cpu/x86/decoder/index.js';
 import { MonitorError } from './expr.js';
+import { CommandError } from './command-error.js';
+import { describeErrno } from '../devices/chardev-socket.js';
 
 export interface DumpFormat {
   count: number;
@@ -155,12 +157,48 @@ function disassemble(cpu: X86CPU, f: DumpFormat, addr: number, physical: boolean
 }
 
 /** `memsave`/`pmemsave`: size bytes from addr into a file. */
-export function memorySave(cpu: X86CPU, addr: number, size: number, path: string, physical: boolean): void {
-  const buf = readMemory(cpu, addr, size, physical);
-  if (!buf) throw new MonitorError(physical ? 'Invalid addr 0x' + addr.toString(16) : 'Invalid addr 0x' + addr.toString(16) + ' specified');
+/** The bytes at once per host write (QEMU copies 1 KiB at a time; any size is fine). */
+const SAVE_CHUNK = 1024 * 1024;
+
+/**
+ * QEMU's qmp_memsave/qmp_pmemsave, shared by both monitors: `size` bytes at `addr` (virtual
+ * through the CPU's page tables, or physical) into a file, in chunks, with QEMU's error texts.
+ * A physical read of unassigned space gives what the bus gives, as QEMU's pmemsave ignores it.
+ */
+export function memorySave(cpu: X86CPU, addr: bigint, size: bigint, path: string, physical: boolean): void {
+  const hex = (v: bigint) => '0x' + BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+  const invalid = () => new CommandError(`Invalid addr ${hex(addr)}/size ${size} specified`);
+  // QEMU loops on a negative size until it crashes; tcg86 refuses it.
+  if (size < 0n) throw new CommandError(`Parameter 'size' expects a non-negative size`);
+  const limit = physical ? 2n ** 52n : 2n ** 32n;
+  if (!physical && (addr < 0n || addr + size > limit)) throw invalid();
+  if (physical && (addr < 0n || addr + size > limit)) throw new CommandError(`Parameter 'val' expects a guest physical address below 2^52`);
+  let fd: number;
   try {
-    fs.writeFileSync(path, buf);
+    fd = fs.openSync(path, 'w');
   } catch (e) {
-    throw new MonitorError(`could not open '${path}': ${(e as Error).message}`);
+    throw new CommandError(`Could not open '${path}': ${describeErrno(e as NodeJS.ErrnoException)}`);
   }
+  try {
+    for (let done = 0n; done < size; ) {
+      const n = Number(size - done < BigInt(SAVE_CHUNK) ? size - done : BigInt(SAVE_CHUNK));
+      const a = Number(addr + done);
+      const buf = physical ? readPhysical(cpu, a, n) : readMemory(cpu, a, n, false);
+      if (!buf) throw invalid();
+      try {
+        fs.writeSync(fd, buf);
+      } catch {
+        throw new CommandError('An IO error has occurred');
+      }
+      done += BigInt(n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readPhysical(cpu: X86CPU, addr: number, len: number): Uint8Array {
+  const buf = new Uint8Array(len);
+  cpu.memory.read(addr, buf);
+  return buf;
 }

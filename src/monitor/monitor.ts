@@ -2,6 +2,7 @@
 // "(qemu) " prompt, and commands run between two slices of guest execution, never inside one.
 
 import type { CharBackend, CharReceiver } from '../devices/chardev.js';
+import { SocketCharBackend } from '../devices/chardev-socket.js';
 import type { PcMachine } from '../machine/pc.js';
 import { runCommand, type MonitorContext } from './commands.js';
 import { FormatDefaults } from './memory-dump.js';
@@ -39,9 +40,11 @@ export class Monitor implements CharReceiver {
     // while lines already received have not all run: the end of input arrives as soon as the
     // last byte is read, long before the lines held behind a running command are executed.
     machine.hostCanAct = () => !this.quit && (this.inputOpen || this.pendingLine !== null || this.held.length > 0 || this.scheduled);
+    const socket = chr instanceof SocketCharBackend;
     chr.setReceiver(this);
-    // On a mux the banner waits until the monitor first gets the focus (C-a c), as in QEMU.
-    if (!opts.muxed) this.greet();
+    // On a mux the banner waits until the monitor first gets the focus (C-a c), as in QEMU;
+    // on a socket each client gets it when it connects.
+    if (!opts.muxed && !socket) this.greet();
   }
 
   private greet(): void {
@@ -53,8 +56,15 @@ export class Monitor implements CharReceiver {
     this.print("tcg86 monitor - type 'help' for more information\n" + PROMPT);
   }
 
-  event(ev: 'mux-in' | 'mux-out'): void {
+  event(ev: 'mux-in' | 'mux-out' | 'opened' | 'closed'): void {
     if (ev === 'mux-in') this.greet();
+    else if (ev === 'opened') {
+      // A new client: a fresh line and QEMU's banner again (monitor_event's CHR_EVENT_OPENED).
+      this.line = '';
+      this.escape = 0;
+      this.greeted = false;
+      this.greet();
+    }
   }
 
   inputEnded(): void {

@@ -1,10 +1,34 @@
-// The monitor's `screendump FILE [-f ppm|png] [device [head]]` as QEMU 7.2's HMP: the display
-// is refreshed first (graphic_hw_update), then saved; errors are one "Error: ..." line.
+// `screendump` as QEMU 7.2's qmp_screendump, shared by HMP (`screendump FILE [-f ppm|png]
+// [device [head]]`) and QMP: the display is refreshed first (graphic_hw_update), then saved;
+// failures are CommandErrors with QEMU's texts.
 
 import type { PcMachine } from '../machine/pc.js';
 import { ScreendumpError, writeScreendump, type ScreendumpFormat } from '../devices/vga/display/screendump.js';
+import { CommandError } from './command-error.js';
 import { MonitorError } from './expr.js';
 
+/** The VGA's qdev names a `device` argument may give. */
+const VGA_DEVICE_NAMES = ['vga', 'video0'];
+
+export function screendumpTo(m: PcMachine, file: string, format: ScreendumpFormat, device?: string, head?: number): void {
+  if (device !== undefined) {
+    if (!VGA_DEVICE_NAMES.includes(device) || !m.display) throw new CommandError(`Device '${device}' not found`, 'DeviceNotFound');
+    if ((head ?? 0) !== 0) throw new CommandError('There is no QemuConsole I can screendump from.');
+  } else if (head !== undefined) {
+    throw new CommandError("'head' must be specified together with 'device'");
+  }
+  const d = m.display;
+  if (!d) throw new CommandError('There is no console to take a screendump from');
+  d.update();
+  try {
+    writeScreendump(d.surface, file, format);
+  } catch (e) {
+    if (!(e instanceof ScreendumpError)) throw e;
+    throw new CommandError(e.message);
+  }
+}
+
+/** HMP's argument syntax; errors print as "Error: ..." (hmp_handle_error). */
 export function screendump(m: PcMachine, args: string, print: (text: string) => void): void {
   const words = args.trim().split(/\s+/).filter(Boolean);
   const file = words.shift();
@@ -20,24 +44,7 @@ export function screendump(m: PcMachine, args: string, print: (text: string) => 
     }
     format = f;
   }
-  if (words.length > 0 && words[0] !== 'vga' && words[0] !== 'video0') {
-    print(`Error: Device '${words[0]}' not found\n`);
-    return;
-  }
-  if (words.length > 1 && words[1] !== '0') {
-    print(`Error: There is no QemuConsole I can screendump from.\n`);
-    return;
-  }
-  const d = m.display;
-  if (!d) {
-    print('Error: There is no QemuConsole I can screendump from.\n');
-    return;
-  }
-  d.update();
-  try {
-    writeScreendump(d.surface, file, format);
-  } catch (e) {
-    if (!(e instanceof ScreendumpError)) throw e;
-    print(`Error: ${e.message}\n`);
-  }
+  const device = words[0];
+  const head = words[1] === undefined ? undefined : /^\d+$/.test(words[1]) ? Number(words[1]) : -1;
+  screendumpTo(m, file, format, device, head);
 }
