@@ -7,14 +7,25 @@ import { MachineError, PcMachine } from '../machine/pc.js';
 import { collectStats, formatStats } from '../machine/stats.js';
 import { Monitor } from '../monitor/monitor.js';
 import { CursesDisplay } from './curses.js';
+import { ExitReports } from './exit-reports.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
+  let reports: ExitReports | null = null;
+  const start = process.hrtime.bigint();
   try {
     const config = parseArgs(argv);
     for (const w of config.cpu.warnings) process.stderr.write(`tcg86: warning: ${w}\n`);
+    // Before the machine, so the signal handler runs before the chardev hooks re-raise it.
+    if (config.stats !== 'none') {
+      reports = new ExitReports(() => {
+        const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
+        process.stderr.write(config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));
+      });
+    }
     machine = new PcMachine(config);
   } catch (e) {
+    reports?.uninstall();
     if (e instanceof HelpRequest) {
       process.stdout.write(e.message);
       return 0;
@@ -44,16 +55,13 @@ async function main(argv: string[]): Promise<number> {
   }
   machine.migrateAt = machine.config.migrateAt;
   const curses = machine.config.display === 'curses' ? new CursesDisplay(machine) : null;
-  const start = process.hrtime.bigint();
   try {
     return await machine.run();
   } finally {
     curses?.close();
     machine.shutdown();
-    if (machine.config.stats !== 'none') {
-      const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
-      process.stderr.write(machine.config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));
-    }
+    reports?.write();
+    reports?.uninstall();
   }
 }
 

@@ -28,6 +28,7 @@ import { loadMultiboot, MultibootError, type MultibootEntryState } from './multi
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { CPUID_APIC, FEAT_1_EDX } from '../cpu/x86/cpu-models.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
+import { FLUSH_A20 } from '../softmmu/tlb.js';
 import { Interpreter, EXIT_HALTED } from '../cpu/x86/interp/index.js';
 import { TcgEngine } from '../cpu/x86/tcg/engine.js';
 import { TripleFault } from '../cpu/x86/exception.js';
@@ -508,7 +509,7 @@ export class PcMachine {
     const mask = enabled ? -1 : ~(1 << 20);
     if (mask === this.cpu.a20Mask) return;
     this.cpu.a20Mask = mask;
-    this.cpu.mmu.tlb.flushAll();
+    this.cpu.mmu.tlb.flushAll(FLUSH_A20);
   }
 
   requestExit(status: number): void {

@@ -27,6 +27,7 @@ import {
   EXCP07_PREX,
   EXCP0D_GPF,
 } from './constants.js';
+import { FLUSH_CR0_CR4, FLUSH_CR3 } from '../../softmmu/tlb.js';
 import type { X86CPU } from './cpu.js';
 import { defineHandler } from './interp/handlers.js';
 import { ea } from './interp/operands.js';
@@ -84,7 +85,7 @@ export function writeCr0(cpu: X86CPU, value: number): void {
   const old = cpu.cr0;
   cpu.cr0 = value | CR0_ET_MASK; // ET is hardwired to 1 from the 486 on
   const changed = old ^ cpu.cr0;
-  if (changed & (CR0_PG_MASK | CR0_WP_MASK | CR0_PE_MASK)) cpu.mmu.tlb.flushAll();
+  if (changed & (CR0_PG_MASK | CR0_WP_MASK | CR0_PE_MASK)) cpu.mmu.tlb.flushAll(FLUSH_CR0_CR4);
   if (changed & CR0_PE_MASK) {
     // Leaving protected mode: real mode runs at CPL 0 whatever the caches say.
     if (!(cpu.cr0 & CR0_PE_MASK)) cpu.cpl = 0;
@@ -96,7 +97,7 @@ export function writeCr0(cpu: X86CPU, value: number): void {
 export function writeCr3(cpu: X86CPU, value: number): void {
   cpu.cr3 = value | 0;
   // Architecturally global pages could survive; flushing them too is allowed (QEMU does).
-  cpu.mmu.tlb.flushAll();
+  cpu.mmu.tlb.flushAll(FLUSH_CR3);
 }
 
 export function writeCr4(cpu: X86CPU, value: number): void {
@@ -104,7 +105,7 @@ export function writeCr4(cpu: X86CPU, value: number): void {
   if (value & ~cr4ValidMask(cpu)) cpu.raise(EXCP0D_GPF, 0);
   const changed = cpu.cr4 ^ value;
   cpu.cr4 = value;
-  if (changed & (CR4_PSE_MASK | CR4_PAE_MASK | CR4_PGE_MASK)) cpu.mmu.tlb.flushAll();
+  if (changed & (CR4_PSE_MASK | CR4_PAE_MASK | CR4_PGE_MASK)) cpu.mmu.tlb.flushAll(FLUSH_CR0_CR4);
 }
 
 defineHandler('mov_Rd_Cd', (cpu, i) => {

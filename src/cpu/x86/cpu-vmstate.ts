@@ -135,7 +135,5 @@ export const CPU_VMSTATE: VMStateDescription = {
     'tscShift', 'physAddrBits',
     // per-instruction scratch, meaningless between two slices
     'rmwLin', 'excVector', 'excError', 'excHasError', 'excIsInt', 'tbExit', 'tbBudgetEnd', 'tbInsn', 'sliceEnd',
-    // host-side statistics
-    'tlbInline',
   ],
 };

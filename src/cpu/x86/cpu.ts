@@ -72,8 +72,6 @@ export class X86CPU extends CPUX86State implements CodeReader {
    * (each iteration counts as an instruction, as with QEMU's icount), so timers fire on time.
    */
   sliceEnd = 0;
-  /** Memory accesses made by translated code's inline TLB fast paths (hits and misses). */
-  tlbInline = 0;
 
   /** INTR asserted (kept in sync by the interrupt controller's output line). */
   get interruptRequest(): boolean {

@@ -180,9 +180,9 @@ export class CodeGen {
     return `{ ${WRITEBACK} cpu.icount += ${count};${this.memOpsCount()} cpu.eip = ${eip}; return ${slot}; }`;
   }
 
-  /** Inline TLB accesses made so far in this pass through the block (for the hit-rate stats). */
+  /** Inline TLB accesses made so far in this pass through the block (for the hit-rate stats, per MMU index). */
   private memOpsCount(): string {
-    return this.memOps > 0 ? ` cpu.tlbInline += ${this.memOps};` : '';
+    return this.memOps > 0 ? ` T.inlineAccesses += ${this.memOps};` : '';
   }
 
   /** After an access that may have run device code or invalidated this block (or, checked, changed its code). */
@@ -269,20 +269,20 @@ export class CodeGen {
     this.memOps++;
     return (
       `a = ${addr}; ${TLB_ENTRY}` +
-      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4093 ? ((i = (a + e[x + 3]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
+      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4093 ? ((i = (a + e[x + 3]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(T.inlineSlow++, cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
     );
   }
 
   private load8(addr: string, dst: string): string {
     this.memOps++;
-    return `a = ${addr}; ${TLB_ENTRY}${dst} = e[x] === (a & -4096) ? ram[(a + e[x + 3]) >>> 0] : (cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
+    return `a = ${addr}; ${TLB_ENTRY}${dst} = e[x] === (a & -4096) ? ram[(a + e[x + 3]) >>> 0] : (T.inlineSlow++, cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
   }
 
   private load16(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
       `a = ${addr}; ${TLB_ENTRY}` +
-      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4095 ? ((i = (a + e[x + 3]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
+      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4095 ? ((i = (a + e[x + 3]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(T.inlineSlow++, cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
     );
   }
 
@@ -292,13 +292,13 @@ export class CodeGen {
     return (
       `${TLB_ENTRY}` +
       `if (e[x + 1] === (a & -4096) && (a & 4095) < 4093) { i = (a + e[x + 3]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
-      `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }`
+      `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); T.inlineSlow++; cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }`
     );
   }
 
   private store8(): string {
     this.memOps++;
-    return `${TLB_ENTRY}if (e[x + 1] === (a & -4096)) ram[(a + e[x + 3]) >>> 0] = w; else { cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
+    return `${TLB_ENTRY}if (e[x + 1] === (a & -4096)) ram[(a + e[x + 3]) >>> 0] = w; else { T.inlineSlow++; cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
   }
 
   /** Byte register n (AL CL DL BL AH CH DH BH) as a value 0-255. */
