@@ -8,10 +8,12 @@ import { collectStats, formatStats } from '../machine/stats.js';
 import { Monitor } from '../monitor/monitor.js';
 import { CursesDisplay } from './curses.js';
 import { ExitReports } from './exit-reports.js';
+import { ProgressLine, wantsProgress } from './progress.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
   let reports: ExitReports | null = null;
+  let progress: ProgressLine | null = null;
   const start = process.hrtime.bigint();
   try {
     const config = parseArgs(argv);
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
     // Before the machine, so the signal handler runs before the chardev hooks re-raise it.
     if (config.stats !== 'none') {
       reports = new ExitReports(() => {
+        progress?.stop();
         const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
         process.stderr.write(config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));
       });
@@ -55,9 +58,11 @@ async function main(argv: string[]): Promise<number> {
   }
   machine.migrateAt = machine.config.migrateAt;
   const curses = machine.config.display === 'curses' ? new CursesDisplay(machine) : null;
+  progress = wantsProgress(machine, process.stderr.isTTY === true) ? new ProgressLine(machine, (t) => process.stderr.write(t)) : null;
   try {
     return await machine.run();
   } finally {
+    progress?.stop();
     curses?.close();
     machine.shutdown();
     reports?.write();

@@ -9,6 +9,10 @@ export class TranslationBlock {
   /** Compiled code; null once invalidated. */
   fn: TBFunction | null = null;
   invalid = false;
+  /** Serial number given when the cache takes the block (traces and profiles name it by it). */
+  id = 0;
+  /** Offset in CS of each guest instruction, in order (the generated code's EIPS). */
+  eips: readonly number[] = [];
   /** Guest instructions in the block (one pass through it, for icount budgeting). */
   insnCount = 0;
   /** Blocks reached through direct exit slot 0/1 (chaining); checked for validity on use. */

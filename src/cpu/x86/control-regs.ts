@@ -82,6 +82,7 @@ export function writeCr0(cpu: X86CPU, value: number): void {
   value |= 0;
   if (value & CR0_PG_MASK && !(value & CR0_PE_MASK)) cpu.raise(EXCP0D_GPF, 0);
   if (value & CR0_NW_MASK && !(value & CR0_CD_MASK)) cpu.raise(EXCP0D_GPF, 0);
+  if (cpu.log?.mmu) cpu.log.write(`CR0 update: CR0=0x${(value >>> 0).toString(16).padStart(8, '0')}\n`);
   const old = cpu.cr0;
   cpu.cr0 = value | CR0_ET_MASK; // ET is hardwired to 1 from the 486 on
   const changed = old ^ cpu.cr0;
@@ -96,6 +97,8 @@ export function writeCr0(cpu: X86CPU, value: number): void {
 
 export function writeCr3(cpu: X86CPU, value: number): void {
   cpu.cr3 = value | 0;
+  // -d mmu: QEMU's cpu_x86_update_cr3 logs only with paging on.
+  if (cpu.log?.mmu && cpu.cr0 & CR0_PG_MASK) cpu.log.write(`CR3 update: CR3=${(value >>> 0).toString(16).padStart(8, '0')}\n`);
   // Architecturally global pages could survive; flushing them too is allowed (QEMU does).
   cpu.mmu.tlb.flushAll(FLUSH_CR3);
 }

@@ -35,6 +35,16 @@ export interface CpuLog {
   cpuReset: boolean;
   inAsm: boolean;
   outAsm: boolean;
+  /** -d exec / -d cpu: a Trace line / the registers before each block entered. */
+  exec: boolean;
+  cpu: boolean;
+  mmu: boolean;
+  nochain: boolean;
+  page: boolean;
+  /** --trace-smc: one line per code invalidation. */
+  traceSmc: boolean;
+  /** -dfilter: is this guest (linear) address one the block logs should show? */
+  inRange(addr: number): boolean;
   write(line: string): void;
 }
 
@@ -145,6 +155,7 @@ export class X86CPU extends CPUX86State implements CodeReader {
 
   reset(): void {
     this.resetState();
+    if (this.log?.mmu) this.log.write(`CR0 update: CR0=0x${(this.cr0 >>> 0).toString(16).padStart(8, '0')}\n`); // as QEMU's x86_cpu_reset
     this.oldException = -1;
     this.interruptRequest = false;
     this.nmiPending = false;

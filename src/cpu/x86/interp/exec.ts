@@ -9,6 +9,7 @@ import { GUEST_EXCEPTION } from '../exception.js';
 import { IF_MASK, TF_MASK } from '../flags.js';
 import { deliverHardwareInterrupt, deliverPendingException } from '../interrupts.js';
 import { HANDLERS } from './handlers.js';
+import { CF_NO_GOTO_TB, traceBlock } from '../exec-log.js';
 
 /** Why run() returned. */
 export const EXIT_BUDGET = 0;
@@ -70,8 +71,17 @@ export class Interpreter {
       try {
         const eip = cpu.eip;
         decode(insn, cpu, eip, cpu.code32);
-        // -d in_asm: the interpreter has no blocks, so it logs every instruction it runs.
-        if (cpu.log?.inAsm) cpu.log.write(`0x${((cpu.segBase[1]! + eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`);
+        const log = cpu.log;
+        if (log !== null) {
+          // The interpreter has no blocks: -d in_asm logs every instruction it runs, and -d
+          // exec/cpu trace each as a block of one (QEMU's one-insn-per-tb).
+          if (log.inAsm && log.inRange((cpu.segBase[1]! + eip) >>> 0)) log.write(`0x${((cpu.segBase[1]! + eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`);
+          if (log.exec || log.cpu) {
+            cpu.inhibitIrq = shadow; // as it was when this instruction's "block" was entered
+            traceBlock(cpu, '(nil)', CF_NO_GOTO_TB | 1);
+            cpu.inhibitIrq = false;
+          }
+        }
         cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
         handlers[insn.op]!(cpu, insn);
         if (OP_END[insn.op] !== 0) cpu.markTbEnd(); // QEMU's TB ends after it (cc.ts CC_OP_DYNAMIC)

@@ -136,6 +136,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const ramAddr1 = entry.ramAddr1;
   const tb = new TranslationBlock(pc, csBase, flags, ramAddr, entry.size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
   tb.insnCount = block.length;
+  tb.eips = gen.eips;
   if (checked) {
     tb.checked = true;
     tb.snap = cpu.mmu.ram.slice(ramAddr, ramAddr + entry.size);
