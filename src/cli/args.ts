@@ -477,6 +477,16 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     apply: (st, flag, v) => (st.cfg.log.dfilter = parseDfilter(flag, v)),
   },
   {
+    name: 'plugin', arg: '[file=]<file>[,<argname>=<argvalue>]', group: 'Debug/Expert options', help: 'load a plugin (a JavaScript module, see docs/PLUGINS.md)',
+    apply: (st, flag, v) => {
+      const [first, ...rest] = v.split(',');
+      const file = first!.startsWith('file=') ? first!.slice(5) : first!;
+      if (!file) fail(flag, 'a plugin file is required');
+      for (const a of rest) if (!a.includes('=')) fail(flag, `'${a}': plugin arguments are ARGNAME=VALUE`);
+      st.cfg.plugins.push({ file, argv: rest });
+    },
+  },
+  {
     name: 'D', arg: 'logfile', group: 'Debug/Expert options', help: 'output log to logfile (default stderr)',
     apply: (st, _flag, v) => (st.cfg.log.file = v),
   },

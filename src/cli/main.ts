@@ -9,6 +9,8 @@ import { Monitor } from '../monitor/monitor.js';
 import { CursesDisplay } from './curses.js';
 import { ExitReports } from './exit-reports.js';
 import { ProgressLine, wantsProgress } from './progress.js';
+import { PluginError, PluginManager } from '../plugin/manager.js';
+import { TCG86_VERSION } from '../monitor/commands.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
@@ -39,6 +41,21 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  let plugins: PluginManager | null = null;
+  if (machine.config.plugins.length > 0) {
+    plugins = new PluginManager(machine.cpu, (text) => machine.log.write(text), TCG86_VERSION);
+    try {
+      for (const p of machine.config.plugins) await plugins.load(p.file, p.argv);
+      machine.cpu.plugins = plugins;
+      plugins.start();
+    } catch (e) {
+      if (!(e instanceof PluginError)) throw e;
+      process.stderr.write(`tcg86: ${e.message}\n`);
+      reports?.uninstall();
+      machine.shutdown();
+      return 1;
+    }
+  }
   const monitorId = machine.config.monitor;
   if (monitorId) {
     const muxed = machine.config.chardevs.get(monitorId)?.mux === true;
@@ -59,15 +76,27 @@ async function main(argv: string[]): Promise<number> {
   machine.migrateAt = machine.config.migrateAt;
   const curses = machine.config.display === 'curses' ? new CursesDisplay(machine) : null;
   progress = wantsProgress(machine, process.stderr.isTTY === true) ? new ProgressLine(machine, (t) => process.stderr.write(t)) : null;
+  let status = 1;
   try {
-    return await machine.run();
+    status = await machine.run();
+  } catch (e) {
+    if (!(e instanceof PluginError)) throw e;
+    process.stderr.write(`tcg86: ${e.message}; the run ends\n`);
   } finally {
     progress?.stop();
     curses?.close();
+    try {
+      plugins?.finish();
+    } catch (e) {
+      if (!(e instanceof PluginError)) throw e;
+      process.stderr.write(`tcg86: ${e.message}\n`);
+      status = 1;
+    }
     machine.shutdown();
     reports?.write();
     reports?.uninstall();
   }
+  return status;
 }
 
 main(process.argv.slice(2)).then(

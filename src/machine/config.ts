@@ -78,6 +78,8 @@ export interface MachineConfig {
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
   icountShift: number;
   stats: 'none' | 'table' | 'json';
+  /** -plugin [file=]FILE[,ARG=VALUE...]: modules loaded by the command line, in order. */
+  plugins: { file: string; argv: string[] }[];
   /** Generated-code budget of the translator in bytes (a full flush when exceeded). */
   tbCacheBytes: number;
   /** Display adapter: QEMU's default std VGA (VGA core + Bochs VBE), or none. */
@@ -119,6 +121,7 @@ export function defaultConfig(): MachineConfig {
     cpu: defaultCpuDefinition(),
     icountShift: 3,
     stats: 'none',
+    plugins: [],
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
     display: 'none',

@@ -5,6 +5,7 @@
 import type { AddressSpace, MemorySystem } from '../../memory/index.js';
 import { SoftMMU } from '../../softmmu/ldst.js';
 import { MMU_DATA_STORE } from '../../softmmu/tlb-flags.js';
+import type { PluginHooks } from './plugin-hooks.js';
 import { CPUX86State } from './cpu-state.js';
 import {
   EXCP0C_STACK,
@@ -132,6 +133,8 @@ export class X86CPU extends CPUX86State implements CodeReader {
   }
 
   log: CpuLog | null = null;
+  /** Loaded plugins' hooks (-plugin); null without plugins. */
+  plugins: PluginHooks | null = null;
   /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */
   onApicBaseWrite: ((value: number) => void) | null = null;
   /** Called for a machine reset request (triple fault without -no-reboot, 8042/port 92 reset). */

@@ -83,7 +83,10 @@ export class Interpreter {
           }
         }
         cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
+        const plugins = cpu.plugins;
+        if (plugins !== null) plugins.beforeInsn((cpu.segBase[1]! + eip) >>> 0, eip, insn, cpu);
         handlers[insn.op]!(cpu, insn);
+        if (plugins !== null) plugins.afterInsn();
         if (OP_END[insn.op] !== 0) cpu.markTbEnd(); // QEMU's TB ends after it (cc.ts CC_OP_DYNAMIC)
         cpu.eip = cpu.nextEip;
         cpu.icount++;
@@ -96,6 +99,7 @@ export class Interpreter {
           deliverPendingException(cpu);
         }
       } catch (e) {
+        cpu.plugins?.afterInsn();
         if (e !== GUEST_EXCEPTION) throw e;
         // Software interrupts complete (they count); faults do not retire the instruction.
         if (cpu.excIsInt) cpu.icount++;

@@ -249,6 +249,7 @@ export class TcgEngine {
       } catch (e) {
         cache.current = null;
         cpu.tbInsn = 0; // the block added what it ran to icount
+        cpu.plugins?.afterInsn(); // a handler that faulted leaves no instruction to report to
         if (e !== GUEST_EXCEPTION) throw e;
         if (cpu.excIsInt) cpu.icount++;
         deliverPendingException(cpu);

@@ -12,6 +12,7 @@ import { GUEST_EXCEPTION } from '../exception.js';
 import { HANDLERS } from '../interp/handlers.js';
 import { imulFlagSrc32 } from '../interp/muldiv.js';
 import { CodeGen, type BlockInsn } from './codegen.js';
+import type { BlockDescription } from '../plugin-hooks.js';
 
 export const MAX_BLOCK_INSNS = 48;
 
@@ -39,6 +40,16 @@ export function codeRamAddr(cpu: X86CPU, lin: number): number {
   const t = mmu.tlb.tables[cpu.mmuIdx]!;
   if (t.comparator(idx, MMU_INST_FETCH) & TLB_MMIO) return -1;
   return (lin + t.addend(idx)) >>> 0;
+}
+
+/** The block as plugins see it: each instruction's linear address, bytes (fetched again) and decode. */
+function describeBlock(cpu: X86CPU, csBase: number, block: BlockInsn[]): BlockDescription {
+  const insns = block.map((b) => {
+    const bytes = new Uint8Array(b.insn.len);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = cpu.readCode8(b.eip + i);
+    return { vaddr: (csBase + b.eip) >>> 0, bytes, insn: b.insn };
+  });
+  return { vaddr: (csBase + block[0]!.eip) >>> 0, insns };
 }
 
 interface DecodedBlock {
@@ -131,7 +142,9 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
     for (const b of block) text += `0x${((csBase + b.eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(b.insn)}\n`;
     cpu.log.write(text + '\n');
   }
-  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1).generate(block);
+  // Plugins see the block now; the code gets calls only for the callbacks they registered.
+  const plugin = cpu.plugins !== null ? cpu.plugins.translate(describeBlock(cpu, csBase, block)) : null;
+  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1, plugin).generate(block);
   const page0 = Math.floor(ramAddr / 4096);
   const ramAddr1 = entry.ramAddr1;
   const tb = new TranslationBlock(pc, csBase, flags, ramAddr, entry.size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
@@ -151,9 +164,9 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   // -d out_asm: QEMU logs the host code of each block; ours is this JavaScript.
   if (cpu.log?.outAsm) cpu.log.write(`OUT: [size=${src.length}]\n${src}\n\n`);
   tb.codeSize = src.length;
-  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', src) as (...args: unknown[]) => TBFunction;
+  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', 'P', src) as (...args: unknown[]) => TBFunction;
   // mmu.ram, not a copy of it: the RAM backing is replaced when RAM blocks grow.
   const stillValid = checked ? () => tb.codeMatches(cpu.mmu.ram) : null;
-  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid);
+  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid, plugin);
   return tb;
 }
