@@ -566,6 +566,14 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     },
   },
   {
+    name: 'profile', own: true, arg: 'file.html|file.json', group: 'tcg86 options',
+    help: 'profile the run: MIPS, TLB and dispatch over guest time, hottest blocks, pages (HTML with charts, or JSON)',
+    apply: (st, flag, v) => {
+      if (!/\.(html?|json)$/i.test(v)) fail(flag, `'${v}': the file name must end in .html or .json`);
+      st.cfg.profile = v;
+    },
+  },
+  {
     name: 'trace-smc', own: true, group: 'tcg86 options',
     help: 'log every code invalidation on one line: writer, range written, blocks dropped, cause (-D file or stderr)',
     apply: (st) => (st.cfg.log.traceSmc = true),

@@ -11,24 +11,33 @@ import { ExitReports } from './exit-reports.js';
 import { ProgressLine, wantsProgress } from './progress.js';
 import { PluginError, PluginManager } from '../plugin/manager.js';
 import { TCG86_VERSION } from '../monitor/commands.js';
+import { Profiler } from '../profile/profiler.js';
+import { writeProfile } from '../profile/write-profile.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
   let reports: ExitReports | null = null;
   let progress: ProgressLine | null = null;
+  let profiler: Profiler | null = null;
   const start = process.hrtime.bigint();
   try {
     const config = parseArgs(argv);
     for (const w of config.cpu.warnings) process.stderr.write(`tcg86: warning: ${w}\n`);
     // Before the machine, so the signal handler runs before the chardev hooks re-raise it.
-    if (config.stats !== 'none') {
+    if (config.stats !== 'none' || config.profile !== null) {
       reports = new ExitReports(() => {
         progress?.stop();
+        if (profiler !== null) {
+          const err = writeProfile(config.profile!, profiler.report());
+          if (err) process.stderr.write(`tcg86: --profile ${config.profile}: ${err}\n`);
+        }
+        if (config.stats === 'none') return;
         const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
         process.stderr.write(config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));
       });
     }
     machine = new PcMachine(config);
+    if (config.profile !== null) profiler = new Profiler(machine, ['tcg86', ...argv].join(' '));
   } catch (e) {
     reports?.uninstall();
     if (e instanceof HelpRequest) {

@@ -78,6 +78,8 @@ export interface MachineConfig {
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
   icountShift: number;
   stats: 'none' | 'table' | 'json';
+  /** --profile FILE.html|FILE.json: where the profile goes (null: no profiling). */
+  profile: string | null;
   /** -plugin [file=]FILE[,ARG=VALUE...]: modules loaded by the command line, in order. */
   plugins: { file: string; argv: string[] }[];
   /** Generated-code budget of the translator in bytes (a full flush when exceeded). */
@@ -122,6 +124,7 @@ export function defaultConfig(): MachineConfig {
     icountShift: 3,
     stats: 'none',
     plugins: [],
+    profile: null,
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
     display: 'none',

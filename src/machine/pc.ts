@@ -111,6 +111,10 @@ export class PcMachine {
   private kernelImage: Uint8Array | null = null;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
+  /** Called after every slice the CPU ran (--profile samples its counters here). */
+  onSlice: (() => void) | null = null;
+  /** Longest slice in instructions (--profile keeps slices within its window; where a slice ends is invisible to the guest). */
+  sliceLimit = Infinity;
   /** The engine that runs guest code: the translator (tcg) or the reference interpreter. */
   readonly engine: Interpreter | TcgEngine;
   readonly below4g: number;
@@ -644,6 +648,7 @@ export class PcMachine {
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
       if (this.migrateAt && this.migrateAt.insn > cpu.icount) budget = Math.min(budget, this.migrateAt.insn - cpu.icount);
       if (limit !== Infinity) budget = Math.max(1, Math.min(budget, limit - cpu.events));
+      budget = Math.min(budget, this.sliceLimit);
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
@@ -663,6 +668,7 @@ export class PcMachine {
         continue;
       }
       this.sliceEndNs = -Infinity;
+      this.onSlice?.();
       const t1 = performance.now();
       this.syncClock();
       this.clock.runExpired();

@@ -8,6 +8,7 @@ import { DIRTY_MEMORY_CODE, type MemorySystem } from '../memory/index.js';
 import type { TranslationBlock } from './tb.js';
 
 export type InvalidationCause = 'write' | 'dma' | 'flush';
+export type InvalidateRangeHook = (ramAddr: number, length: number, cause: InvalidationCause, dropped: readonly TranslationBlock[]) => void;
 
 export class TBStats {
   translations = 0;
@@ -52,13 +53,17 @@ export class TBCache {
   private readonly pageRewrites = new Map<number, number>();
   /** Told when the running block is invalidated: the CPU must leave it after this access. */
   onCurrentInvalidated: (() => void) | null = null;
+  /** --profile: told of every block the cache takes. */
+  onBlockAdded: ((tb: TranslationBlock) => void) | null = null;
   /** -d page: told of each change to the page and block tables, as one line of text. */
   pageLog: ((line: string) => void) | null = null;
   /**
    * --trace-smc: told of every invalidation by range (a write to a page holding code) with the
    * blocks it dropped. Null (the default) costs nothing; set, each call allocates its list.
    */
-  onInvalidateRange: ((ramAddr: number, length: number, cause: InvalidationCause, dropped: readonly TranslationBlock[]) => void) | null = null;
+  onInvalidateRange: InvalidateRangeHook | null = null;
+  /** --profile's hook of the same kind (beside --trace-smc's). */
+  profileInvalidateRange: InvalidateRangeHook | null = null;
 
   constructor(
     private readonly sys: MemorySystem,
@@ -105,6 +110,7 @@ export class TBCache {
     this.blockCount++;
     this.stats.translations++;
     tb.id = this.stats.translations;
+    this.onBlockAdded?.(tb);
     if (this.pageLog) {
       const pages = tb.page1 >= 0 ? `${hexPage(tb.page0)},${hexPage(tb.page1)}` : hexPage(tb.page0);
       this.pageLog(`page: tb ${tb.id} added: pc ${hex8(tb.csBase + tb.pc)} ram ${hex8(tb.ramAddr)}+${tb.size} on page ${pages}${tb.checked ? ' (checked, not protected)' : ''}\n`);
@@ -138,7 +144,7 @@ export class TBCache {
     const end = ramAddr + length;
     const p0 = Math.floor(ramAddr / 4096);
     const p1 = Math.floor((end - 1) / 4096);
-    const dropped: TranslationBlock[] | null = this.onInvalidateRange ? [] : null;
+    const dropped: TranslationBlock[] | null = this.onInvalidateRange || this.profileInvalidateRange ? [] : null;
     for (let p = p0; p <= p1; p++) {
       const list = this.byPage.get(p);
       if (!list) {
@@ -157,7 +163,10 @@ export class TBCache {
       if (hit) this.pageRewrites.set(p, (this.pageRewrites.get(p) ?? 0) + 1);
       // invalidate() has given the page its CODE bit back if its last block went.
     }
-    if (dropped) this.onInvalidateRange!(ramAddr, length, cause, dropped);
+    if (dropped) {
+      this.onInvalidateRange?.(ramAddr, length, cause, dropped);
+      this.profileInvalidateRange?.(ramAddr, length, cause, dropped);
+    }
   }
 
   /** Remove one block from the cache (QEMU's tb_phys_invalidate). */

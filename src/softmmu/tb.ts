@@ -13,6 +13,10 @@ export class TranslationBlock {
   id = 0;
   /** Offset in CS of each guest instruction, in order (the generated code's EIPS). */
   eips: readonly number[] = [];
+  /** Times the block was entered, counted by its own code only under --profile (cpu.profileBlocks). */
+  execCount = 0;
+  /** Its instructions' disassembly, kept only under --profile. */
+  disas: readonly string[] | null = null;
   /** Guest instructions in the block (one pass through it, for icount budgeting). */
   insnCount = 0;
   /** Blocks reached through direct exit slot 0/1 (chaining); checked for validity on use. */

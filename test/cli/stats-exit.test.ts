@@ -1,6 +1,8 @@
 // --stats is written on every way out of the command line: the guest's exit, a triple fault with
-// -no-reboot, the monitor's quit, and SIGTERM (after which the process still dies of the signal).
+// -no-reboot, the monitor's quit, and SIGTERM (after which the process still dies of the signal);
+// --profile too.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProcess, ROM_FLAGS, ROOT, type CliProcess } from './cli-process.js';
@@ -32,15 +34,21 @@ describe('--stats on every way out', () => {
     expect(err).toMatch(HEADER);
   });
 
-  it('after quit in the monitor', () => {
+  it('after quit in the monitor (and --profile FILE.html)', () => {
     const p = cli.rom('halt.bin', [0xfa, 0xf4]); // cli; hlt
-    const r = cli.run(['-bios', p, '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '--stats'], { input: 'quit\n' });
+    const html = path.join(cli.dir, 'quit.html');
+    const r = cli.run(['-bios', p, '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '--stats', '--profile', html], { input: 'quit\n' });
     expect(r.status).toBe(0);
     expect(r.stderr.toString()).toMatch(HEADER);
+    // The bundle inlines uPlot: the file needs nothing else.
+    const text = fs.readFileSync(html, 'utf8');
+    expect(text).toContain('<title>tcg86 profile</title>');
+    expect(text.length).toBeGreaterThan(50_000); // uPlot (about 51 KB minified) is in it
   });
 
-  it('on SIGTERM, and the process still ends by the signal', async () => {
-    const child = spawn(process.execPath, [cli.cli, '-bios', path.join(ROOT, 'roms/mon-busy.bin'), '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-debugcon', 'none', '--stats'], {
+  it('on SIGTERM, and the process still ends by the signal (the --profile file too)', async () => {
+    const prof = path.join(cli.dir, 'sigterm.json');
+    const child = spawn(process.execPath, [cli.cli, '-bios', path.join(ROOT, 'roms/mon-busy.bin'), '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-debugcon', 'none', '--stats', '--profile', prof], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let err = '';
@@ -51,5 +59,8 @@ describe('--stats on every way out', () => {
     child.kill('SIGTERM');
     expect(await ended).toBe('SIGTERM');
     expect(err).toMatch(HEADER);
+    const profile = JSON.parse(fs.readFileSync(prof, 'utf8')) as { header: { icount: number }; series: { instructions: number[] } };
+    expect(profile.header.icount).toBeGreaterThan(0);
+    expect(profile.series.instructions.at(-1)).toBe(profile.header.icount);
   });
 });

@@ -133,6 +133,8 @@ export class X86CPU extends CPUX86State implements CodeReader {
   }
 
   log: CpuLog | null = null;
+  /** --profile: blocks count their own entries (TranslationBlock.execCount) and keep their disassembly. */
+  profileBlocks = false;
   /** Loaded plugins' hooks (-plugin); null without plugins. */
   plugins: PluginHooks | null = null;
   /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */

@@ -100,6 +100,8 @@ export class CodeGen {
     private readonly checkedBase = -1,
     /** Plugin instrumentation (its `P`): calls are emitted only for the callbacks it holds. */
     private readonly plugin: TbInstrumentation | null = null,
+    /** --profile: count the block's entries in its TranslationBlock (`X`). */
+    private readonly countExecs = false,
   ) {
     this.mmu = (flags >> TBF_MMU_SHIFT) & 3;
     this.flat = (flags & TBF_FLAT) !== 0;
@@ -117,7 +119,8 @@ export class CodeGen {
     const liveAfter = flagsLiveAfter(block);
     this.blockStart = block[0]!.eip;
     const plugin = this.plugin;
-    if (plugin?.tb) o.push('P.tb();'); // inside the loop of a self-looping block: every entry
+    if (this.countExecs) o.push('X.execCount++;'); // inside the loop of a self-looping block: every entry
+    if (plugin?.tb) o.push('P.tb();');
     block.forEach((b, n) => {
       this.k = n;
       this.live = liveAfter[n]!;

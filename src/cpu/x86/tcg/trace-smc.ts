@@ -25,15 +25,22 @@ function describeInsn(cpu: X86CPU, eip: number): string {
   }
 }
 
+/**
+ * The instruction that made the CPU store being handled: instruction cpu.tbInsn of the running
+ * block for translated code; the interpreter keeps cpu.eip at the instruction it runs.
+ */
+export function storeWriter(cpu: X86CPU, cache: TBCache): { linear: number; text: string } {
+  const cur = cache.current;
+  const eip = cur !== null && cur.eips.length > cpu.tbInsn ? cur.eips[cpu.tbInsn]! : cpu.eip;
+  return { linear: (cpu.segBase[R_CS]! + eip) >>> 0, text: describeInsn(cpu, eip) };
+}
+
 /** The line --trace-smc writes for one invalidation. */
 export function smcLine(cpu: X86CPU, cache: TBCache, ramAddr: number, length: number, cause: InvalidationCause, dropped: readonly TranslationBlock[]): string {
   let who = '';
   if (cause === 'write') {
-    // A translated store is instruction cpu.tbInsn of the running block; the interpreter keeps
-    // cpu.eip at the instruction it runs.
-    const cur = cache.current;
-    const eip = cur !== null && cur.eips.length > cpu.tbInsn ? cur.eips[cpu.tbInsn]! : cpu.eip;
-    who = ` by ${hex8(cpu.segBase[R_CS]! + eip)} (${describeInsn(cpu, eip)})`;
+    const w = storeWriter(cpu, cache);
+    who = ` by ${hex8(w.linear)} (${w.text})`;
   }
   const blocks = dropped.length === 0 ? 'no block' : dropped.map((tb) => `tb ${tb.id} pc ${hex8(tb.csBase + tb.pc)}`).join(', ');
   return `smc: ${CAUSES[cause]}${who} wrote ram ${hex8(ramAddr)}+${length}: dropped ${blocks}${cause === 'write' && dropped.includes(cache.current!) ? ' (the running block: it ends after the store)' : ''}\n`;

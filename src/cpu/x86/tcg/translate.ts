@@ -144,12 +144,13 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   }
   // Plugins see the block now; the code gets calls only for the callbacks they registered.
   const plugin = cpu.plugins !== null ? cpu.plugins.translate(describeBlock(cpu, csBase, block)) : null;
-  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1, plugin).generate(block);
+  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1, plugin, cpu.profileBlocks).generate(block);
   const page0 = Math.floor(ramAddr / 4096);
   const ramAddr1 = entry.ramAddr1;
   const tb = new TranslationBlock(pc, csBase, flags, ramAddr, entry.size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
   tb.insnCount = block.length;
   tb.eips = gen.eips;
+  if (cpu.profileBlocks) tb.disas = block.map((b) => formatInsn(b.insn));
   if (checked) {
     tb.checked = true;
     tb.snap = cpu.mmu.ram.slice(ramAddr, ramAddr + entry.size);
@@ -164,9 +165,9 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   // -d out_asm: QEMU logs the host code of each block; ours is this JavaScript.
   if (cpu.log?.outAsm) cpu.log.write(`OUT: [size=${src.length}]\n${src}\n\n`);
   tb.codeSize = src.length;
-  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', 'P', src) as (...args: unknown[]) => TBFunction;
+  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', 'P', 'X', src) as (...args: unknown[]) => TBFunction;
   // mmu.ram, not a copy of it: the RAM backing is replaced when RAM blocks grow.
   const stillValid = checked ? () => tb.codeMatches(cpu.mmu.ram) : null;
-  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid, plugin);
+  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid, plugin, tb);
   return tb;
 }
