@@ -40,7 +40,7 @@ export function profileHtml(d: ProfileData): string {
   const h = d.header;
   const blocks = table(
     'hot-blocks',
-    ['guest pc', 'executions', 'instructions retired', 'share', 'insns', 'translations', 'kind', 'disassembly'],
+    ['guest pc', 'executions', 'instructions retired', 'share', 'insns', 'translations', 'kind', 'exits', 'disassembly'],
     d.hotBlocks.map((b) => [
       hex(b.pc),
       n(b.execs),
@@ -49,6 +49,10 @@ export function profileHtml(d: ProfileData): string {
       String(b.insns),
       String(b.translations),
       [b.selfLoop ? 'self-loop' : '', b.checked ? 'checked' : ''].filter(Boolean).join(', ') || 'block',
+      Object.entries(b.exits)
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => `${esc(k)} ${n(v)}`)
+        .join('<br>') || '-',
       `<pre>${esc(b.disas.join('\n'))}</pre>`,
     ]),
   );

@@ -39,7 +39,12 @@ export interface ProfileBlock {
   selfLoop: boolean;
   checked: boolean;
   disas: string[];
+  /** Exits by kind, as EXIT_NAMES. */
+  exits: Record<string, number>;
 }
+
+/** TranslationBlock.exits, by index. */
+export const EXIT_NAMES = ['ret/indirect', 'to dispatcher', 'jump 0', 'jump 1', 'fault'] as const;
 
 export interface ProfileData {
   header: { commandLine: string; engine: string; icount: number; wallSeconds: number; host: string; window: number; started: string };
@@ -234,9 +239,12 @@ export class Profiler {
       const key = `${pc}:${tb.insnCount}`;
       let b = byPc.get(key);
       if (!b) {
-        b = { pc, execs: 0, insns: tb.insnCount, retired: 0, share: 0, translations: 0, selfLoop: tb.source.includes('continue L;'), checked: tb.checked, disas: [...(tb.disas ?? [])] };
+        const exits: Record<string, number> = {};
+        for (const name of EXIT_NAMES) exits[name] = 0;
+        b = { pc, execs: 0, insns: tb.insnCount, retired: 0, share: 0, translations: 0, selfLoop: tb.source.includes('continue L;'), checked: tb.checked, disas: [...(tb.disas ?? [])], exits };
         byPc.set(key, b);
       }
+      if (tb.exits) EXIT_NAMES.forEach((name, k) => (b!.exits[name]! += tb.exits![k]!));
       b.execs += tb.execCount;
       b.retired += tb.execCount * tb.insnCount;
       b.translations++;

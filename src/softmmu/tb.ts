@@ -17,6 +17,8 @@ export class TranslationBlock {
   execCount = 0;
   /** Its instructions' disassembly, kept only under --profile. */
   disas: readonly string[] | null = null;
+  /** --profile: exits by kind: ret/indirect, to the dispatcher (handler, budget, mode change), direct exit 0, direct exit 1, fault. */
+  exits: Float64Array | null = null;
   /** Guest instructions in the block (one pass through it, for icount budgeting). */
   insnCount = 0;
   /** Blocks reached through direct exit slot 0/1 (chaining); checked for validity on use. */

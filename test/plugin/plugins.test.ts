@@ -128,6 +128,7 @@ describe('instrumentation in generated code', () => {
   it('is there only for the callbacks registered', async () => {
     const none = (await sources('roms/paging', [])).join('\n');
     expect(none).not.toMatch(/\bP\./);
+    expect(none).not.toMatch(/\bX\./); // nor --profile's counters
     const blocksOnly = (await sources('roms/paging', [[plugin('hotblocks'), []]])).join('\n');
     expect(blocksOnly).toContain('P.tb();');
     expect(blocksOnly).not.toMatch(/P\.(insn|mem|rt)/);

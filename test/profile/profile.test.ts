@@ -49,6 +49,11 @@ describe('--profile data', () => {
     expect(top.retired).toBe(top.execs * top.insns);
     expect(top.share).toBeCloseTo(top.retired / d.header.icount, 12);
     expect(top.disas.length).toBe(top.insns);
+    // A self-loop is entered once per iteration and left once per entry from the dispatcher.
+    expect(top.selfLoop).toBe(true);
+    const exits = Object.values(top.exits).reduce((a, b) => a + b, 0);
+    expect(exits).toBeGreaterThan(0);
+    expect(exits).toBeLessThanOrEqual(top.execs);
     expect(d.hotBlocks.every((b, i) => i === 0 || b.retired <= d.hotBlocks[i - 1]!.retired)).toBe(true);
     expect(d.tlbFillPages.length).toBeGreaterThan(0);
     expect(d.header.commandLine).toBe('tcg86 roms/paging');

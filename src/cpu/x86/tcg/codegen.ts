@@ -145,8 +145,12 @@ export class CodeGen {
     // While a handler runs the CPU holds the state (h = 1, and cpu.eip was set before the call):
     // neither the locals nor EIPS may overwrite what it did before raising (the iterations a rep
     // string op completed, the return address int1 leaves in EIP).
-    o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} cpu.eip = EIPS[k]; } cpu.icount += k; throw e; }`);
-    return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps, volatileBytes: this.volatileBytes };
+    o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} cpu.eip = EIPS[k]; } cpu.icount += k;${this.countExecs ? ' X.exits[4]++;' : ''} throw e; }`);
+    let source = o.join('\n');
+    // --profile: count the block's exits by kind (TranslationBlock.exits: ret/indirect, to the
+    // dispatcher, direct exit 0, direct exit 1, fault).
+    if (this.countExecs) source = source.replace(/return (-?\d+);/g, (_m, n: string) => `return (X.exits[${Number(n) + 2}]++, ${n});`);
+    return { source, insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps, volatileBytes: this.volatileBytes };
   }
 
   /**

@@ -150,7 +150,10 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const tb = new TranslationBlock(pc, csBase, flags, ramAddr, entry.size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
   tb.insnCount = block.length;
   tb.eips = gen.eips;
-  if (cpu.profileBlocks) tb.disas = block.map((b) => formatInsn(b.insn));
+  if (cpu.profileBlocks) {
+    tb.disas = block.map((b) => formatInsn(b.insn));
+    tb.exits = new Float64Array(5);
+  }
   if (checked) {
     tb.checked = true;
     tb.snap = cpu.mmu.ram.slice(ramAddr, ramAddr + entry.size);
