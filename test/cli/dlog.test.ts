@@ -112,6 +112,19 @@ describe('-dfilter', () => {
   });
 });
 
+describe('-d in_asm', () => {
+  it('prints QEMU\'s columns: address, bytes (8 a line), mnemonic padded to 8, operands', async () => {
+    const { log } = await logged('roms/pmode', 'tcg', ['-d', 'in_asm'], 100);
+    // The address and bytes columns are QEMU's to the character; the instruction text is
+    // tcg86's Intel syntax where QEMU's capstone prints AT&T.
+    const cols = (text: string) => text.split('\n').filter((l) => l.startsWith('0x')).map((l) => l.slice(0, 38));
+    const qemu = cols(gold('pmode.in_asm'));
+    expect(cols(log).slice(0, 5)).toEqual(qemu.slice(0, 5));
+    expect(log).toContain('0x000f0002:  31 c0                    xor      ax, ax\n');
+    expect(log).toMatch(/\n0x[0-9a-f]{8}:  c7 05 04 30 00 00 00 00  mov      dword \[0x3004\], 0x90000\n {10} 09 00\n/);
+  });
+});
+
 describe('-d help', () => {
   it('lists tcg86\'s items in QEMU\'s order and words (out_asm and page say what tcg86 logs)', () => {
     const qemu = gold('d-help.txt');

@@ -52,3 +52,28 @@ export function traceBlock(cpu: X86CPU, tag: string, cflags: number): void {
 export function blockTag(id: number): string {
   return '0x' + id.toString(16).padStart(12, '0');
 }
+
+const PREFIX_WORDS = /^(rep|repe|repz|repne|repnz|lock|a16|a32|o16|o32)$/;
+
+/**
+ * One instruction as QEMU's -d in_asm prints it (disas/capstone.c cap_dump_insn): the address,
+ * up to 8 bytes (then padding so mnemonics line up), the mnemonic padded to 8 and the operands,
+ * and any further bytes on continuation lines. The mnemonic and operands are tcg86's
+ * Intel-syntax text, where QEMU's capstone prints AT&T syntax.
+ */
+export function formatAsmLine(linear: number, bytes: ArrayLike<number>, text: string): string {
+  const words = text.split(' ');
+  let k = 0;
+  while (k < words.length - 1 && PREFIX_WORDS.test(words[k]!)) k++;
+  const mnemonic = words.slice(0, k + 1).join(' ');
+  const ops = words.slice(k + 1).join(' ');
+  const byteText = (from: number, to: number) => {
+    let s = '';
+    for (let i = from; i < to; i++) s += ' ' + bytes[i]!.toString(16).padStart(2, '0');
+    return s;
+  };
+  const n = bytes.length;
+  let line = `0x${(linear >>> 0).toString(16).padStart(8, '0')}: ${byteText(0, Math.min(n, 8))}${' '.repeat(Math.max(0, 8 - n) * 3)}  ${mnemonic.padEnd(8)} ${ops}\n`;
+  for (let i = 8; i < n; i += 8) line += `${' '.repeat(10)}${byteText(i, Math.min(n, i + 8))}\n`;
+  return line;
+}

@@ -9,7 +9,7 @@ import { GUEST_EXCEPTION } from '../exception.js';
 import { IF_MASK, TF_MASK } from '../flags.js';
 import { deliverHardwareInterrupt, deliverPendingException } from '../interrupts.js';
 import { HANDLERS } from './handlers.js';
-import { CF_NO_GOTO_TB, traceBlock } from '../exec-log.js';
+import { CF_NO_GOTO_TB, formatAsmLine, traceBlock } from '../exec-log.js';
 
 /** Why run() returned. */
 export const EXIT_BUDGET = 0;
@@ -75,7 +75,11 @@ export class Interpreter {
         if (log !== null) {
           // The interpreter has no blocks: -d in_asm logs every instruction it runs, and -d
           // exec/cpu trace each as a block of one (QEMU's one-insn-per-tb).
-          if (log.inAsm && log.inRange((cpu.segBase[1]! + eip) >>> 0)) log.write(`0x${((cpu.segBase[1]! + eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`);
+          if (log.inAsm && log.inRange((cpu.segBase[1]! + eip) >>> 0)) {
+            const bytes: number[] = [];
+            for (let i = 0; i < insn.len; i++) bytes.push(cpu.readCode8(eip + i));
+            log.write(formatAsmLine(cpu.segBase[1]! + eip, bytes, formatInsn(insn)));
+          }
           if (log.exec || log.cpu) {
             cpu.inhibitIrq = shadow; // as it was when this instruction's "block" was entered
             traceBlock(cpu, '(nil)', CF_NO_GOTO_TB | 1);

@@ -13,6 +13,7 @@ import { HANDLERS } from '../interp/handlers.js';
 import { imulFlagSrc32 } from '../interp/muldiv.js';
 import { CodeGen, type BlockInsn } from './codegen.js';
 import type { BlockDescription } from '../plugin-hooks.js';
+import { formatAsmLine } from '../exec-log.js';
 
 export const MAX_BLOCK_INSNS = 48;
 
@@ -136,10 +137,14 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const entry = decodeBlock(cpu, pc, checked);
   if (!entry) return null;
   const block = entry.block;
-  if (cpu.log?.inAsm) {
+  if (cpu.log?.inAsm && cpu.log.inRange(startLin >>> 0)) {
     // -d in_asm: the guest code of each new block, as QEMU logs it at translation.
     let text = '----------------\nIN: \n';
-    for (const b of block) text += `0x${((csBase + b.eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(b.insn)}\n`;
+    for (const b of block) {
+      const bytes: number[] = [];
+      for (let i = 0; i < b.insn.len; i++) bytes.push(cpu.readCode8(b.eip + i));
+      text += formatAsmLine(csBase + b.eip, bytes, formatInsn(b.insn));
+    }
     cpu.log.write(text + '\n');
   }
   // Plugins see the block now; the code gets calls only for the callbacks they registered.
@@ -166,7 +171,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
   tb.source = src;
   // -d out_asm: QEMU logs the host code of each block; ours is this JavaScript.
-  if (cpu.log?.outAsm) cpu.log.write(`OUT: [size=${src.length}]\n${src}\n\n`);
+  if (cpu.log?.outAsm && cpu.log.inRange(startLin >>> 0)) cpu.log.write(`OUT: [size=${src.length}]\n${src}\n\n`);
   tb.codeSize = src.length;
   const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', 'P', 'X', src) as (...args: unknown[]) => TBFunction;
   // mmu.ram, not a copy of it: the RAM backing is replaced when RAM blocks grow.
