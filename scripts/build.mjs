@@ -6,10 +6,11 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
+import { rawPlugin } from './esbuild-raw.mjs';
 
 // CommonJS dependencies (pngjs) may require Node's built-ins: give each ESM bundle a require.
 const banner = { js: "import { createRequire as __tcg86CreateRequire } from 'node:module'; const require = __tcg86CreateRequire(import.meta.url);" };
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'warning', banner };
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'warning', banner, plugins: [rawPlugin] };
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tcg86.js' });
 // --cli-only: just the CLI (what npm run bench and npm start need).
 if (process.argv.includes('--cli-only')) process.exit(0);

@@ -11,3 +11,5 @@ export { parseArgs, UsageError, HelpRequest } from './cli/args.js';
 export { TCG86_VERSION } from './monitor/commands.js';
 /** The memory core: MemorySystem, MemoryRegion, AddressSpace, FlatView, RAMBlocks, dirty bitmaps. */
 export * as memory from './memory/index.js';
+/** Plugin authors' types (-plugin FILE.mjs; docs/PLUGINS.md). */
+export type { PluginApi, PluginInfo, PluginInstall, PluginTb, PluginInsn, MemCallback, MemCallbackOptions } from './plugin/api.js';

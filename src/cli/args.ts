@@ -307,10 +307,56 @@ function parseLog(st: ParseState, flag: string, text: string): void {
       case 'out_asm':
         st.cfg.log.outAsm = true;
         break;
+      case 'exec':
+        st.cfg.log.exec = true;
+        break;
+      case 'cpu':
+        st.cfg.log.cpu = true;
+        break;
+      case 'mmu':
+        st.cfg.log.mmu = true;
+        break;
+      case 'nochain':
+        st.cfg.log.nochain = true;
+        break;
+      case 'page':
+        st.cfg.log.page = true;
+        break;
       default:
         fail(flag, `log item '${item}' is not supported (supported: ${LOG_ITEMS.join(', ')})`);
     }
   }
+}
+
+/**
+ * -dfilter START+SIZE | START-SIZE (the SIZE bytes ending at START) | START..END, comma
+ * separated, with QEMU 7.2's rules and messages (it looks for '-' first, then '+', then '..').
+ */
+export function parseDfilter(flag: string, text: string): { lo: number; hi: number }[] {
+  const num = (s: string): number | null => {
+    const t = s.trim();
+    if (!/^(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i.test(t)) return null;
+    const v = /^0[0-7]+$/.test(t) ? parseInt(t, 8) : Number(t);
+    return Number.isSafeInteger(v) ? v : null;
+  };
+  return text.split(',').map((r) => {
+    let at = r.indexOf('-');
+    let opLen = 1;
+    if (at < 0) at = r.indexOf('+');
+    if (at < 0) {
+      at = r.indexOf('..');
+      opLen = 2;
+    }
+    if (at < 0) fail(flag, 'Bad range specifier');
+    const op = r.slice(at, at + opLen);
+    const a = num(r.slice(0, at));
+    if (a === null) fail(flag, `Invalid number to the left of ${op}`);
+    const b = num(r.slice(at + opLen));
+    if (b === null) fail(flag, `Invalid number to the right of ${op}`);
+    const [lo, hi] = op === '+' ? [a!, a! + b! - 1] : op === '-' ? [a! - (b! - 1), a!] : [a!, b!];
+    if (lo < 0 || lo > hi) fail(flag, 'Invalid range');
+    return { lo, hi };
+  });
 }
 
 const BOOL_ON = new Set(['on', 'yes', 'true', 'y']);
@@ -682,6 +728,20 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     apply: (st, flag, v) => parseLog(st, flag, v),
   },
   {
+    name: 'dfilter', arg: 'range,..', group: 'Debug/Expert options', help: 'filter debug output for range of addresses (useful for -d cpu,exec,etc..)',
+    apply: (st, flag, v) => (st.cfg.log.dfilter = parseDfilter(flag, v)),
+  },
+  {
+    name: 'plugin', arg: '[file=]<file>[,<argname>=<argvalue>]', group: 'Debug/Expert options', help: 'load a plugin (a JavaScript module, see docs/PLUGINS.md)',
+    apply: (st, flag, v) => {
+      const [first, ...rest] = v.split(',');
+      const file = first!.startsWith('file=') ? first!.slice(5) : first!;
+      if (!file) fail(flag, 'a plugin file is required');
+      for (const a of rest) if (!a.includes('=')) fail(flag, `'${a}': plugin arguments are ARGNAME=VALUE`);
+      st.cfg.plugins.push({ file, argv: rest });
+    },
+  },
+  {
     name: 'D', arg: 'logfile', group: 'Debug/Expert options', help: 'output log to logfile (default stderr)',
     apply: (st, _flag, v) => (st.cfg.log.file = v),
   },
@@ -784,6 +844,19 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
       if (f !== 'table' && f !== 'json') fail(flag, `'${f}' must be table or json`);
       st.cfg.stats = f as 'table' | 'json';
     },
+  },
+  {
+    name: 'profile', own: true, arg: 'file.html|file.json', group: 'tcg86 options',
+    help: 'profile the run: MIPS, TLB and dispatch over guest time, hottest blocks, pages (HTML with charts, or JSON)',
+    apply: (st, flag, v) => {
+      if (!/\.(html?|json)$/i.test(v)) fail(flag, `'${v}': the file name must end in .html or .json`);
+      st.cfg.profile = v;
+    },
+  },
+  {
+    name: 'trace-smc', own: true, group: 'tcg86 options',
+    help: 'log every code invalidation on one line: writer, range written, blocks dropped, cause (-D file or stderr)',
+    apply: (st) => (st.cfg.log.traceSmc = true),
   },
   {
     name: 'migrate-at-insn', own: true, arg: 'N URI', twoArgs: true, group: 'tcg86 options',

@@ -59,14 +59,23 @@ export function devicePropsHelp(name: string): string | null {
   return `${dev.name} options:\n${lines.join('')}`;
 }
 
-/** -d items: name and what it logs. */
+/**
+ * -d items: name and what it logs, in qemu-system-i386 7.2's order and words (the items it has
+ * that tcg86 does not, op* fpu pcall plugin strace tid trace:, are left out; out_asm and page
+ * say what tcg86 logs instead).
+ */
 export const LOG_ITEM_HELP: readonly [string, string][] = [
-  ['out_asm', 'show the generated host code (JavaScript) for each compiled TB'],
+  ['out_asm', 'show generated host code (JavaScript) for each compiled TB'],
   ['in_asm', 'show target assembly code for each compiled TB'],
   ['int', 'show interrupts/exceptions in short format'],
+  ['exec', 'show trace before each executed TB (lots of logs)'],
+  ['cpu', 'show CPU registers before entering a TB (lots of logs)'],
+  ['mmu', 'log MMU-related activities'],
   ['cpu_reset', 'show CPU state before CPU resets'],
   ['unimp', 'log unimplemented functionality'],
-  ['guest_errors', 'log when the guest does something invalid (such as accessing a\nnon-existent register)'],
+  ['guest_errors', 'log when the guest OS does something invalid (eg accessing a\nnon-existent register)'],
+  ['page', 'show translated blocks added to and removed from the page tables'],
+  ['nochain', 'do not chain compiled TBs so that "exec" and "cpu" show\ncomplete traces'],
 ];
 
 export function logHelp(): string {

@@ -10,14 +10,39 @@ import { QmpMonitor } from '../monitor/qmp/qmp-monitor.js';
 import { ChardevError } from '../machine/chardevs.js';
 import { CursesDisplay } from './curses.js';
 import { VncServer } from '../ui/vnc/vnc-server.js';
+import { ExitReports } from './exit-reports.js';
+import { ProgressLine, wantsProgress } from './progress.js';
+import { PluginError, PluginManager } from '../plugin/manager.js';
+import { TCG86_VERSION } from '../monitor/commands.js';
+import { Profiler } from '../profile/profiler.js';
+import { writeProfile } from '../profile/write-profile.js';
 
 async function main(argv: string[]): Promise<number> {
   let machine: PcMachine;
+  let reports: ExitReports | null = null;
+  let progress: ProgressLine | null = null;
+  let profiler: Profiler | null = null;
+  const start = process.hrtime.bigint();
   try {
     const config = parseArgs(argv);
     for (const w of [...config.warnings, ...config.cpu.warnings]) process.stderr.write(`tcg86: warning: ${w}\n`);
+    // Before the machine, so the signal handler runs before the chardev hooks re-raise it.
+    if (config.stats !== 'none' || config.profile !== null) {
+      reports = new ExitReports(() => {
+        progress?.stop();
+        if (profiler !== null) {
+          const err = writeProfile(config.profile!, profiler.report());
+          if (err) process.stderr.write(`tcg86: --profile ${config.profile}: ${err}\n`);
+        }
+        if (config.stats === 'none') return;
+        const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
+        process.stderr.write(config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));
+      });
+    }
     machine = new PcMachine(config);
+    if (config.profile !== null) profiler = new Profiler(machine, ['tcg86', ...argv].join(' '));
   } catch (e) {
+    reports?.uninstall();
     if (e instanceof HelpRequest) {
       process.stdout.write(e.message);
       return 0;
@@ -28,13 +53,30 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  /** A start-up failure after the machine exists: one line, nothing left running. */
+  const refuse = (message: string): number => {
+    process.stderr.write(`tcg86: ${message}\n`);
+    reports?.uninstall();
+    machine.shutdown();
+    return 1;
+  };
   try {
     await machine.chardevs.ready();
   } catch (e) {
     if (!(e instanceof ChardevError)) throw e;
-    process.stderr.write(`tcg86: ${e.message}\n`);
-    machine.shutdown();
-    return 1;
+    return refuse(e.message);
+  }
+  let plugins: PluginManager | null = null;
+  if (machine.config.plugins.length > 0) {
+    plugins = new PluginManager(machine.cpu, (text) => machine.log.write(text), TCG86_VERSION);
+    try {
+      for (const p of machine.config.plugins) await plugins.load(p.file, p.argv);
+      machine.cpu.plugins = plugins;
+      plugins.start();
+    } catch (e) {
+      if (!(e instanceof PluginError)) throw e;
+      return refuse(e.message);
+    }
   }
   const monitorId = machine.config.monitor;
   if (monitorId) {
@@ -49,9 +91,7 @@ async function main(argv: string[]): Promise<number> {
       machine.startIncoming(incoming);
     } catch (e) {
       if (!(e instanceof MachineError)) throw e;
-      process.stderr.write(`tcg86: ${e.message}\n`);
-      machine.shutdown();
-      return 1;
+      return refuse(e.message);
     }
   }
   machine.migrateAt = machine.config.migrateAt;
@@ -62,27 +102,36 @@ async function main(argv: string[]): Promise<number> {
     try {
       await vnc.listen();
     } catch (e) {
-      process.stderr.write(`tcg86: ${(e as Error).message}\n`);
       vnc.close();
       curses?.close();
-      machine.shutdown();
-      return 1;
+      return refuse((e as Error).message);
     }
   }
-  const start = process.hrtime.bigint();
+  progress = wantsProgress(machine, process.stderr.isTTY === true) ? new ProgressLine(machine, (t) => process.stderr.write(t)) : null;
+  let status = 1;
   try {
-    return await machine.run();
+    status = await machine.run();
+  } catch (e) {
+    if (!(e instanceof PluginError)) throw e;
+    process.stderr.write(`tcg86: ${e.message}; the run ends\n`);
   } finally {
+    progress?.stop();
     curses?.close();
     vnc?.close();
+    try {
+      plugins?.finish();
+    } catch (e) {
+      if (!(e instanceof PluginError)) throw e;
+      process.stderr.write(`tcg86: ${e.message}\n`);
+      status = 1;
+    }
     machine.shutdown();
     // A reply to quit and the SHUTDOWN event reach socket clients before the process ends.
     await machine.chardevs.closed(1000);
-    if (machine.config.stats !== 'none') {
-      const stats = collectStats(machine, Number(process.hrtime.bigint() - start) / 1e9);
-      process.stderr.write(machine.config.stats === 'json' ? JSON.stringify(stats) + '\n' : formatStats(stats));
-    }
+    reports?.write();
+    reports?.uninstall();
   }
+  return status;
 }
 
 main(process.argv.slice(2)).then(

@@ -28,6 +28,20 @@ export interface LogConfig {
   inAsm: boolean;
   /** -d out_asm: the JavaScript generated for each new block (QEMU logs host code). */
   outAsm: boolean;
+  /** -d exec: a "Trace" line for each block entered (not through a chained jump, as QEMU). */
+  exec: boolean;
+  /** -d cpu: the registers before each block entered. */
+  cpu: boolean;
+  /** -d mmu: page walks, their results and faults. */
+  mmu: boolean;
+  /** -d nochain: blocks are not chained, so exec and cpu see every block. */
+  nochain: boolean;
+  /** -d page: blocks added to and dropped from the page and block tables. */
+  page: boolean;
+  /** -dfilter: inclusive guest address ranges the block logs are restricted to (empty: all). */
+  dfilter: { lo: number; hi: number }[];
+  /** --trace-smc: one line per code invalidation. */
+  traceSmc: boolean;
   /** -D FILE: where the log goes (stderr when absent). */
   file: string | null;
 }
@@ -102,6 +116,10 @@ export interface MachineConfig {
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
   icountShift: number;
   stats: 'none' | 'table' | 'json';
+  /** --profile FILE.html|FILE.json: where the profile goes (null: no profiling). */
+  profile: string | null;
+  /** -plugin [file=]FILE[,ARG=VALUE...]: modules loaded by the command line, in order. */
+  plugins: { file: string; argv: string[] }[];
   /** Generated-code budget of the translator in bytes (a full flush when exceeded). */
   tbCacheBytes: number;
   /** Display adapter: QEMU's default std VGA (VGA core + Bochs VBE), or none. */
@@ -164,11 +182,16 @@ export function defaultConfig(): MachineConfig {
     qmp: [],
     startPaused: false,
     nographic: false,
-    log: { int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, outAsm: false, file: null },
+    log: {
+      int: false, cpuReset: false, guestErrors: false, unimp: false, inAsm: false, outAsm: false,
+      exec: false, cpu: false, mmu: false, nochain: false, page: false, dfilter: [], traceSmc: false, file: null,
+    },
     engine: 'tcg',
     cpu: defaultCpuDefinition(),
     icountShift: 3,
     stats: 'none',
+    plugins: [],
+    profile: null,
     tbCacheBytes: 64 * 1024 * 1024,
     vga: 'std',
     display: 'none',

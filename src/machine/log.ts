@@ -28,7 +28,9 @@ export class MachineLog {
 
   cpuLog(): CpuLog | null {
     const c = this.config;
-    if (!c.int && !c.unimp && !c.guestErrors && !c.cpuReset && !c.inAsm && !c.outAsm) return null;
+    const any = c.int || c.unimp || c.guestErrors || c.cpuReset || c.inAsm || c.outAsm;
+    if (!any && !c.exec && !c.cpu && !c.mmu && !c.nochain && !c.page && !c.traceSmc) return null;
+    const ranges = c.dfilter;
     return {
       int: c.int,
       unimp: c.unimp,
@@ -36,6 +38,14 @@ export class MachineLog {
       cpuReset: c.cpuReset,
       inAsm: c.inAsm,
       outAsm: c.outAsm,
+      exec: c.exec,
+      cpu: c.cpu,
+      mmu: c.mmu,
+      nochain: c.nochain,
+      page: c.page,
+      traceSmc: c.traceSmc,
+      // QEMU's qemu_log_in_addr_range: no -dfilter means every address.
+      inRange: (addr) => ranges.length === 0 || ranges.some((r) => addr >= r.lo && addr <= r.hi),
       write: (line) => this.write(line),
     };
   }

@@ -15,8 +15,8 @@ export const MACHINE_VMSTATE: VMStateDescription = {
     'serialPorts', 'below4g', 'above4g', 'biosImage', 'linuxKernel', 'blockDevices',
     // between slices (where a migration happens) there is no slice end
     'sliceEndNs',
-    // how often the run loop looks at host events (a display's setting)
-    'hostPollSlices',
+    // how often the run loop looks at host events (a display's setting), and --profile's slice cap
+    'hostPollSlices', 'sliceLimit',
     // the local side of a migration
     'incomingStarted', 'throttleCredit',
   ],

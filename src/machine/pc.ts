@@ -28,6 +28,7 @@ import { loadMultiboot, MultibootError, type MultibootEntryState } from './multi
 import { X86CPU } from '../cpu/x86/cpu.js';
 import { CPUID_APIC, FEAT_1_EDX } from '../cpu/x86/cpu-models.js';
 import { x86TlbFill } from '../cpu/x86/paging.js';
+import { FLUSH_A20 } from '../softmmu/tlb.js';
 import { Interpreter, EXIT_HALTED } from '../cpu/x86/interp/index.js';
 import { TcgEngine } from '../cpu/x86/tcg/engine.js';
 import { TripleFault } from '../cpu/x86/exception.js';
@@ -132,6 +133,10 @@ export class PcMachine {
   private linuxKernel = false;
   readonly chardevs: Chardevs;
   readonly log: MachineLog;
+  /** Called after every slice the CPU ran (--profile samples its counters here). */
+  onSlice: (() => void) | null = null;
+  /** Longest slice in instructions (--profile keeps slices within its window; where a slice ends is invisible to the guest). */
+  sliceLimit = Infinity;
   /** The engine that runs guest code: the translator (tcg) or the reference interpreter. */
   readonly engine: Interpreter | TcgEngine;
   readonly below4g: number;
@@ -695,7 +700,7 @@ export class PcMachine {
     const mask = enabled ? -1 : ~(1 << 20);
     if (mask === this.cpu.a20Mask) return;
     this.cpu.a20Mask = mask;
-    this.cpu.mmu.tlb.flushAll();
+    this.cpu.mmu.tlb.flushAll(FLUSH_A20);
   }
 
   requestExit(status: number): void {
@@ -869,6 +874,7 @@ export class PcMachine {
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
       if (this.migrateAt && this.migrateAt.insn > cpu.icount) budget = Math.min(budget, this.migrateAt.insn - cpu.icount);
       if (limit !== Infinity) budget = Math.max(1, Math.min(budget, limit - cpu.events));
+      budget = Math.min(budget, this.sliceLimit);
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
@@ -889,6 +895,7 @@ export class PcMachine {
         continue;
       }
       this.sliceEndNs = -Infinity;
+      this.onSlice?.();
       const t1 = performance.now();
       this.syncClock();
       this.clock.runExpired();

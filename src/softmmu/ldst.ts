@@ -22,7 +22,7 @@ import {
   TLB_MMIO,
   TLB_NOTDIRTY,
 } from './tlb-flags.js';
-import { CPUTLB, TLB_ADDEND, tlbIndex, type TLBPageTarget } from './tlb.js';
+import { CPUTLB, FLUSH_MEMORY_MAP, FLUSH_RAM_RESIZE, TLB_ADDEND, tlbIndex, type TLBPageTarget } from './tlb.js';
 
 /**
  * The target's page walk: translate vaddr for `access` in `mmuIdx` and install it with
@@ -69,7 +69,7 @@ export class SoftMMU {
           if (as.currentMap === view) return;
           view = as.currentMap;
           this.fastRange = null;
-          this.tlb.flushAll();
+          this.tlb.flushAll(FLUSH_MEMORY_MAP);
         },
       },
       as,
@@ -80,7 +80,7 @@ export class SoftMMU {
     this.ram = this.sys.ramList.ram;
     this.ram16 = new Uint16Array(this.ram.buffer, this.ram.byteOffset, this.ram.length >>> 1);
     this.ram32 = new Int32Array(this.ram.buffer, this.ram.byteOffset, this.ram.length >>> 2);
-    this.tlb.flushAll();
+    this.tlb.flushAll(FLUSH_RAM_RESIZE);
   }
 
   /**

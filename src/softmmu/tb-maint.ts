@@ -8,6 +8,7 @@ import { DIRTY_MEMORY_CODE, type MemorySystem } from '../memory/index.js';
 import type { TranslationBlock } from './tb.js';
 
 export type InvalidationCause = 'write' | 'dma' | 'flush';
+export type InvalidateRangeHook = (ramAddr: number, length: number, cause: InvalidationCause, dropped: readonly TranslationBlock[]) => void;
 
 export class TBStats {
   translations = 0;
@@ -52,6 +53,17 @@ export class TBCache {
   private readonly pageRewrites = new Map<number, number>();
   /** Told when the running block is invalidated: the CPU must leave it after this access. */
   onCurrentInvalidated: (() => void) | null = null;
+  /** --profile: told of every block the cache takes. */
+  onBlockAdded: ((tb: TranslationBlock) => void) | null = null;
+  /** -d page: told of each change to the page and block tables, as one line of text. */
+  pageLog: ((line: string) => void) | null = null;
+  /**
+   * --trace-smc: told of every invalidation by range (a write to a page holding code) with the
+   * blocks it dropped. Null (the default) costs nothing; set, each call allocates its list.
+   */
+  onInvalidateRange: InvalidateRangeHook | null = null;
+  /** --profile's hook of the same kind (beside --trace-smc's). */
+  profileInvalidateRange: InvalidateRangeHook | null = null;
 
   constructor(
     private readonly sys: MemorySystem,
@@ -97,6 +109,12 @@ export class TBCache {
     this.codeBytes += tb.codeSize;
     this.blockCount++;
     this.stats.translations++;
+    tb.id = this.stats.translations;
+    this.onBlockAdded?.(tb);
+    if (this.pageLog) {
+      const pages = tb.page1 >= 0 ? `${hexPage(tb.page0)},${hexPage(tb.page1)}` : hexPage(tb.page0);
+      this.pageLog(`page: tb ${tb.id} added: pc ${hex8(tb.csBase + tb.pc)} ram ${hex8(tb.ramAddr)}+${tb.size} on page ${pages}${tb.checked ? ' (checked, not protected)' : ''}\n`);
+    }
   }
 
   private addToPage(page: number, tb: TranslationBlock): void {
@@ -108,6 +126,7 @@ export class TBCache {
     this.byPage.set(page, [tb]);
     // First code on this page: writes must now take the notdirty path (tlb_protect_code).
     this.sys.dirty.testAndClear(page * 4096, 4096, DIRTY_MEMORY_CODE);
+    this.pageLog?.(`page: ${hexPage(page)} holds code: write-protected\n`);
   }
 
   /** Link exit `slot` of `from` to `to` (QEMU's tb_add_jump). */
@@ -125,6 +144,7 @@ export class TBCache {
     const end = ramAddr + length;
     const p0 = Math.floor(ramAddr / 4096);
     const p1 = Math.floor((end - 1) / 4096);
+    const dropped: TranslationBlock[] | null = this.onInvalidateRange || this.profileInvalidateRange ? [] : null;
     for (let p = p0; p <= p1; p++) {
       const list = this.byPage.get(p);
       if (!list) {
@@ -136,11 +156,16 @@ export class TBCache {
       for (const tb of [...list]) {
         if (tb.overlaps(ramAddr, end)) {
           this.invalidate(tb, cause);
+          dropped?.push(tb);
           hit = true;
         }
       }
       if (hit) this.pageRewrites.set(p, (this.pageRewrites.get(p) ?? 0) + 1);
       // invalidate() has given the page its CODE bit back if its last block went.
+    }
+    if (dropped) {
+      this.onInvalidateRange?.(ramAddr, length, cause, dropped);
+      this.profileInvalidateRange?.(ramAddr, length, cause, dropped);
     }
   }
 
@@ -159,8 +184,9 @@ export class TBCache {
     removeFrom(this.byPhys, tb.ramAddr, tb);
     // A page that loses its last block is dirty for CODE again (tlb_unprotect_code), whichever
     // page of a spanning block was written, and on a flush.
-    if (removeFrom(this.byPage, tb.page0, tb)) this.sys.dirty.setRange(tb.page0 * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
-    if (tb.page1 >= 0 && removeFrom(this.byPage, tb.page1, tb)) this.sys.dirty.setRange(tb.page1 * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
+    this.pageLog?.(`page: tb ${tb.id} dropped (${cause}): pc ${hex8(tb.csBase + tb.pc)} ram ${hex8(tb.ramAddr)}+${tb.size}\n`);
+    if (removeFrom(this.byPage, tb.page0, tb)) this.unprotected(tb.page0);
+    if (tb.page1 >= 0 && removeFrom(this.byPage, tb.page1, tb)) this.unprotected(tb.page1);
     // A block sits in a jump cache only at the slot of its own virtual pc.
     const slot = jumpCacheHash((tb.csBase + tb.pc) | 0);
     for (const jc of this.jumpCaches) if (jc[slot] === tb) jc[slot] = null;
@@ -180,6 +206,12 @@ export class TBCache {
     tb.fn = null;
     this.codeBytes -= tb.codeSize;
     this.blockCount--;
+  }
+
+  /** A page lost its last block: writes to it no longer need the notdirty path. */
+  private unprotected(page: number): void {
+    this.sys.dirty.setRange(page * 4096, 4096, 1 << DIRTY_MEMORY_CODE);
+    this.pageLog?.(`page: ${hexPage(page)} holds no code: unprotected\n`);
   }
 
   /** Drop every block (code budget exceeded, or asked for). */
@@ -204,6 +236,10 @@ export class TBCache {
     return this.byPage.size;
   }
 }
+
+const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
+/** A ram_addr page by the address of its first byte. */
+const hexPage = (page: number): string => hex8(page * 4096);
 
 /** Remove tb from map[key]; true if that emptied (and deleted) the list. */
 function removeFrom(map: Map<number, TranslationBlock[]>, key: number, tb: TranslationBlock): boolean {

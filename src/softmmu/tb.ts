@@ -9,6 +9,16 @@ export class TranslationBlock {
   /** Compiled code; null once invalidated. */
   fn: TBFunction | null = null;
   invalid = false;
+  /** Serial number given when the cache takes the block (traces and profiles name it by it). */
+  id = 0;
+  /** Offset in CS of each guest instruction, in order (the generated code's EIPS). */
+  eips: readonly number[] = [];
+  /** Times the block was entered, counted by its own code only under --profile (cpu.profileBlocks). */
+  execCount = 0;
+  /** Its instructions' disassembly, kept only under --profile. */
+  disas: readonly string[] | null = null;
+  /** --profile: exits by kind: ret/indirect, to the dispatcher (handler, budget, mode change), direct exit 0, direct exit 1, fault. */
+  exits: Float64Array | null = null;
   /** Guest instructions in the block (one pass through it, for icount budgeting). */
   insnCount = 0;
   /** Blocks reached through direct exit slot 0/1 (chaining); checked for validity on use. */

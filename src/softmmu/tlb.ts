@@ -62,6 +62,22 @@ export interface TLBPageTarget {
   discardWrite: boolean;
 }
 
+/**
+ * Why a whole TLB was flushed (QEMU's tlb_flush callers): CR3 write, CR0/CR4/EFER paging bits,
+ * invlpg (of a page inside a large mapping, or a single page: see CPUTLB.flushPage), the A20
+ * line, a new memory map (tcg_commit), the RAM backing growing, anything else (reset, a loaded
+ * migration stream, a multiboot entry).
+ */
+export const FLUSH_CR3 = 0;
+export const FLUSH_CR0_CR4 = 1;
+export const FLUSH_INVLPG = 2;
+export const FLUSH_A20 = 3;
+export const FLUSH_MEMORY_MAP = 4;
+export const FLUSH_RAM_RESIZE = 5;
+export const FLUSH_OTHER = 6;
+/** Names of the causes, indexed by FLUSH_*, as --stats prints them. */
+export const FLUSH_CAUSE_NAMES: readonly string[] = ['CR3 write', 'CR0/CR4', 'invlpg', 'A20', 'memory map', 'RAM resize', 'other'];
+
 export class TLBStats {
   hits = 0;
   misses = 0;
@@ -106,6 +122,13 @@ export class TLBTable {
   usedEntries = 0;
   private window: number[] = [];
   readonly stats = new TLBStats();
+  /**
+   * Accesses translated code made through its inlined TLB check (added in bulk at block exits,
+   * so they cost one add per exit, not one per access), and how many of them missed the inline
+   * compare and went on to the helper path (whose hits/misses counters then see them).
+   */
+  inlineAccesses = 0;
+  inlineSlow = 0;
 
   get size(): number {
     return (this.mask >>> 2) + 1;
@@ -238,6 +261,8 @@ function matchesPage(cmp: number, page: number): boolean {
 /** The TLB of one CPU: one table per MMU index. */
 export class CPUTLB {
   readonly tables: TLBTable[] = [];
+  /** Flushes by cause (FLUSH_*): whole-TLB flushes, and for FLUSH_INVLPG every flushPage call. */
+  readonly flushCauses = new Float64Array(FLUSH_CAUSE_NAMES.length);
   /** Told of every flush (the TB layer clears its virtual-pc jump cache). */
   onFlush: (() => void) | null = null;
 
@@ -245,12 +270,14 @@ export class CPUTLB {
     for (let i = 0; i < nbMmuModes; i++) this.tables.push(new TLBTable());
   }
 
-  flushAll(): void {
+  flushAll(cause = FLUSH_OTHER): void {
+    this.flushCauses[cause]!++;
     for (const t of this.tables) t.flush();
     this.onFlush?.();
   }
 
-  flushByMmuIdx(idxmap: number): void {
+  flushByMmuIdx(idxmap: number, cause = FLUSH_OTHER): void {
+    this.flushCauses[cause]!++;
     for (let i = 0; i < this.tables.length; i++) if (idxmap & (1 << i)) this.tables[i]!.flush();
     this.onFlush?.();
   }
@@ -262,6 +289,7 @@ export class CPUTLB {
 
   flushPageByMmuIdx(vaddr: number, idxmap: number): void {
     const page = vaddr & PAGE_MASK;
+    this.flushCauses[FLUSH_INVLPG]!++;
     this.onFlush?.();
     for (let i = 0; i < this.tables.length; i++) {
       if (!(idxmap & (1 << i))) continue;

@@ -6,6 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { build } from 'esbuild';
+// @ts-expect-error a plain .mjs script without declarations (the ?raw loader shared with scripts/build.mjs)
+import { rawPlugin } from '../../scripts/esbuild-raw.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -36,6 +38,7 @@ export async function cliProcess(): Promise<CliProcess> {
     outfile: cli,
     logLevel: 'warning',
     banner: REQUIRE_BANNER,
+    plugins: [rawPlugin],
   });
   // Loaded before the CLI: reports the peak RSS on fd 3 whichever way the process exits normally.
   const preload = path.join(dir, 'maxrss.mjs');

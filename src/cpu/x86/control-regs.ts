@@ -27,6 +27,7 @@ import {
   EXCP07_PREX,
   EXCP0D_GPF,
 } from './constants.js';
+import { FLUSH_CR0_CR4, FLUSH_CR3 } from '../../softmmu/tlb.js';
 import type { X86CPU } from './cpu.js';
 import { defineHandler } from './interp/handlers.js';
 import { ea } from './interp/operands.js';
@@ -81,10 +82,11 @@ export function writeCr0(cpu: X86CPU, value: number): void {
   value |= 0;
   if (value & CR0_PG_MASK && !(value & CR0_PE_MASK)) cpu.raise(EXCP0D_GPF, 0);
   if (value & CR0_NW_MASK && !(value & CR0_CD_MASK)) cpu.raise(EXCP0D_GPF, 0);
+  if (cpu.log?.mmu) cpu.log.write(`CR0 update: CR0=0x${(value >>> 0).toString(16).padStart(8, '0')}\n`);
   const old = cpu.cr0;
   cpu.cr0 = value | CR0_ET_MASK; // ET is hardwired to 1 from the 486 on
   const changed = old ^ cpu.cr0;
-  if (changed & (CR0_PG_MASK | CR0_WP_MASK | CR0_PE_MASK)) cpu.mmu.tlb.flushAll();
+  if (changed & (CR0_PG_MASK | CR0_WP_MASK | CR0_PE_MASK)) cpu.mmu.tlb.flushAll(FLUSH_CR0_CR4);
   if (changed & CR0_PE_MASK) {
     // Leaving protected mode: real mode runs at CPL 0 whatever the caches say.
     if (!(cpu.cr0 & CR0_PE_MASK)) cpu.cpl = 0;
@@ -95,8 +97,10 @@ export function writeCr0(cpu: X86CPU, value: number): void {
 
 export function writeCr3(cpu: X86CPU, value: number): void {
   cpu.cr3 = value | 0;
+  // -d mmu: QEMU's cpu_x86_update_cr3 logs only with paging on.
+  if (cpu.log?.mmu && cpu.cr0 & CR0_PG_MASK) cpu.log.write(`CR3 update: CR3=${(value >>> 0).toString(16).padStart(8, '0')}\n`);
   // Architecturally global pages could survive; flushing them too is allowed (QEMU does).
-  cpu.mmu.tlb.flushAll();
+  cpu.mmu.tlb.flushAll(FLUSH_CR3);
 }
 
 export function writeCr4(cpu: X86CPU, value: number): void {
@@ -104,7 +108,7 @@ export function writeCr4(cpu: X86CPU, value: number): void {
   if (value & ~cr4ValidMask(cpu)) cpu.raise(EXCP0D_GPF, 0);
   const changed = cpu.cr4 ^ value;
   cpu.cr4 = value;
-  if (changed & (CR4_PSE_MASK | CR4_PAE_MASK | CR4_PGE_MASK)) cpu.mmu.tlb.flushAll();
+  if (changed & (CR4_PSE_MASK | CR4_PAE_MASK | CR4_PGE_MASK)) cpu.mmu.tlb.flushAll(FLUSH_CR0_CR4);
 }
 
 defineHandler('mov_Rd_Cd', (cpu, i) => {

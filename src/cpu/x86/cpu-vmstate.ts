@@ -135,7 +135,7 @@ export const CPU_VMSTATE: VMStateDescription = {
     'tscShift', 'physAddrBits',
     // per-instruction scratch, meaningless between two slices
     'rmwLin', 'excVector', 'excError', 'excHasError', 'excIsInt', 'tbExit', 'tbBudgetEnd', 'tbInsn', 'sliceEnd',
-    // host-side statistics
-    'tlbInline',
+    // --profile on this side only: how blocks are translated here, not guest state
+    'profileBlocks',
   ],
 };

@@ -5,6 +5,7 @@
 import type { AddressSpace, MemorySystem } from '../../memory/index.js';
 import { SoftMMU } from '../../softmmu/ldst.js';
 import { MMU_DATA_STORE } from '../../softmmu/tlb-flags.js';
+import type { PluginHooks } from './plugin-hooks.js';
 import { CPUX86State } from './cpu-state.js';
 import {
   EXCP0C_STACK,
@@ -35,6 +36,16 @@ export interface CpuLog {
   cpuReset: boolean;
   inAsm: boolean;
   outAsm: boolean;
+  /** -d exec / -d cpu: a Trace line / the registers before each block entered. */
+  exec: boolean;
+  cpu: boolean;
+  mmu: boolean;
+  nochain: boolean;
+  page: boolean;
+  /** --trace-smc: one line per code invalidation. */
+  traceSmc: boolean;
+  /** -dfilter: is this guest (linear) address one the block logs should show? */
+  inRange(addr: number): boolean;
   write(line: string): void;
 }
 
@@ -72,8 +83,6 @@ export class X86CPU extends CPUX86State implements CodeReader {
    * (each iteration counts as an instruction, as with QEMU's icount), so timers fire on time.
    */
   sliceEnd = 0;
-  /** Memory accesses made by translated code's inline TLB fast paths (hits and misses). */
-  tlbInline = 0;
 
   /** INTR asserted (kept in sync by the interrupt controller's output line). */
   get interruptRequest(): boolean {
@@ -124,6 +133,10 @@ export class X86CPU extends CPUX86State implements CodeReader {
   }
 
   log: CpuLog | null = null;
+  /** --profile: blocks count their own entries (TranslationBlock.execCount) and keep their disassembly. */
+  profileBlocks = false;
+  /** Loaded plugins' hooks (-plugin); null without plugins. */
+  plugins: PluginHooks | null = null;
   /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */
   onApicBaseWrite: ((value: number) => void) | null = null;
   /** Called for a machine reset request (triple fault without -no-reboot, 8042/port 92 reset). */
@@ -147,6 +160,7 @@ export class X86CPU extends CPUX86State implements CodeReader {
 
   reset(): void {
     this.resetState();
+    if (this.log?.mmu) this.log.write(`CR0 update: CR0=0x${(this.cr0 >>> 0).toString(16).padStart(8, '0')}\n`); // as QEMU's x86_cpu_reset
     this.oldException = -1;
     this.interruptRequest = false;
     this.nmiPending = false;

@@ -6,6 +6,7 @@
 // MSR, and a write to a read-only one, is #GP(0) as on the hardware (QEMU reads 0 and ignores
 // the write) and is logged under -d unimp.
 
+import { FLUSH_CR0_CR4 } from '../../softmmu/tlb.js';
 import { CR4_TSD_MASK, EFER_NXE, EXCP0D_GPF, R_EAX, R_ECX, R_EDX } from './constants.js';
 import type { X86CPU } from './cpu.js';
 import { CPUID_EXT2_LM, CPUID_EXT2_NX, CPUID_EXT2_SYSCALL, CPUID_MTRR, FEAT_1_EDX, FEAT_8000_0001_EDX } from './cpu-models.js';
@@ -183,7 +184,7 @@ export function wrmsr(cpu: X86CPU, index: number, v: bigint): void {
       const old = cpu.efer;
       cpu.efer = (old & ~mask) | (lo & mask);
       // NXE changes what the page walk allows: drop the translations made under the old rule.
-      if ((old ^ cpu.efer) & EFER_NXE) cpu.mmu.tlb.flushAll();
+      if ((old ^ cpu.efer) & EFER_NXE) cpu.mmu.tlb.flushAll(FLUSH_CR0_CR4);
       return;
     }
     case MSR_MTRRcap:

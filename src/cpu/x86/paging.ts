@@ -48,7 +48,20 @@ export function x86TlbFill(cpu: X86CPU, vaddr: number, access: number, mmuIdx: n
   const user = mmuIdx === MMU_USER_IDX;
   if (cpu.cr4 & CR4_PAE_MASK) walkPae(cpu, vaddr, access, user);
   else walk32(cpu, vaddr, access, user);
+  if (cpu.log?.mmu) logWalk(cpu, vaddr, access, user);
   cpu.mmu.setPage(vaddr, a20(cpu, walk.physAddr), walk.prot, mmuIdx, walk.pageSize);
+}
+
+const ACCESS_NAMES = ['load', 'store', 'fetch'];
+const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
+
+/** -d mmu: a walk's result (tcg86's line; QEMU 7.2 logs only the CR0/CR3 updates). */
+function logWalk(cpu: X86CPU, vaddr: number, access: number, user: boolean): void {
+  const p = walk.prot;
+  const prot = `${p & PAGE_READ ? 'r' : '-'}${p & PAGE_WRITE ? 'w' : '-'}${p & PAGE_EXEC ? 'x' : '-'}`;
+  const size = walk.pageSize === 4096 ? '4K' : walk.pageSize === 2 * 1024 * 1024 ? '2M' : '4M';
+  const phys = a20(cpu, walk.physAddr).toString(16).padStart(8, '0');
+  cpu.log!.write(`mmu: walk ${hex8(vaddr & ~0xfff)} -> ${phys} ${prot} ${size} (${ACCESS_NAMES[access]} at ${hex8(vaddr)}, ${user ? 'user' : 'kernel'}, ${cpu.cr4 & CR4_PAE_MASK ? 'PAE' : '32-bit'})\n`);
 }
 
 function pageFault(cpu: X86CPU, vaddr: number, access: number, user: boolean, bits: number): never {
@@ -56,6 +69,7 @@ function pageFault(cpu: X86CPU, vaddr: number, access: number, user: boolean, bi
   if (access === MMU_DATA_STORE) err |= PG_ERROR_W_MASK;
   if (user) err |= PG_ERROR_U_MASK;
   if (access === MMU_INST_FETCH && cpu.efer & EFER_NXE && cpu.cr4 & CR4_PAE_MASK) err |= PG_ERROR_I_D_MASK;
+  if (cpu.log?.mmu) cpu.log.write(`mmu: fault ${hex8(vaddr)} (${ACCESS_NAMES[access]}, ${user ? 'user' : 'kernel'}) #PF error ${err.toString(16)}\n`);
   cpu.cr2 = vaddr | 0;
   cpu.raise(EXCP0E_PAGE, err);
 }

@@ -9,6 +9,7 @@ import { GUEST_EXCEPTION } from '../exception.js';
 import { IF_MASK, TF_MASK } from '../flags.js';
 import { deliverHardwareInterrupt, deliverPendingException } from '../interrupts.js';
 import { HANDLERS } from './handlers.js';
+import { CF_NO_GOTO_TB, formatAsmLine, traceBlock } from '../exec-log.js';
 
 /** Why run() returned. */
 export const EXIT_BUDGET = 0;
@@ -70,10 +71,26 @@ export class Interpreter {
       try {
         const eip = cpu.eip;
         decode(insn, cpu, eip, cpu.code32);
-        // -d in_asm: the interpreter has no blocks, so it logs every instruction it runs.
-        if (cpu.log?.inAsm) cpu.log.write(`0x${((cpu.segBase[1]! + eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`);
+        const log = cpu.log;
+        if (log !== null) {
+          // The interpreter has no blocks: -d in_asm logs every instruction it runs, and -d
+          // exec/cpu trace each as a block of one (QEMU's one-insn-per-tb).
+          if (log.inAsm && log.inRange((cpu.segBase[1]! + eip) >>> 0)) {
+            const bytes: number[] = [];
+            for (let i = 0; i < insn.len; i++) bytes.push(cpu.readCode8(eip + i));
+            log.write(formatAsmLine(cpu.segBase[1]! + eip, bytes, formatInsn(insn)));
+          }
+          if (log.exec || log.cpu) {
+            cpu.inhibitIrq = shadow; // as it was when this instruction's "block" was entered
+            traceBlock(cpu, '(nil)', CF_NO_GOTO_TB | 1);
+            cpu.inhibitIrq = false;
+          }
+        }
         cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
+        const plugins = cpu.plugins;
+        if (plugins !== null) plugins.beforeInsn((cpu.segBase[1]! + eip) >>> 0, eip, insn, cpu);
         handlers[insn.op]!(cpu, insn);
+        if (plugins !== null) plugins.afterInsn();
         if (OP_END[insn.op] !== 0) cpu.markTbEnd(); // QEMU's TB ends after it (cc.ts CC_OP_DYNAMIC)
         cpu.eip = cpu.nextEip;
         cpu.icount++;
@@ -86,6 +103,7 @@ export class Interpreter {
           deliverPendingException(cpu);
         }
       } catch (e) {
+        cpu.plugins?.afterInsn();
         if (e !== GUEST_EXCEPTION) throw e;
         // Software interrupts complete (they count); faults do not retire the instruction.
         if (cpu.excIsInt) cpu.icount++;

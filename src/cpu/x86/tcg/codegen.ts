@@ -14,6 +14,7 @@ import { R_DS, R_ES, R_SS } from '../constants.js';
 import { Insn, OP, OP_END, OPS } from '../decoder/index.js';
 import { flagsLiveAfter } from './flag-liveness.js';
 import { TBF_FLAT, TBF_MMU_SHIFT, TBF_SS32 } from './tb-flags.js';
+import type { TbInstrumentation } from '../plugin-hooks.js';
 
 /** One decoded instruction of a block. */
 export interface BlockInsn {
@@ -103,6 +104,10 @@ export class CodeGen {
      * is seen without a new translation, and stores re-check the block's other bytes.
      */
     private readonly checkedBase = -1,
+    /** Plugin instrumentation (its `P`): calls are emitted only for the callbacks it holds. */
+    private readonly plugin: TbInstrumentation | null = null,
+    /** --profile: count the block's entries in its TranslationBlock (`X`). */
+    private readonly countExecs = false,
   ) {
     this.mmu = (flags >> TBF_MMU_SHIFT) & 3;
     this.flat = (flags & TBF_FLAT) !== 0;
@@ -119,11 +124,15 @@ export class CodeGen {
     const start = o.length;
     const liveAfter = flagsLiveAfter(block);
     this.blockStart = block[0]!.eip;
+    const plugin = this.plugin;
+    if (this.countExecs) o.push('X.execCount++;'); // inside the loop of a self-looping block: every entry
+    if (plugin?.tb) o.push('P.tb();');
     block.forEach((b, n) => {
       this.k = n;
       this.live = liveAfter[n]!;
       this.eips.push(b.eip);
       o.push(`k = ${n};`);
+      if (plugin?.insn[n]) o.push(`P.insn[${n}]();`);
       const last = n === block.length - 1;
       this.exited = false;
       this.pendingVolatile = [];
@@ -150,8 +159,12 @@ export class CodeGen {
     // While a handler runs the CPU holds the state (h = 1, and cpu.eip was set before the call):
     // neither the locals nor EIPS may overwrite what it did before raising (the iterations a rep
     // string op completed, the return address int1 leaves in EIP).
-    o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} cpu.eip = EIPS[k]; } cpu.icount += k; throw e; }`);
-    return { source: o.join('\n'), insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps, volatileBytes: this.volatileBytes };
+    o.push(`} catch (e) { if (h === 0) { ${WRITEBACK} cpu.eip = EIPS[k]; } cpu.icount += k;${this.countExecs ? ' X.exits[4]++;' : ''} throw e; }`);
+    let source = o.join('\n');
+    // --profile: count the block's exits by kind (TranslationBlock.exits: ret/indirect, to the
+    // dispatcher, direct exit 0, direct exit 1, fault).
+    if (this.countExecs) source = source.replace(/return (-?\d+);/g, (_m, n: string) => `return (X.exits[${Number(n) + 2}]++, ${n});`);
+    return { source, insns: this.insns, eips: this.eips, jmpTargets: this.jmpTargets, memOps: this.memOps, volatileBytes: this.volatileBytes };
   }
 
   /**
@@ -194,9 +207,9 @@ export class CodeGen {
     return `{ ${WRITEBACK} cpu.icount += ${count};${this.memOpsCount()} cpu.eip = ${eip}; return ${slot}; }`;
   }
 
-  /** Inline TLB accesses made so far in this pass through the block (for the hit-rate stats). */
+  /** Inline TLB accesses made so far in this pass through the block (for the hit-rate stats, per MMU index). */
   private memOpsCount(): string {
-    return this.memOps > 0 ? ` cpu.tlbInline += ${this.memOps};` : '';
+    return this.memOps > 0 ? ` T.inlineAccesses += ${this.memOps};` : '';
   }
 
   /** After an access that may have run device code or invalidated this block (or, checked, changed its code). */
@@ -243,7 +256,9 @@ export class CodeGen {
     const o = this.out;
     // An op that ends a QEMU TB leaves its CC_OP unknown to the next one (cc.ts CC_OP_DYNAMIC).
     const tbEnd = OP_END[b.insn.op] !== 0 ? ` cpu.ccOp |= ${CC_OP_DYNAMIC};` : '';
-    o.push(`${this.inCpu ? '' : `${WRITEBACK} h = 1; `}cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; H[${b.insn.op}](cpu, I[${j}]);${tbEnd} // ${OPS[b.insn.op]!.name}`);
+    // With plugin memory callbacks, the handler's accesses report to this instruction's.
+    const [memOn, memOff] = this.plugin?.mem[this.k] ? [`P.rt.cur = P.mem[${this.k}]; `, ' P.rt.cur = null;'] : ['', ''];
+    o.push(`${this.inCpu ? '' : `${WRITEBACK} h = 1; `}cpu.tbInsn = ${this.k}; cpu.eip = ${hex(b.eip)}; cpu.nextEip = ${hex(b.nextEip)}; ${memOn}H[${b.insn.op}](cpu, I[${j}]);${memOff}${tbEnd} // ${OPS[b.insn.op]!.name}`);
     this.flagOp = -1;
     if (last) {
       o.push(`{ cpu.icount += ${count};${this.memOpsCount()} cpu.eip = cpu.nextEip; return -1; }`);
@@ -284,20 +299,20 @@ export class CodeGen {
     this.memOps++;
     return (
       `a = ${addr}; ${TLB_ENTRY}` +
-      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4093 ? ((i = (a + e[x + 3]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);`
+      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4093 ? ((i = (a + e[x + 3]) >>> 0) & 3 ? (ram[i] | (ram[i + 1] << 8) | (ram[i + 2] << 16) | (ram[i + 3] << 24)) : ram32[i >>> 2]) : ${this.wrapCheck(4, seg)}(T.inlineSlow++, cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 4, ${this.mmu}, 0)) | 0);${this.memHook(4, 0)}`
     );
   }
 
   private load8(addr: string, dst: string): string {
     this.memOps++;
-    return `a = ${addr}; ${TLB_ENTRY}${dst} = e[x] === (a & -4096) ? ram[(a + e[x + 3]) >>> 0] : (cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));`;
+    return `a = ${addr}; ${TLB_ENTRY}${dst} = e[x] === (a & -4096) ? ram[(a + e[x + 3]) >>> 0] : (T.inlineSlow++, cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 1, ${this.mmu}, 0));${this.memHook(1, 0)}`;
   }
 
   private load16(addr: string, dst: string, seg: number): string {
     this.memOps++;
     return (
       `a = ${addr}; ${TLB_ENTRY}` +
-      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4095 ? ((i = (a + e[x + 3]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));`
+      `${dst} = e[x] === (a & -4096) && (a & 4095) < 4095 ? ((i = (a + e[x + 3]) >>> 0), ram[i] | (ram[i + 1] << 8)) : ${this.wrapCheck(2, seg)}(T.inlineSlow++, cpu.tbInsn = ${this.k}, mmu.loadSlow(a, 2, ${this.mmu}, 0)));${this.memHook(2, 0)}`
     );
   }
 
@@ -307,13 +322,18 @@ export class CodeGen {
     return (
       `${TLB_ENTRY}` +
       `if (e[x + 1] === (a & -4096) && (a & 4095) < 4093) { i = (a + e[x + 3]) >>> 0; if (i & 3) { ram[i] = w; ram[i + 1] = w >> 8; ram[i + 2] = w >> 16; ram[i + 3] = w >> 24; } else ram32[i >>> 2] = w; } ` +
-      `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }`
+      `else { if ((a >>> 0) > ${0x100000000 - 4}) cpu.segFault(${seg}); T.inlineSlow++; cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 4, ${this.mmu}); }${this.memHook(4, 1)}`
     );
   }
 
   private store8(): string {
     this.memOps++;
-    return `${TLB_ENTRY}if (e[x + 1] === (a & -4096)) ram[(a + e[x + 3]) >>> 0] = w; else { cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }`;
+    return `${TLB_ENTRY}if (e[x + 1] === (a & -4096)) ram[(a + e[x + 3]) >>> 0] = w; else { T.inlineSlow++; cpu.tbInsn = ${this.k}; mmu.storeSlow(a, w, 1, ${this.mmu}); }${this.memHook(1, 1)}`;
+  }
+
+  /** A plugin's memory callback after an inline access of the current instruction at `a` (none without one). */
+  private memHook(size: number, store: number): string {
+    return this.plugin?.mem[this.k] ? ` P.mem[${this.k}](a, ${size}, ${store});` : '';
   }
 
   /** Byte register n (AL CL DL BL AH CH DH BH) as a value 0-255. */

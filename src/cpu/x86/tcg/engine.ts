@@ -15,6 +15,9 @@ import { deliverPendingException } from '../interrupts.js';
 import { checkInterrupts, EXIT_BUDGET, EXIT_HALTED, EXIT_REQUESTED, Interpreter } from '../interp/index.js';
 import { computeTbFlags } from './tb-flags.js';
 import { EXIT_DYNAMIC } from './codegen.js';
+import { blockTag, CF_NO_GOTO_TB, traceBlock } from '../exec-log.js';
+import type { CpuLog } from '../cpu.js';
+import { installCacheLogs } from './trace-smc.js';
 import { codeRamAddr, translateBlock } from './translate.js';
 
 /** Instructions the interpreter runs at a time where no block can be used (MMIO code, an instruction crossing out of a hot page). */
@@ -34,6 +37,8 @@ export class TcgEngine {
   readonly cache: TBCache;
   private readonly jumpCache: (TranslationBlock | null)[];
   private readonly interp = new Interpreter();
+  /** The CPU log the cache's -d page / --trace-smc hooks were made for. */
+  private hookedLog: CpuLog | null = null;
 
   constructor(readonly cpu: X86CPU, maxCodeBytes?: number) {
     this.cache = new TBCache(cpu.sys, maxCodeBytes);
@@ -124,6 +129,16 @@ export class TcgEngine {
     let prev: TranslationBlock | null = null;
     let prevSlot = -1;
     this.exitRequested = false;
+    // -d exec/cpu trace every block entered except through a chained jump (as QEMU's
+    // cpu_tb_exec and lookup_tb_ptr); -d nochain makes no links, so that is every block.
+    const log = cpu.log;
+    if (log !== this.hookedLog) {
+      this.hookedLog = log;
+      installCacheLogs(cpu, cache);
+    }
+    const trace = log !== null && (log.exec || log.cpu);
+    const chain = log === null || !log.nochain;
+    let viaChain = false;
     while (cpu.events < end) {
       if (this.exitRequested) return EXIT_REQUESTED;
       if (--this.hostCheck === 0) {
@@ -141,10 +156,12 @@ export class TcgEngine {
         continue;
       }
       let tb: TranslationBlock | null = null;
+      viaChain = false;
       if (prev && prevSlot >= 0) {
         const chained: TranslationBlock | null = prev.jmpDest[prevSlot] ?? null;
         if (chained && !chained.invalid && chained.pc === cpu.eip) {
           tb = chained;
+          viaChain = true;
           stats.chainFollows++;
         }
       } else if (prev && prevSlot === EXIT_DYNAMIC) {
@@ -167,7 +184,7 @@ export class TcgEngine {
         }
         // As QEMU, never chain into a block spanning two pages: its second page's mapping can
         // change without invalidating it (only a lookup checks it).
-        if (tb && prev && prevSlot >= 0 && prev.jmpTargetPc[prevSlot] === tb.pc && !prev.invalid && tb.page1 < 0 && sameVirtualPage(prev, tb)) {
+        if (tb && chain && prev && prevSlot >= 0 && prev.jmpTargetPc[prevSlot] === tb.pc && !prev.invalid && tb.page1 < 0 && sameVirtualPage(prev, tb)) {
           cache.link(prev, prevSlot, tb);
         } else if (tb && prev && prevSlot === EXIT_DYNAMIC && tb.page1 < 0 && !prev.invalid) {
           prev.dynDest = tb;
@@ -188,6 +205,7 @@ export class TcgEngine {
         prev = null;
         continue;
       }
+      if (trace && !viaChain) traceBlock(cpu, blockTag(tb.id), chain ? 0 : CF_NO_GOTO_TB);
       cpu.tbExit = 0;
       cpu.tbBudgetEnd = end - cpu.deliveries; // blocks count instructions only
       cache.current = tb;
@@ -224,12 +242,14 @@ export class TcgEngine {
               tb.dynGen = this.flushGen;
             }
           }
+          if (trace && prevSlot < 0) traceBlock(cpu, blockTag(next.id), chain ? 0 : CF_NO_GOTO_TB);
           cpu.tbInsn = 0;
           cache.current = tb = next;
         }
       } catch (e) {
         cache.current = null;
         cpu.tbInsn = 0; // the block added what it ran to icount
+        cpu.plugins?.afterInsn(); // a handler that faulted leaves no instruction to report to
         if (e !== GUEST_EXCEPTION) throw e;
         if (cpu.excIsInt) cpu.icount++;
         deliverPendingException(cpu);

@@ -12,6 +12,8 @@ import { GUEST_EXCEPTION } from '../exception.js';
 import { HANDLERS } from '../interp/handlers.js';
 import { imulFlagSrc32 } from '../interp/muldiv.js';
 import { CodeGen, type BlockInsn } from './codegen.js';
+import type { BlockDescription } from '../plugin-hooks.js';
+import { formatAsmLine } from '../exec-log.js';
 
 export const MAX_BLOCK_INSNS = 48;
 
@@ -39,6 +41,16 @@ export function codeRamAddr(cpu: X86CPU, lin: number): number {
   const t = mmu.tlb.tables[cpu.mmuIdx]!;
   if (t.comparator(idx, MMU_INST_FETCH) & TLB_MMIO) return -1;
   return (lin + t.addend(idx)) >>> 0;
+}
+
+/** The block as plugins see it: each instruction's linear address, bytes (fetched again) and decode. */
+function describeBlock(cpu: X86CPU, csBase: number, block: BlockInsn[]): BlockDescription {
+  const insns = block.map((b) => {
+    const bytes = new Uint8Array(b.insn.len);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = cpu.readCode8(b.eip + i);
+    return { vaddr: (csBase + b.eip) >>> 0, bytes, insn: b.insn };
+  });
+  return { vaddr: (csBase + block[0]!.eip) >>> 0, insns };
 }
 
 interface DecodedBlock {
@@ -125,17 +137,28 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const entry = decodeBlock(cpu, pc, checked);
   if (!entry) return null;
   const block = entry.block;
-  if (cpu.log?.inAsm) {
+  if (cpu.log?.inAsm && cpu.log.inRange(startLin >>> 0)) {
     // -d in_asm: the guest code of each new block, as QEMU logs it at translation.
     let text = '----------------\nIN: \n';
-    for (const b of block) text += `0x${((csBase + b.eip) >>> 0).toString(16).padStart(8, '0')}:  ${formatInsn(b.insn)}\n`;
+    for (const b of block) {
+      const bytes: number[] = [];
+      for (let i = 0; i < b.insn.len; i++) bytes.push(cpu.readCode8(b.eip + i));
+      text += formatAsmLine(csBase + b.eip, bytes, formatInsn(b.insn));
+    }
     cpu.log.write(text + '\n');
   }
-  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1).generate(block);
+  // Plugins see the block now; the code gets calls only for the callbacks they registered.
+  const plugin = cpu.plugins !== null ? cpu.plugins.translate(describeBlock(cpu, csBase, block)) : null;
+  const gen = new CodeGen(flags, code32, checked ? ramAddr : -1, plugin, cpu.profileBlocks).generate(block);
   const page0 = Math.floor(ramAddr / 4096);
   const ramAddr1 = entry.ramAddr1;
   const tb = new TranslationBlock(pc, csBase, flags, ramAddr, entry.size, page0, ramAddr1 >= 0 ? Math.floor(ramAddr1 / 4096) : -1, ramAddr1 >= 0 ? ramAddr1 & -4096 : -1);
   tb.insnCount = block.length;
+  tb.eips = gen.eips;
+  if (cpu.profileBlocks) {
+    tb.disas = block.map((b) => formatInsn(b.insn));
+    tb.exits = new Float64Array(5);
+  }
   if (checked) {
     tb.checked = true;
     tb.snap = cpu.mmu.ram.slice(ramAddr, ramAddr + entry.size);
@@ -148,11 +171,11 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   const src = `return function ${fname}(cpu) {\n${gen.source}\n};`;
   tb.source = src;
   // -d out_asm: QEMU logs the host code of each block; ours is this JavaScript.
-  if (cpu.log?.outAsm) cpu.log.write(`OUT: [size=${src.length}]\n${src}\n\n`);
+  if (cpu.log?.outAsm && cpu.log.inRange(startLin >>> 0)) cpu.log.write(`OUT: [size=${src.length}]\n${src}\n\n`);
   tb.codeSize = src.length;
-  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', src) as (...args: unknown[]) => TBFunction;
+  const factory = new Function('H', 'I', 'EIPS', 'CF', 'TC', 'CA', 'MS', 'V', 'P', 'X', src) as (...args: unknown[]) => TBFunction;
   // mmu.ram, not a copy of it: the RAM backing is replaced when RAM blocks grow.
   const stillValid = checked ? () => tb.codeMatches(cpu.mmu.ram) : null;
-  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid);
+  tb.fn = factory(HANDLERS, gen.insns, gen.eips, computeCF, testCondition, computeAll, imulFlagSrc32, stillValid, plugin, tb);
   return tb;
 }

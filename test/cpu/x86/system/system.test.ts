@@ -111,7 +111,10 @@ describe('popf, cpuid, msr', () => {
       0x0f, 0x32, 0x89, 0xd3, 0xb9, 0x78, 0x56, 0x34, 0x12, 0x0f, 0x30, 0xf4];
     const m = pmMachine(code);
     const lines: string[] = [];
-    m.cpu.log = { int: false, unimp: true, guestErrors: false, cpuReset: false, inAsm: false, outAsm: false, write: (l) => lines.push(l) };
+    m.cpu.log = {
+      int: false, unimp: true, guestErrors: false, cpuReset: false, inAsm: false, outAsm: false,
+      exec: false, cpu: false, mmu: false, nochain: false, page: false, traceSmc: false, inRange: () => true, write: (l) => lines.push(l),
+    };
     run(m);
     expect(m.cpu.regs[R_EBX]).toBe(4);
     expect(pmVector(m)).toBe(13);

@@ -1,0 +1,56 @@
+// howvec: instruction classes (a port of QEMU's contrib/plugins/howvec.c, with a class table
+// for x86, which QEMU's lacks): every instruction executed is counted in its class by its
+// mnemonic, and the most frequent instructions individually. Arguments: verbose=on (list
+// classes with no hits too), count=N (individual instructions listed, default 10).
+
+/** x86 classes: name, and the mnemonics (without prefixes) that belong to it. */
+const CLASSES = [
+  ['Data Transfer', /^(mov|movzx|movsx|push|pusha|pushad|pushf|pushfd|pop|popa|popad|popf|popfd|xchg|lea|cbw|cwde|cwd|cdq|bswap|xlat|cmov\w+|lds|les|lfs|lgs|lss|lahf|sahf)$/],
+  ['Arithmetic', /^(add|adc|sub|sbb|inc|dec|neg|cmp|mul|imul|div|idiv|daa|das|aaa|aas|aam|aad|xadd|cmpxchg|cmpxchg8b)$/],
+  ['Logic and Shifts', /^(and|or|xor|not|test|shl|sal|shr|sar|rol|ror|rcl|rcr|shld|shrd|bt|bts|btr|btc|bsf|bsr|set\w+)$/],
+  ['Control Transfer', /^(jmp|j\w+|call|ret|retf|iret|iretd|loop|loope|loopne|loopz|loopnz|int|int1|int3|into|enter|leave|bound)$/],
+  ['String', /^(movs[bwd]|stos[bwd]|lods[bwd]|cmps[bwd]|scas[bwd])$/],
+  ['I/O', /^(in|out|ins[bwd]|outs[bwd])$/],
+  ['FPU', /^f\w+$/],
+  ['System', /^(cli|sti|clc|stc|cmc|cld|std|hlt|nop|lgdt|sgdt|lidt|sidt|lldt|sldt|ltr|str|lmsw|smsw|clts|invlpg|invd|wbinvd|wrmsr|rdmsr|rdtsc|cpuid|arpl|lar|lsl|verr|verw|ud2|wait|rsm|pause)$/],
+];
+
+/** The mnemonic of tcg86's disassembly, without prefixes (rep, lock, a16/a32, o16/o32). */
+function mnemonic(disas) {
+  const words = disas.split(' ');
+  let k = 0;
+  while (k < words.length - 1 && /^(rep|repe|repne|repz|repnz|lock|a16|a32|o16|o32|cs|ds|es|fs|gs|ss)$/.test(words[k])) k++;
+  return words[k].replace(/,$/, '');
+}
+
+/** @type {import('../dist/types/index.js').PluginInstall} */
+export function install(api, info) {
+  const verbose = info.args.verbose === 'on';
+  const limit = Number(info.args.count ?? 10);
+  const classCount = new Map(CLASSES.map(([name]) => [name, 0]));
+  classCount.set('Unclassified', 0);
+  /** @type {Map<string, {name: string, count: number, cls: string}>} */
+  const insns = new Map();
+  api.registerVcpuTbTransCb((tb) => {
+    for (const insn of tb.insns) {
+      const m = mnemonic(insn.disas);
+      const cls = CLASSES.find(([, re]) => re.test(m))?.[0] ?? 'Unclassified';
+      let rec = insns.get(m);
+      if (!rec) {
+        rec = { name: m, count: 0, cls };
+        insns.set(m, rec);
+      }
+      const r = rec;
+      insn.registerExecCb(() => r.count++);
+    }
+  });
+  api.registerAtexitCb(() => {
+    for (const r of insns.values()) classCount.set(r.cls, classCount.get(r.cls) + r.count);
+    let out = 'Instruction Classes:\n';
+    for (const [name, count] of classCount) if (count || verbose) out += `Class: ${name.padEnd(24)}\t(${count} hits)\n`;
+    out += 'Individual Instructions:\n';
+    const top = [...insns.values()].sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)).slice(0, limit);
+    for (const r of top) out += `Instr: ${r.name.padEnd(24)}\t(${r.count} hits)\t(${r.cls})\n`;
+    api.outs(out);
+  });
+}
