@@ -17,7 +17,7 @@ describe('QMP with bad clients', () => {
   it('a 100 MiB line, a client that never reads and one that leaves mid-reply leave the guest and other clients unaffected', async () => {
     const sock = (n: string) => path.join(cli.dir, `${n}.sock`);
     const args = ['-bios', path.join(ROOT, 'roms/qmp-guest.bin'), '-display', 'none', '-nodefaults'];
-    for (const n of ['a', 'b']) args.push('-qmp', `unix:${sock(n)},server=on,wait=off`);
+    for (const n of ['a', 'b', 'd']) args.push('-qmp', `unix:${sock(n)},server=on,wait=off`);
     args.push('-chardev', `socket,id=c,path=${sock('c')},server=on,wait=off`, '-mon', 'chardev=c,mode=control');
     const vm = startTcg86(cli.cli, args);
     try {
@@ -67,12 +67,12 @@ describe('QMP with bad clients', () => {
       mute.close();
 
       // 3. A client that leaves while its replies are being written; the next one starts afresh.
-      const leaver = await QmpClient.connect(sock('c'));
+      const leaver = await QmpClient.connect(sock('d'));
       await leaver.negotiate();
-      leaver.sock.write('{"execute":"human-monitor-command","arguments":{"command-line":"info mtree"}}\n'.repeat(2000));
-      await new Promise((r) => setTimeout(r, 50));
+      leaver.sock.write('{"execute":"human-monitor-command","arguments":{"command-line":"info mtree"}}\n'.repeat(500));
+      await leaver.next(60_000); // its replies have started
       leaver.close();
-      const again = await QmpClient.connect(sock('c'));
+      const again = await QmpClient.connect(sock('d'));
       await again.negotiate();
       expect((await again.execute('query-status')).return).toEqual({ status: 'running', singlestep: false, running: true });
       again.close();

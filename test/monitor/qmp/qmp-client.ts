@@ -80,7 +80,8 @@ export class QmpClient {
 
   /** Read the greeting and negotiate. */
   async negotiate(): Promise<void> {
-    const greeting = JSON.parse((await this.next())!) as { QMP?: unknown };
+    // A loaded machine (the whole suite on two cores) may take a while to greet.
+    const greeting = JSON.parse((await this.next(60_000))!) as { QMP?: unknown };
     if (!greeting.QMP) throw new Error('no QMP greeting');
     await this.execute('qmp_capabilities');
   }
