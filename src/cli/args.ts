@@ -881,8 +881,8 @@ function usage(): string {
   const header =
     versionText() +
     'usage: tcg86 [options]\n\n' +
-    "Runs a bare-metal ROM (-bios), SeaBIOS, a Linux or a multiboot kernel (-kernel) on QEMU's pc machine; the\n" +
-    'options are qemu-system-i386\'s, and the same command line gives the same output.\n';
+    "Runs a bare-metal ROM (-bios), SeaBIOS, or a Linux or multiboot kernel (-kernel) on QEMU's\n" +
+    "pc machine; the options are qemu-system-i386's, and the same command line gives the same output.\n";
   const footer = "\nWhen using -nographic, press 'ctrl-a h' to get some help.\n";
   return formatUsage(header, OPTIONS, footer);
 }
