@@ -899,6 +899,10 @@ export class PcMachine {
       const t1 = performance.now();
       this.syncClock();
       this.clock.runExpired();
+      // A reset the guest asked for is done before host events are let in, as QEMU's main loop
+      // acts on it at once: a monitor `stop` arriving now must not find it pending (a reset
+      // while stopped goes back to prelaunch).
+      if (this.resetPending) continue;
       // An NMI wakes a halted CPU only when NMIs are not blocked (inside an NMI handler).
       const nmiDeliverable = cpu.nmiPending && !cpu.nmiBlocked;
       const wakeNow = nmiDeliverable || (cpu.interruptRequest && (cpu.eflags & IF_MASK) !== 0);
