@@ -901,8 +901,9 @@ export class PcMachine {
       this.clock.runExpired();
       // A reset the guest asked for is done before host events are let in, as QEMU's main loop
       // acts on it at once: a monitor `stop` arriving now must not find it pending (a reset
-      // while stopped goes back to prelaunch).
-      if (this.resetPending) continue;
+      // while stopped goes back to prelaunch). The host still gets its turn below, so a guest
+      // that resets over and over cannot starve the monitor.
+      if (this.resetPending) this.serviceResetRequest();
       // An NMI wakes a halted CPU only when NMIs are not blocked (inside an NMI handler).
       const nmiDeliverable = cpu.nmiPending && !cpu.nmiBlocked;
       const wakeNow = nmiDeliverable || (cpu.interruptRequest && (cpu.eflags & IF_MASK) !== 0);
