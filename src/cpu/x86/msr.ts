@@ -92,7 +92,8 @@ function eferWritable(cpu: X86CPU): number {
  * instruction or delivered event (-icount shift), plus the time spent halted.
  */
 function guestNs(cpu: X86CPU): number {
-  return (cpu.events + cpu.tbInsn) * 2 ** cpu.tscShift + cpu.idleNs;
+  // Whole nanoseconds: halted time ends at timer deadlines, which may fall between two.
+  return Math.floor((cpu.events + cpu.tbInsn) * 2 ** cpu.tscShift + cpu.idleNs);
 }
 
 /** The TSC counts guest nanoseconds, halted time included (the PIT's clock). */
