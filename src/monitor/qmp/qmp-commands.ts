@@ -107,8 +107,8 @@ const COMMANDS: QmpCommand[] = [
       return { running: c.machine.runState === 'running', singlestep: false, status: runStatus(c.machine) };
     },
   },
-  // tcg86 has no -name: QEMU then returns an empty NameInfo.
-  { name: 'query-name', run: (_c, a) => (a.done(), {}) },
+  // NameInfo: the -name given, or empty without one (as QEMU).
+  { name: 'query-name', run: (c, a) => (a.done(), c.machine.config.name ? { name: c.machine.config.name } : {}) },
   {
     name: 'query-cpus-fast',
     run: (_c, a) => {
