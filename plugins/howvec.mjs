@@ -3,24 +3,27 @@
 // mnemonic, and the most frequent instructions individually. Arguments: verbose=on (list
 // classes with no hits too), count=N (individual instructions listed, default 10).
 
-/** x86 classes: name, and the mnemonics (without prefixes) that belong to it. */
+/**
+ * x86 classes: name, and the mnemonics that belong to it, as the disassembly spells them
+ * (capstone's AT&T, as QEMU gives plugins: size suffixes b/w/l, movzbl, cltd, lcalll...).
+ */
 const CLASSES = [
-  ['Data Transfer', /^(mov|movzx|movsx|push|pusha|pushad|pushf|pushfd|pop|popa|popad|popf|popfd|xchg|lea|cbw|cwde|cwd|cdq|bswap|xlat|cmov\w+|lds|les|lfs|lgs|lss|lahf|sahf)$/],
-  ['Arithmetic', /^(add|adc|sub|sbb|inc|dec|neg|cmp|mul|imul|div|idiv|daa|das|aaa|aas|aam|aad|xadd|cmpxchg|cmpxchg8b)$/],
-  ['Logic and Shifts', /^(and|or|xor|not|test|shl|sal|shr|sar|rol|ror|rcl|rcr|shld|shrd|bt|bts|btr|btc|bsf|bsr|set\w+)$/],
-  ['Control Transfer', /^(jmp|j\w+|call|ret|retf|iret|iretd|loop|loope|loopne|loopz|loopnz|int|int1|int3|into|enter|leave|bound)$/],
-  ['String', /^(movs[bwd]|stos[bwd]|lods[bwd]|cmps[bwd]|scas[bwd])$/],
-  ['I/O', /^(in|out|ins[bwd]|outs[bwd])$/],
+  ['String', /^(movs|stos|lods|cmps|scas)[bwl]$/],
+  ['Data Transfer', /^(mov[bwl]?|movz[bw][wl]|movs[bw][wl]|push[wl]?|pusha[wl]|pushf[wl]|pop[wl]?|popa[wl]|popf[wl]|xchg[bwl]?|lea[wl]|cbtw|cwtl|cwtd|cltd|bswapl|xlatb|cmov\w+|l[defgs]s[wl]|lahf|sahf)$/],
+  ['Arithmetic', /^((add|adc|sub|sbb|inc|dec|neg|cmp|mul|imul|div|idiv|xadd|cmpxchg)[bwl]?|daa|das|aaa|aas|aam|aad|cmpxchg8b)$/],
+  ['Logic and Shifts', /^((and|or|xor|not|test|shl|sal|shr|sar|rol|ror|rcl|rcr|shld|shrd|bt|bts|btr|btc|bsf|bsr|tzcnt|lzcnt)[bwl]?|set\w+)$/],
+  ['Control Transfer', /^((jmp|call|ret|lret|iret|lcall|ljmp)[wl]?|j\w+|loop|loope|loopne|int|int1|int3|into|enter|leave|bound)$/],
+  ['I/O', /^(in|out|ins|outs)[bwl]$/],
   ['FPU', /^f\w+$/],
-  ['System', /^(cli|sti|clc|stc|cmc|cld|std|hlt|nop|lgdt|sgdt|lidt|sidt|lldt|sldt|ltr|str|lmsw|smsw|clts|invlpg|invd|wbinvd|wrmsr|rdmsr|rdtsc|cpuid|arpl|lar|lsl|verr|verw|ud2|wait|rsm|pause)$/],
+  ['System', /^(cli|sti|clc|stc|cmc|cld|std|hlt|nop[wl]?|[ls][gi]dt[wl]?|[ls]ldt[wl]?|ltr[wl]?|str[wl]?|lmsw[wl]?|smsw[wl]?|clts|invlpg|invd|wbinvd|wrmsr|rdmsr|rdtsc|cpuid|arpl|lar[wl]|lsl[wl]|verr|verw|ud2|wait|rsm|pause|endbr32|endbr64|prefetch\w*)$/],
 ];
 
-/** The mnemonic of tcg86's disassembly, without prefixes (rep, lock, a16/a32, o16/o32). */
+/** The mnemonic of the disassembly, without prefixes (rep, repe, repne, lock). */
 function mnemonic(disas) {
   const words = disas.split(' ');
   let k = 0;
-  while (k < words.length - 1 && /^(rep|repe|repne|repz|repnz|lock|a16|a32|o16|o32|cs|ds|es|fs|gs|ss)$/.test(words[k])) k++;
-  return words[k].replace(/,$/, '');
+  while (k < words.length - 1 && /^(rep|repe|repne|lock)$/.test(words[k])) k++;
+  return words[k];
 }
 
 /** @type {import('../dist/types/index.js').PluginInstall} */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # record-golden-log.sh: record QEMU 7.2's -d logs that tcg86's are compared with
 # (test/cli/dlog.test.ts): `-d mmu` of roms/paging.bin (QEMU logs only its CR0/CR3 updates) and
-# the first two blocks of `-d exec,cpu,nochain` of roms/pmode.bin, `-d help`, and the first
-# lines of `-d in_asm` of roms/pmode.bin.
+# the first two blocks of `-d exec,cpu,nochain` of roms/pmode.bin, `-d help`, and `-d in_asm`
+# of roms/pmode.bin.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,5 +28,5 @@ echo "record-golden-log: wrote $gold/paging.mmu and $gold/pmode.exec-cpu"
 echo "record-golden-log: wrote $gold/d-help.txt"
 
 "$qemu" -bios "$root/roms/pmode.bin" "${flags[@]}" -d in_asm -D "$tmp" || true
-head -n 20 "$tmp" > "$gold/pmode.in_asm"
+cp "$tmp" "$gold/pmode.in_asm"
 echo "record-golden-log: wrote $gold/pmode.in_asm"

@@ -22,14 +22,22 @@ async function main(argv: string[]): Promise<number> {
   let reports: ExitReports | null = null;
   let progress: ProgressLine | null = null;
   let profiler: Profiler | null = null;
+  let plugins: PluginManager | null = null;
   const start = process.hrtime.bigint();
   try {
     const config = parseArgs(argv);
     for (const w of [...config.warnings, ...config.cpu.warnings]) process.stderr.write(`tcg86: warning: ${w}\n`);
     // Before the machine, so the signal handler runs before the chardev hooks re-raise it.
-    if (config.stats !== 'none' || config.profile !== null) {
+    if (config.stats !== 'none' || config.profile !== null || config.plugins.length > 0) {
       reports = new ExitReports(() => {
         progress?.stop();
+        // Plugins' atexit callbacks run on a signal too, as QEMU's do on its way out.
+        try {
+          plugins?.finish();
+        } catch (e) {
+          if (!(e instanceof PluginError)) throw e;
+          process.stderr.write(`tcg86: ${e.message}\n`);
+        }
         if (profiler !== null) {
           const err = writeProfile(config.profile!, profiler.report());
           if (err) process.stderr.write(`tcg86: --profile ${config.profile}: ${err}\n`);
@@ -66,7 +74,6 @@ async function main(argv: string[]): Promise<number> {
     if (!(e instanceof ChardevError)) throw e;
     return refuse(e.message);
   }
-  let plugins: PluginManager | null = null;
   if (machine.config.plugins.length > 0) {
     plugins = new PluginManager(machine.cpu, (text) => machine.log.write(text), TCG86_VERSION);
     try {

@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import { MEMTX_OK } from '../memory/index.js';
 import type { X86CPU } from '../cpu/x86/cpu.js';
 import { debugTranslate } from '../cpu/x86/paging-info.js';
-import { decode, formatInsn, Insn } from '../cpu/x86/decoder/index.js';
+import { decode, formatInsnAtt, Insn } from '../cpu/x86/decoder/index.js';
+import { formatAsmLine } from '../cpu/x86/exec-log.js';
 import { MonitorError } from './expr.js';
 import { CommandError } from './command-error.js';
 import { describeErrno } from '../devices/chardev-socket.js';
@@ -150,7 +151,9 @@ function disassemble(cpu: X86CPU, f: DumpFormat, addr: number, physical: boolean
       out += `0x${addr.toString(16).padStart(8, '0')}:  Cannot access memory\n`;
       break;
     }
-    out += `0x${addr.toString(16).padStart(8, '0')}:  ${formatInsn(insn)}\n`;
+    const bytes: number[] = [];
+    for (let i = 0; i < insn.len; i++) bytes.push(reader.readCode8(ip + i));
+    out += formatAsmLine(addr, bytes, formatInsnAtt(insn, addr));
     addr += insn.len;
   }
   return out;

@@ -18,7 +18,7 @@ export interface PluginInsn {
   readonly size: number;
   /** Its bytes (a copy). */
   readonly bytes: Uint8Array;
-  /** Its disassembly (tcg86's Intel syntax). */
+  /** Its disassembly, in the AT&T syntax QEMU's capstone gives plugins (`movl %eax, 4(%ebx)`). */
   readonly disas: string;
   /** Call cb every time this instruction is about to run. */
   registerExecCb(cb: (vcpuIndex: number) => void): void;

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { X86CPU } from '../cpu/x86/cpu.js';
-import { formatInsn, Insn } from '../cpu/x86/decoder/index.js';
+import { formatInsnText, Insn } from '../cpu/x86/decoder/index.js';
 import type { BlockDescription, InsnMemFn, PluginHooks, TbInstrumentation } from '../cpu/x86/plugin-hooks.js';
 import { tlbIndex } from '../softmmu/tlb.js';
 import { PAGE_MASK } from '../softmmu/tlb-flags.js';
@@ -127,7 +127,7 @@ export class PluginManager implements PluginHooks {
         vaddr: d.vaddr,
         size: d.bytes.length,
         bytes: d.bytes.slice(),
-        disas: formatInsn(d.insn),
+        disas: formatInsnText(d.insn, d.vaddr),
         registerExecCb: (cb: ExecCb) => (checkFn(name, 'the instruction exec callback', cb), insnExec[k]!.push(guardExec(name, 'instruction exec', cb))),
         registerMemCb: (cb: MemCallback, opts?: MemCallbackOptions) => {
           checkFn(name, 'the memory callback', cb);

@@ -48,7 +48,7 @@ export function profileHtml(d: ProfileData): string {
       (b.share * 100).toFixed(2) + ' %',
       String(b.insns),
       String(b.translations),
-      [b.selfLoop ? 'self-loop' : '', b.checked ? 'checked' : ''].filter(Boolean).join(', ') || 'block',
+      b.interpreted ? 'interpreted' : [b.selfLoop ? 'self-loop' : '', b.checked ? 'checked' : ''].filter(Boolean).join(', ') || 'block',
       Object.entries(b.exits)
         .filter(([, v]) => v > 0)
         .map(([k, v]) => `${esc(k)} ${n(v)}`)

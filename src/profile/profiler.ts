@@ -38,6 +38,8 @@ export interface ProfileBlock {
   translations: number;
   selfLoop: boolean;
   checked: boolean;
+  /** Run by the interpreter, an instruction at a time (then insns is 1 and translations 0). */
+  interpreted: boolean;
   disas: string[];
   /** Exits by kind, as EXIT_NAMES. */
   exits: Record<string, number>;
@@ -83,6 +85,7 @@ export class Profiler {
   ) {
     const cpu = m.cpu;
     cpu.profileBlocks = true;
+    cpu.interpProfile = new Map();
     const engine = m.engine instanceof TcgEngine ? m.engine : null;
     if (engine) {
       const cache = engine.cache;
@@ -241,13 +244,20 @@ export class Profiler {
       if (!b) {
         const exits: Record<string, number> = {};
         for (const name of EXIT_NAMES) exits[name] = 0;
-        b = { pc, execs: 0, insns: tb.insnCount, retired: 0, share: 0, translations: 0, selfLoop: tb.source.includes('continue L;'), checked: tb.checked, disas: [...(tb.disas ?? [])], exits };
+        b = { pc, execs: 0, insns: tb.insnCount, retired: 0, share: 0, translations: 0, selfLoop: tb.source.includes('continue L;'), checked: tb.checked, interpreted: false, disas: [...(tb.disas ?? [])], exits };
         byPc.set(key, b);
       }
       if (tb.exits) EXIT_NAMES.forEach((name, k) => (b!.exits[name]! += tb.exits![k]!));
       b.execs += tb.execCount;
       b.retired += tb.execCount * tb.insnCount;
       b.translations++;
+    }
+    // Interpreted code counts as blocks of one instruction, so the table shows where the
+    // interpreter's time goes too (all of it under --engine interp).
+    for (const [pc, e] of this.m.cpu.interpProfile ?? []) {
+      const exits: Record<string, number> = {};
+      for (const name of EXIT_NAMES) exits[name] = 0;
+      byPc.set(`i${pc}`, { pc, execs: e.execs, insns: 1, retired: e.execs, share: 0, translations: 0, selfLoop: false, checked: false, interpreted: true, disas: [e.disas], exits });
     }
     const list = [...byPc.values()].sort((a, b) => b.retired - a.retired).slice(0, 50);
     for (const b of list) b.share = icount > 0 ? b.retired / icount : 0;

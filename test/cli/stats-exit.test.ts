@@ -1,6 +1,6 @@
 // --stats is written on every way out of the command line: the guest's exit, a triple fault with
 // -no-reboot, the monitor's quit, and SIGTERM (after which the process still dies of the signal);
-// --profile too.
+// --profile too, and plugins' atexit callbacks (SIGINT).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -62,5 +62,18 @@ describe('--stats on every way out', () => {
     const profile = JSON.parse(fs.readFileSync(prof, 'utf8')) as { header: { icount: number }; series: { instructions: number[] } };
     expect(profile.header.icount).toBeGreaterThan(0);
     expect(profile.series.instructions.at(-1)).toBe(profile.header.icount);
+  });
+
+  it("runs plugins' atexit callbacks on SIGINT, and the process still ends by the signal", async () => {
+    const log = path.join(cli.dir, 'sigint-plugin.log');
+    const child = spawn(process.execPath, [cli.cli, '-bios', path.join(ROOT, 'roms/mon-busy.bin'), '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-debugcon', 'none', '-plugin', path.join(ROOT, 'plugins/hotblocks.mjs'), '-D', log], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve) => child.stdout.on('data', (b: Buffer) => b.toString().includes('(qemu)') && resolve()));
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    // hotblocks' report, written by its atexit callback.
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/^collected \d+ entries in the hash table\npc, tcount, icount, ecount\n0x/m);
   });
 });

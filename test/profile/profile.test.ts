@@ -62,7 +62,7 @@ describe('--profile data', () => {
   it('names the pages whose code was invalidated and the instruction that wrote them', async () => {
     const d = await profile('roms/smc-next');
     expect(d.codeInvalidationPages.length).toBeGreaterThan(0);
-    expect(d.codeInvalidationPages[0]!.writer).toMatch(/^0x[0-9a-f]{8}: mov (dword|word) \[[a-z:]+\], [a-z]+$/);
+    expect(d.codeInvalidationPages[0]!.writer).toMatch(/^0x[0-9a-f]{8}: mov[wl] %[a-z]+, \(%[a-z]+\)$/);
     expect(d.series['SMC events']!.reduce((a, b) => a + b, 0)).toBe(d.stats.tb!.smcEvents);
   });
 
@@ -70,6 +70,13 @@ describe('--profile data', () => {
     const d = await profile('roms/plugin-count', 'interp');
     expect(d.series.instructions!.length).toBeLessThanOrEqual(513);
     expect(d.series['interpreted share']!.every((v) => v === 1)).toBe(true);
+    // Under the interpreter the hot table holds instructions, as blocks of one, with their counts.
+    const top = d.hotBlocks[0]!;
+    expect(top.interpreted).toBe(true);
+    expect(top.insns).toBe(1);
+    expect(top.retired).toBe(top.execs);
+    expect(d.hotBlocks.reduce((a, b) => a + b.retired, 0)).toBeLessThanOrEqual(d.header.icount);
+    expect(top.disas[0]).toMatch(/^[a-z]/);
   });
 });
 

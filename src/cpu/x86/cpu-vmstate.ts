@@ -136,6 +136,6 @@ export const CPU_VMSTATE: VMStateDescription = {
     // per-instruction scratch, meaningless between two slices
     'rmwLin', 'excVector', 'excError', 'excHasError', 'excIsInt', 'tbExit', 'tbBudgetEnd', 'tbInsn', 'sliceEnd',
     // --profile on this side only: how blocks are translated here, not guest state
-    'profileBlocks',
+    'profileBlocks', 'interpProfile',
   ],
 };

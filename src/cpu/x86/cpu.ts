@@ -2,6 +2,7 @@
 // memory accesses with limit and rights checks, the stack, implicit supervisor accesses,
 // I/O ports, and raising guest exceptions. Handlers (interp/*) are written against this.
 
+import type { InterpProfile } from './interp/interp-profile.js';
 import type { AddressSpace, MemorySystem } from '../../memory/index.js';
 import { SoftMMU } from '../../softmmu/ldst.js';
 import { MMU_DATA_STORE } from '../../softmmu/tlb-flags.js';
@@ -135,6 +136,8 @@ export class X86CPU extends CPUX86State implements CodeReader {
   log: CpuLog | null = null;
   /** --profile: blocks count their own entries (TranslationBlock.execCount) and keep their disassembly. */
   profileBlocks = false;
+  /** --profile: the interpreter counts the instructions it runs here (null otherwise). */
+  interpProfile: InterpProfile | null = null;
   /** Loaded plugins' hooks (-plugin); null without plugins. */
   plugins: PluginHooks | null = null;
   /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */

@@ -4,6 +4,7 @@
 import { DESC_B_MASK, R_CS, R_DS, R_ES, R_SS } from './constants.js';
 import { formatCpuState } from './cpu-dump.js';
 import type { X86CPU } from './cpu.js';
+import type { AttText } from './decoder/index.js';
 import { AC_MASK, IOPL_MASK, RF_MASK, TF_MASK, VM_MASK } from './flags.js';
 
 /** QEMU's cflags bits the trace shows: CF_NO_GOTO_TB (-d nochain), the cluster index (0xff). */
@@ -53,27 +54,26 @@ export function blockTag(id: number): string {
   return '0x' + id.toString(16).padStart(12, '0');
 }
 
-const PREFIX_WORDS = /^(rep|repe|repz|repne|repnz|lock|a16|a32|o16|o32)$/;
-
 /**
- * One instruction as QEMU's -d in_asm prints it (disas/capstone.c cap_dump_insn): the address,
- * up to 8 bytes (then padding so mnemonics line up), the mnemonic padded to 8 and the operands,
- * and any further bytes on continuation lines. The mnemonic and operands are tcg86's
- * Intel-syntax text, where QEMU's capstone prints AT&T syntax.
+ * One instruction as QEMU's -d in_asm and the monitor's `x /i` print it (disas/capstone.c
+ * cap_dump_insn): the address, up to 8 bytes (then padding so mnemonics line up), capstone's
+ * mnemonic padded to 8 and its operands, and any further bytes on lines of their own (with their address).
  */
-export function formatAsmLine(linear: number, bytes: ArrayLike<number>, text: string): string {
-  const words = text.split(' ');
-  let k = 0;
-  while (k < words.length - 1 && PREFIX_WORDS.test(words[k]!)) k++;
-  const mnemonic = words.slice(0, k + 1).join(' ');
-  const ops = words.slice(k + 1).join(' ');
+export function formatAsmLine(linear: number, bytes: ArrayLike<number>, text: AttText): string {
+  const head = (at: number) => `0x${((linear + at) >>> 0).toString(16).padStart(8, '0')}: `;
   const byteText = (from: number, to: number) => {
     let s = '';
     for (let i = from; i < to; i++) s += ' ' + bytes[i]!.toString(16).padStart(2, '0');
     return s;
   };
   const n = bytes.length;
-  let line = `0x${(linear >>> 0).toString(16).padStart(8, '0')}: ${byteText(0, Math.min(n, 8))}${' '.repeat(Math.max(0, 8 - n) * 3)}  ${mnemonic.padEnd(8)} ${ops}\n`;
-  for (let i = 8; i < n; i += 8) line += `${' '.repeat(10)}${byteText(i, Math.min(n, i + 8))}\n`;
+  // What capstone cannot decode QEMU shows a byte a line, as data.
+  if (text.mnemonic === '(bad)') {
+    let lines = '';
+    for (let i = 0; i < n; i++) lines += `${head(i)}${byteText(i, i + 1)}${' '.repeat(21)}  .byte    0x${bytes[i]!.toString(16).padStart(2, '0')}\n`;
+    return lines;
+  }
+  let line = `${head(0)}${byteText(0, Math.min(n, 8))}${' '.repeat(Math.max(0, 8 - n) * 3)}  ${text.mnemonic.padEnd(8)} ${text.ops}\n`;
+  for (let i = 8; i < n; i += 8) line += `${head(i)}${byteText(i, Math.min(n, i + 8))}\n`;
   return line;
 }

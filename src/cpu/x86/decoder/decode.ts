@@ -110,7 +110,15 @@ export function decode(insn: Insn, reader: CodeReader, eip: number, code32: bool
     op = OPC_OP[opcode]!;
   }
   if (overrun) return finishTooLong(insn);
-  if (op === OP_INVALID) return finish(insn, OP_INVALID, OP_INVALID);
+  if (op === OP_INVALID) {
+    // An undefined group member: keep its ModRM for traces (mov to CS, 8E /1, is one).
+    if (modrm >= 0) {
+      insn.mod = modrm >> 6;
+      insn.reg = (modrm >> 3) & 7;
+      insn.rm = modrm & 7;
+    }
+    return finish(insn, OP_INVALID, OP_INVALID);
+  }
 
   const d = OP_DECODE[op]!;
   let valid = true;

@@ -4,11 +4,12 @@
 
 import { EXCP01_DB, EXCP02_NMI } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
-import { decode, formatInsn, OP_END } from '../decoder/index.js';
+import { decode, formatInsnAtt, OP_END } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 import { IF_MASK, TF_MASK } from '../flags.js';
 import { deliverHardwareInterrupt, deliverPendingException } from '../interrupts.js';
 import { HANDLERS } from './handlers.js';
+import { countInterpreted } from './interp-profile.js';
 import { CF_NO_GOTO_TB, formatAsmLine, traceBlock } from '../exec-log.js';
 
 /** Why run() returned. */
@@ -78,7 +79,9 @@ export class Interpreter {
           if (log.inAsm && log.inRange((cpu.segBase[1]! + eip) >>> 0)) {
             const bytes: number[] = [];
             for (let i = 0; i < insn.len; i++) bytes.push(cpu.readCode8(eip + i));
-            log.write(formatAsmLine(cpu.segBase[1]! + eip, bytes, formatInsn(insn)));
+            // A block of one, with QEMU's header, so the log reads as QEMU's does.
+            const pc = cpu.segBase[1]! + eip;
+            log.write(`----------------\nIN: \n${formatAsmLine(pc, bytes, formatInsnAtt(insn, pc))}\n`);
           }
           if (log.exec || log.cpu) {
             cpu.inhibitIrq = shadow; // as it was when this instruction's "block" was entered
@@ -86,6 +89,8 @@ export class Interpreter {
             cpu.inhibitIrq = false;
           }
         }
+        const profile = cpu.interpProfile;
+        if (profile !== null) countInterpreted(profile, (cpu.segBase[1]! + eip) >>> 0, insn);
         cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
         const plugins = cpu.plugins;
         if (plugins !== null) plugins.beforeInsn((cpu.segBase[1]! + eip) >>> 0, eip, insn, cpu);

@@ -5,7 +5,7 @@ import type { InvalidationCause, TBCache } from '../../../softmmu/tb-maint.js';
 import type { TranslationBlock } from '../../../softmmu/tb.js';
 import { R_CS } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
-import { decode, formatInsn, Insn } from '../decoder/index.js';
+import { decode, formatInsnText, Insn } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 
 const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
@@ -17,7 +17,7 @@ function describeInsn(cpu: X86CPU, eip: number): string {
   try {
     const insn = new Insn();
     decode(insn, cpu, eip, cpu.code32);
-    return formatInsn(insn);
+    return formatInsnText(insn, (cpu.segBase[R_CS]! + eip) >>> 0);
   } catch (e) {
     if (e !== GUEST_EXCEPTION) throw e;
     cpu.cr2 = saved;

@@ -7,7 +7,7 @@ import { TranslationBlock, type TBFunction } from '../../../softmmu/tb.js';
 import { computeAll, computeCF, testCondition } from '../cc.js';
 import { R_CS } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
-import { decode, END, F, formatInsn, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, opId } from '../decoder/index.js';
+import { decode, END, F, formatInsnAtt, formatInsnText, Insn, OP_END, OP_FLAGS, OP_INVALID, OP_TOO_LONG, opId } from '../decoder/index.js';
 import { GUEST_EXCEPTION } from '../exception.js';
 import { HANDLERS } from '../interp/handlers.js';
 import { imulFlagSrc32 } from '../interp/muldiv.js';
@@ -143,7 +143,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
     for (const b of block) {
       const bytes: number[] = [];
       for (let i = 0; i < b.insn.len; i++) bytes.push(cpu.readCode8(b.eip + i));
-      text += formatAsmLine(csBase + b.eip, bytes, formatInsn(b.insn));
+      text += formatAsmLine(csBase + b.eip, bytes, formatInsnAtt(b.insn, csBase + b.eip));
     }
     cpu.log.write(text + '\n');
   }
@@ -156,7 +156,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   tb.insnCount = block.length;
   tb.eips = gen.eips;
   if (cpu.profileBlocks) {
-    tb.disas = block.map((b) => formatInsn(b.insn));
+    tb.disas = block.map((b) => formatInsnText(b.insn, csBase + b.eip));
     tb.exits = new Float64Array(5);
   }
   if (checked) {
