@@ -27,8 +27,11 @@ export function findLinuxFiles(dir = LINUX_DIR): LinuxFiles | null {
   return { kernel: path.join(dir, 'boot', kernels[kernels.length - 1]!), busybox };
 }
 
+/** The kernel command line of the tests (the issue's). */
+export const LINUX_APPEND = 'console=ttyS0 quiet';
+
 /** The same arguments for tcg86 and QEMU (the issue's command line). */
-export function linuxArgs(kernel: string, initrd: string, append = 'console=ttyS0 quiet'): string[] {
+export function linuxArgs(kernel: string, initrd: string, append = LINUX_APPEND): string[] {
   return ['-kernel', kernel, '-initrd', initrd, '-append', append, '-nographic', '-no-reboot', '-m', '256'];
 }
 
@@ -40,3 +43,10 @@ export function scriptLines(serial: string): string[] {
   if (start < 0 || end < start) return [];
   return lines.slice(start, end + 1).filter((l) => !/^\[\s*\d+\.\d+\]/.test(l));
 }
+
+/** The GRUB disk boot: the same arguments for tcg86 and QEMU (no NIC: QEMU's would add iPXE's banner). */
+export const GRUB_LINUX_ARGS = (disk: string): string[] => ['-drive', `file=${disk},format=raw,snapshot=on`, '-nographic', '-no-reboot', '-m', '256', '-nic', 'none'];
+
+/** QEMU's transcript of the GRUB disk boot up to GRUB's hand-over line (then Linux's timings start). */
+export const GRUB_LINUX_GOLDEN = path.join(ROOT, 'test/golden/linux/grub-linux.out');
+export const GRUB_HANDOVER = 'tcg86: loading Linux from (hd0,msdos1)';

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProcess, type CliProcess } from '../cli/cli-process.js';
 import { buildInitramfs } from './initramfs.js';
+import { BOOT_TIMEOUT_MS } from './linux-check.js';
 import { findLinuxFiles, linuxArgs } from './linux-files.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
@@ -16,7 +17,6 @@ const files = findLinuxFiles();
 const SOCKET = `tcg86-linux-${process.pid}`;
 const tmux = (...args: string[]) => spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const BOOT_TIMEOUT_MS = 20 * 60_000;
 
 /** The pane's text (with its scrollback) once `test` accepts it, polling every 250 ms. */
 async function paneWhen(test: (text: string) => boolean, what: string, timeoutMs: number): Promise<string> {
