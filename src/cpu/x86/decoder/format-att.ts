@@ -5,6 +5,7 @@ import { OPS, OP_INVALID, OP_TOO_LONG, type OpInfo } from './table.js';
 import { F } from './op-flags.js';
 import type { Insn } from './insn.js';
 import { x87Att } from './format-att-x87.js';
+import { bits } from './format.js';
 import { attFar, attImm, attMem, attNumber, attReg, attRel, SEG_NAMES } from './format-att-operands.js';
 
 /** Mnemonic and operand text, as capstone splits them (QEMU pads the mnemonic to 8 columns). */
@@ -163,17 +164,6 @@ function stringOp(insn: Insn, info: OpInfo, prefix: string): AttText {
 }
 
 const LOGICAL = new Set(['and', 'or', 'xor']);
-
-/** Bits of a size letter (b, w, d, q; v and z follow the operand size). */
-function bits(insn: Insn, s: string): number {
-  switch (s) {
-    case 'b': return 8;
-    case 'w': return 16;
-    case 'd': return 32;
-    case 'q': return 64;
-    default: return insn.opsize;
-  }
-}
 
 /** Ops whose Ew is a word in memory but a full operand-size register (SDM: Rv/Mw). */
 const RV_MW = new Set(['mov_Ew_Sw', 'mov_Sw_Ew', 'mov_SS_Ew', 'lar_Gv_Ew', 'lsl_Gv_Ew', 'sldt_Ew', 'str_Ew', 'smsw_Ew']);

@@ -73,8 +73,8 @@ function reg(n: number, size: number): string {
   return (size === 8 ? R8 : size === 16 ? R16 : R32)[n]!;
 }
 
-/** Operand size in bits of a size letter (b, w, d, v, z, q). */
-function bits(insn: Insn, s: string): number {
+/** Operand size in bits of a size letter (b, w, d, v, z, q). Shared with the AT&T formatter. */
+export function bits(insn: Insn, s: string): number {
   switch (s) {
     case 'b': return 8;
     case 'w': return 16;
