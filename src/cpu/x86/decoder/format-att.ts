@@ -22,8 +22,11 @@ const BARE = new Set([
   'jcc', 'jmp', 'setcc', 'loop', 'loopz', 'loopnz', 'jcxz', 'int', 'int3', 'into', 'int1', 'nop', 'cmpxchg8b',
   'invlpg', 'prefetch', 'arpl', 'verr', 'verw', 'aam', 'aad', 'fwait', 'hlt', 'cli', 'sti', 'cld', 'std', 'clc', 'stc',
   'cmc', 'sahf', 'lahf', 'cpuid', 'rdtsc', 'rdmsr', 'wrmsr', 'wbinvd', 'invd', 'ud2', 'rsm', 'salc', 'daa', 'das',
-  'aaa', 'aas', 'clts', 'bound', 'leave', 'enter',
+  'aaa', 'aas', 'clts', 'bound', 'leave', 'enter', 'emms', 'fxsave', 'fxrstor',
 ]);
+
+/** MMX operand letters (P: mm in ModRM.reg, Q: mm or memory, N: mm in ModRM.rm): such ops take no suffix. */
+const MMX_LETTERS = new Set(['P', 'Q', 'N']);
 
 /** Mnemonics whose operand size appears as a suffix even with no sized operand (pushfl, retw). */
 const SIZED_BY_OPSIZE: Record<string, string> = {
@@ -140,7 +143,7 @@ function mnemonic(insn: Insn, info: OpInfo, size: number): string {
       return ['prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2'][insn.reg]!;
   }
   if (SIZED_BY_OPSIZE[m] !== undefined) return SIZED_BY_OPSIZE[m] + osz;
-  if (BARE.has(m)) return m;
+  if (BARE.has(m) || info.operands.some((o) => MMX_LETTERS.has(o[0]!))) return m;
   return m + (size ? SUFFIX[size]! : '');
 }
 
@@ -210,6 +213,9 @@ function operand(insn: Insn, info: OpInfo, o: string, pc: number): Operand {
     case 'G': case 'Z':
       return { text: attReg(insn.reg, bits(insn, s)), size: bits(insn, s) };
     case 'R': return { text: attReg(insn.rm, 32), size: 32 };
+    case 'P': return { text: '%mm' + insn.reg, size: 0 };
+    case 'Q': return { text: insn.isMem ? attMem(insn) : '%mm' + insn.rm, size: 0 };
+    case 'N': return { text: '%mm' + insn.rm, size: 0 };
     case 'S': return { text: '%' + SEG_NAMES[insn.reg]!, size: 0 };
     case 'C': return { text: '%cr' + insn.reg, size: 0 };
     case 'D': return { text: '%dr' + insn.reg, size: 0 };
