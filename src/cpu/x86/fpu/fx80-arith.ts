@@ -1,0 +1,409 @@
+// floatx80 add, sub, mul, div and compare on register slots, without BigInt or allocation:
+// the exact result of two 64-bit significands (sum aligned with a sticky word, the 128-bit
+// product from 16-bit limbs, a shift-subtract quotient with the remainder as sticky), rounded
+// once by fx80-round. NaNs, infinities and invalid encodings are rare and take QEMU's rules
+// through the BigInt reference (softfloat-arith.ts), which also checks this file in the tests.
+
+import { EXP_BIAS, RC_DOWN, f80, type F80, type FloatStatus } from './floatx80.js';
+import { roundPackTo, type F80Regs } from './fx80-round.js';
+import { floatx80Add, floatx80Compare, floatx80Div, floatx80Mul, floatx80Sub } from './softfloat-arith.js';
+
+/** A slot's value as an F80 (cold paths only: it allocates). */
+export function slotF80(r: F80Regs, i: number): F80 {
+  return f80(r.se[i]!, (BigInt(r.hi[i]!) << 32n) | BigInt(r.lo[i]!));
+}
+/** Store an F80 into a slot. */
+export function setSlotF80(r: F80Regs, i: number, v: F80): void {
+  r.se[i] = v.high;
+  r.hi[i] = Number(v.low >> 32n);
+  r.lo[i] = Number(v.low & 0xffffffffn);
+}
+
+/** Unpacked operand classes: zero, normal (denormals normalized), special (NaN, infinity, invalid encoding). */
+const K_ZERO = 0;
+const K_NORMAL = 1;
+const K_SPECIAL = 2;
+
+// The two unpacked operands: class, sign, unbiased exponent, normalized significand.
+let aK = 0;
+let aSign = 0;
+let aExp = 0;
+let aHi = 0;
+let aLo = 0;
+let bK = 0;
+let bSign = 0;
+let bExp = 0;
+let bHi = 0;
+let bLo = 0;
+
+function unpackA(r: F80Regs, i: number): void {
+  const se = r.se[i]!;
+  const e = se & 0x7fff;
+  let hi = r.hi[i]!;
+  let lo = r.lo[i]!;
+  aSign = se >>> 15;
+  if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
+    aK = K_SPECIAL;
+    return;
+  }
+  if (e === 0) {
+    if ((hi | lo) === 0) {
+      aK = K_ZERO;
+      return;
+    }
+    const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+    if (k >= 32) {
+      hi = (lo << (k - 32)) >>> 0;
+      lo = 0;
+    } else if (k > 0) {
+      hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
+      lo = (lo << k) >>> 0;
+    }
+    aK = K_NORMAL;
+    aExp = 1 - EXP_BIAS - k;
+  } else {
+    aK = K_NORMAL;
+    aExp = e - EXP_BIAS;
+  }
+  aHi = hi;
+  aLo = lo;
+}
+
+function unpackB(r: F80Regs, i: number): void {
+  // The same as unpackA, for the second operand (kept separate so both stay monomorphic).
+  const se = r.se[i]!;
+  const e = se & 0x7fff;
+  let hi = r.hi[i]!;
+  let lo = r.lo[i]!;
+  bSign = se >>> 15;
+  if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
+    bK = K_SPECIAL;
+    return;
+  }
+  if (e === 0) {
+    if ((hi | lo) === 0) {
+      bK = K_ZERO;
+      return;
+    }
+    const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+    if (k >= 32) {
+      hi = (lo << (k - 32)) >>> 0;
+      lo = 0;
+    } else if (k > 0) {
+      hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
+      lo = (lo << k) >>> 0;
+    }
+    bK = K_NORMAL;
+    bExp = 1 - EXP_BIAS - k;
+  } else {
+    bK = K_NORMAL;
+    bExp = e - EXP_BIAS;
+  }
+  bHi = hi;
+  bLo = lo;
+}
+
+function copySlot(r: F80Regs, dst: number, src: number): void {
+  r.se[dst] = r.se[src]!;
+  r.hi[dst] = r.hi[src]!;
+  r.lo[dst] = r.lo[src]!;
+}
+function setZero(r: F80Regs, dst: number, sign: number): void {
+  r.se[dst] = sign << 15;
+  r.hi[dst] = 0;
+  r.lo[dst] = 0;
+}
+function setInf(r: F80Regs, dst: number, sign: number): void {
+  r.se[dst] = (sign << 15) | 0x7fff;
+  r.hi[dst] = 0x80000000;
+  r.lo[dst] = 0;
+}
+
+/** dst = a + b (or a - b): floatx80_add / floatx80_sub. */
+export function fx80AddSub(r: F80Regs, dst: number, a: number, b: number, subtract: boolean, s: FloatStatus): void {
+  unpackA(r, a);
+  unpackB(r, b);
+  if (aK === K_SPECIAL || bK === K_SPECIAL) {
+    const fa = slotF80(r, a);
+    const fb = slotF80(r, b);
+    setSlotF80(r, dst, subtract ? floatx80Sub(fa, fb, s) : floatx80Add(fa, fb, s));
+    return;
+  }
+  const sb = subtract ? bSign ^ 1 : bSign;
+  if (aK === K_ZERO) {
+    if (bK === K_ZERO) setZero(r, dst, aSign === sb ? aSign : s.rounding === RC_DOWN ? 1 : 0);
+    else roundPackTo(r, dst, sb, bExp, bHi, bLo, 0, s);
+    return;
+  }
+  if (bK === K_ZERO) {
+    roundPackTo(r, dst, aSign, aExp, aHi, aLo, 0, s);
+    return;
+  }
+  // Order the operands so x has the larger exponent; y is shifted right with a sticky bit.
+  let xs = aSign;
+  let xe = aExp;
+  let xh = aHi;
+  let xl = aLo;
+  let ys = sb;
+  let yh = bHi;
+  let yl = bLo;
+  let diff = aExp - bExp;
+  if (diff < 0) {
+    xs = sb;
+    xe = bExp;
+    xh = bHi;
+    xl = bLo;
+    ys = aSign;
+    yh = aHi;
+    yl = aLo;
+    diff = -diff;
+  }
+  let yx = 0;
+  if (diff > 0) {
+    let sticky: number;
+    if (diff >= 96) {
+      sticky = yh | yl;
+      yh = yl = 0;
+    } else if (diff >= 64) {
+      const m = diff - 64;
+      sticky = yl | (m === 0 ? 0 : yh << (32 - m));
+      yx = yh >>> m;
+      yh = yl = 0;
+    } else if (diff >= 32) {
+      const m = diff - 32;
+      if (m === 0) {
+        sticky = 0;
+        yx = yl;
+        yl = yh;
+      } else {
+        sticky = yl << (32 - m);
+        yx = ((yl >>> m) | (yh << (32 - m))) >>> 0;
+        yl = yh >>> m;
+      }
+      yh = 0;
+    } else {
+      sticky = 0;
+      yx = (yl << (32 - diff)) >>> 0;
+      yl = ((yl >>> diff) | (yh << (32 - diff))) >>> 0;
+      yh = yh >>> diff;
+    }
+    if (sticky !== 0) yx = (yx | 1) >>> 0;
+  }
+  if (xs === ys) {
+    // Magnitudes add: a carry out shifts right once, jamming the lost bit.
+    let ext = yx;
+    let lo = xl + yl;
+    const c = lo > 0xffffffff ? 1 : 0;
+    lo = lo >>> 0;
+    let hi = xh + yh + c;
+    let e = xe;
+    if (hi > 0xffffffff) {
+      ext = ((ext >>> 1) | (lo << 31) | (ext & 1)) >>> 0;
+      lo = ((lo >>> 1) | (hi << 31)) >>> 0; // hi's bit 32 is dropped by the 32-bit shift
+      hi = ((hi - 0x100000000) >>> 1) | 0x80000000;
+      e++;
+    }
+    roundPackTo(r, dst, xs, e, hi >>> 0, lo, ext, s);
+    return;
+  }
+  // Magnitudes subtract: x - y, with y the larger only when the exponents are equal.
+  let sign = xs;
+  if (diff === 0 && (yh > xh || (yh === xh && yl > xl))) {
+    let t = xh;
+    xh = yh;
+    yh = t;
+    t = xl;
+    xl = yl;
+    yl = t;
+    sign = ys;
+  }
+  let ext = -yx;
+  let borrow = ext < 0 ? 1 : 0;
+  ext = ext >>> 0;
+  let lo = xl - yl - borrow;
+  borrow = lo < 0 ? 1 : 0;
+  lo = lo >>> 0;
+  let hi = (xh - yh - borrow) >>> 0;
+  if ((hi | lo | ext) === 0) {
+    setZero(r, dst, s.rounding === RC_DOWN ? 1 : 0);
+    return;
+  }
+  // Normalize: shift left until bit 31 of hi is set.
+  let e = xe;
+  if (hi < 0x80000000) {
+    let k: number;
+    if (hi !== 0) k = Math.clz32(hi);
+    else if (lo !== 0) k = 32 + Math.clz32(lo);
+    else k = 64 + Math.clz32(ext);
+    e -= k;
+    if (k >= 64) {
+      hi = (ext << (k - 64)) >>> 0;
+      lo = ext = 0;
+    } else if (k >= 32) {
+      const m = k - 32;
+      if (m === 0) {
+        hi = lo;
+        lo = ext;
+      } else {
+        hi = ((lo << m) | (ext >>> (32 - m))) >>> 0;
+        lo = (ext << m) >>> 0;
+      }
+      ext = 0;
+    } else {
+      hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
+      lo = ((lo << k) | (ext >>> (32 - k))) >>> 0;
+      ext = (ext << k) >>> 0;
+    }
+  }
+  roundPackTo(r, dst, sign, e, hi, lo, ext, s);
+}
+
+/** dst = a * b: floatx80_mul. */
+export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatStatus): void {
+  unpackA(r, a);
+  unpackB(r, b);
+  if (aK === K_SPECIAL || bK === K_SPECIAL) {
+    setSlotF80(r, dst, floatx80Mul(slotF80(r, a), slotF80(r, b), s));
+    return;
+  }
+  const sign = aSign ^ bSign;
+  if (aK === K_ZERO || bK === K_ZERO) {
+    setZero(r, dst, sign);
+    return;
+  }
+  // 64x64 -> 128 bits in 16-bit limbs: every column sum stays below 2^35, exact in a double.
+  const a0 = aLo & 0xffff;
+  const a1 = aLo >>> 16;
+  const a2 = aHi & 0xffff;
+  const a3 = aHi >>> 16;
+  const b0 = bLo & 0xffff;
+  const b1 = bLo >>> 16;
+  const b2 = bHi & 0xffff;
+  const b3 = bHi >>> 16;
+  let t = a0 * b0;
+  const l0 = t % 65536;
+  t = (t - l0) / 65536 + a0 * b1 + a1 * b0;
+  const l1 = t % 65536;
+  t = (t - l1) / 65536 + a0 * b2 + a1 * b1 + a2 * b0;
+  const l2 = t % 65536;
+  t = (t - l2) / 65536 + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
+  const l3 = t % 65536;
+  t = (t - l3) / 65536 + a1 * b3 + a2 * b2 + a3 * b1;
+  const l4 = t % 65536;
+  t = (t - l4) / 65536 + a2 * b3 + a3 * b2;
+  const l5 = t % 65536;
+  t = (t - l5) / 65536 + a3 * b3;
+  const l6 = t % 65536;
+  const l7 = (t - l6) / 65536;
+  let p3 = l6 + l7 * 65536;
+  let p2 = l4 + l5 * 65536;
+  let p1 = l2 + l3 * 65536;
+  let p0 = l0 + l1 * 65536;
+  let e = aExp + bExp + 1;
+  if (p3 < 0x80000000) {
+    // The product of two [1,2) significands is in [1,4): one left shift at most.
+    p3 = ((p3 << 1) | (p2 >>> 31)) >>> 0;
+    p2 = ((p2 << 1) | (p1 >>> 31)) >>> 0;
+    p1 = ((p1 << 1) | (p0 >>> 31)) >>> 0;
+    p0 = (p0 << 1) >>> 0;
+    e--;
+  }
+  roundPackTo(r, dst, sign, e, p3, p2, p0 !== 0 ? (p1 | 1) >>> 0 : p1, s);
+}
+
+/** dst = a / b: floatx80_div (the quotient to 65 bits, the remainder as sticky). */
+export function fx80Div(r: F80Regs, dst: number, a: number, b: number, s: FloatStatus): void {
+  unpackA(r, a);
+  unpackB(r, b);
+  if (aK === K_SPECIAL || bK === K_SPECIAL) {
+    setSlotF80(r, dst, floatx80Div(slotF80(r, a), slotF80(r, b), s));
+    return;
+  }
+  const sign = aSign ^ bSign;
+  if (bK === K_ZERO) {
+    if (aK === K_ZERO) {
+      s.flags |= 0x01; // invalid: 0/0 is the default NaN
+      r.se[dst] = 0xffff;
+      r.hi[dst] = 0xc0000000;
+      r.lo[dst] = 0;
+    } else {
+      s.flags |= 0x04; // divide by zero
+      setInf(r, dst, sign);
+    }
+    return;
+  }
+  if (aK === K_ZERO) {
+    setZero(r, dst, sign);
+    return;
+  }
+  let e = aExp - bExp;
+  // Remainder: top bit (bit 64), then two words; below the divisor before each step.
+  let rt = 0;
+  let rh = aHi;
+  let rl = aLo;
+  const dh = bHi;
+  const dl = bLo;
+  if (rh < dh || (rh === dh && rl < dl)) {
+    rt = rh >>> 31;
+    rh = ((rh << 1) | (rl >>> 31)) >>> 0;
+    rl = (rl << 1) >>> 0;
+    e--;
+  }
+  let qh = 0;
+  let ql = 0;
+  for (let k = 0; k < 64; k++) {
+    let bit = 0;
+    if (rt !== 0 || rh > dh || (rh === dh && rl >= dl)) {
+      bit = 1;
+      let l = rl - dl;
+      const borrow = l < 0 ? 1 : 0;
+      rl = l >>> 0;
+      l = rh - dh - borrow;
+      rh = l >>> 0;
+      rt = 0;
+    }
+    qh = ((qh << 1) | (ql >>> 31)) >>> 0;
+    ql = ((ql << 1) | bit) >>> 0;
+    rt = rh >>> 31;
+    rh = ((rh << 1) | (rl >>> 31)) >>> 0;
+    rl = (rl << 1) >>> 0;
+  }
+  // The 65th bit is the round bit; any remainder left is sticky.
+  let ext = 0;
+  if (rt !== 0 || rh > dh || (rh === dh && rl >= dl)) {
+    ext = 0x80000000;
+    let l = rl - dl;
+    const borrow = l < 0 ? 1 : 0;
+    rl = l >>> 0;
+    l = rh - dh - borrow;
+    rh = l >>> 0;
+    rt = 0;
+  }
+  if ((rt | rh | rl) !== 0) ext = (ext | 1) >>> 0;
+  roundPackTo(r, dst, sign, e, qh, ql, ext, s);
+}
+
+export const REL_LESS = -1;
+export const REL_EQUAL = 0;
+export const REL_GREATER = 1;
+export const REL_UNORDERED = 2;
+
+/** floatx80_compare (quiet: floatx80_compare_quiet) of slots a and b. */
+export function fx80Compare(r: F80Regs, a: number, b: number, quiet: boolean, s: FloatStatus): number {
+  unpackA(r, a);
+  unpackB(r, b);
+  if (aK === K_SPECIAL || bK === K_SPECIAL) return floatx80Compare(slotF80(r, a), slotF80(r, b), quiet, s);
+  if (aK === K_ZERO) {
+    if (bK === K_ZERO) return REL_EQUAL;
+    return bSign ? REL_GREATER : REL_LESS;
+  }
+  if (bK === K_ZERO || aSign !== bSign) return aSign ? REL_LESS : REL_GREATER;
+  let c: number;
+  if (aExp !== bExp) c = aExp < bExp ? -1 : 1;
+  else if (aHi !== bHi) c = aHi < bHi ? -1 : 1;
+  else if (aLo !== bLo) c = aLo < bLo ? -1 : 1;
+  else c = 0;
+  return aSign ? -c : c;
+}
+
+export { copySlot, setInf, setZero };
