@@ -258,6 +258,23 @@ export function fx80AddSub(r: F80Regs, dst: number, a: number, b: number, subtra
   roundPackTo(r, dst, sign, e, hi, lo, ext, s);
 }
 
+const TWO_M32 = 2 ** -32;
+let mHi = 0;
+let mLo = 0;
+/** The 64-bit product of two 32-bit words into mHi:mLo, in 16-bit halves (no double rounding). */
+function mul32(a: number, b: number): void {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const ll = a0 * b0;
+  const lh = a0 * b1;
+  const hl = a1 * b0;
+  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  mLo = ((mid << 16) | (ll & 0xffff)) >>> 0;
+  mHi = a1 * b1 + (lh >>> 16) + (hl >>> 16) + (mid >>> 16);
+}
+
 /** dst = a * b: floatx80_mul. */
 export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatStatus): void {
   unpackA(r, a);
@@ -271,34 +288,23 @@ export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatS
     setZero(r, dst, sign);
     return;
   }
-  // 64x64 -> 128 bits in 16-bit limbs: every column sum stays below 2^35, exact in a double.
-  const a0 = aLo & 0xffff;
-  const a1 = aLo >>> 16;
-  const a2 = aHi & 0xffff;
-  const a3 = aHi >>> 16;
-  const b0 = bLo & 0xffff;
-  const b1 = bLo >>> 16;
-  const b2 = bHi & 0xffff;
-  const b3 = bHi >>> 16;
-  let t = a0 * b0;
-  const l0 = t % 65536;
-  t = (t - l0) / 65536 + a0 * b1 + a1 * b0;
-  const l1 = t % 65536;
-  t = (t - l1) / 65536 + a0 * b2 + a1 * b1 + a2 * b0;
-  const l2 = t % 65536;
-  t = (t - l2) / 65536 + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
-  const l3 = t % 65536;
-  t = (t - l3) / 65536 + a1 * b3 + a2 * b2 + a3 * b1;
-  const l4 = t % 65536;
-  t = (t - l4) / 65536 + a2 * b3 + a3 * b2;
-  const l5 = t % 65536;
-  t = (t - l5) / 65536 + a3 * b3;
-  const l6 = t % 65536;
-  const l7 = (t - l6) / 65536;
-  let p3 = l6 + l7 * 65536;
-  let p2 = l4 + l5 * 65536;
-  let p1 = l2 + l3 * 65536;
-  let p0 = l0 + l1 * 65536;
+  // 64x64 -> 128 bits from four 32x32 -> 64 products, column sums below 2^34 (exact doubles).
+  mul32(aLo, bLo);
+  const l00 = mLo;
+  const h00 = mHi;
+  mul32(aLo, bHi);
+  const l01 = mLo;
+  const h01 = mHi;
+  mul32(aHi, bLo);
+  const l10 = mLo;
+  const h10 = mHi;
+  mul32(aHi, bHi);
+  let p0 = l00;
+  const s1 = h00 + l01 + l10;
+  let p1 = s1 >>> 0;
+  const s2 = h01 + h10 + mLo + (s1 - p1) * TWO_M32;
+  let p2 = s2 >>> 0;
+  let p3 = mHi + (s2 - p2) * TWO_M32;
   let e = aExp + bExp + 1;
   if (p3 < 0x80000000) {
     // The product of two [1,2) significands is in [1,4): one left shift at most.

@@ -30,7 +30,8 @@ import {
 } from './floatx80.js';
 import { REL_UNORDERED, fx80AddSub, fx80Compare, fx80Div, fx80Mul, slotF80 } from './fx80-arith.js';
 import { OUT64, float32ToSlot, float64ToSlot, int32ToSlot, int64ToSlot, slotToFloat32, slotToFloat64, slotToInt } from './fx80-convert.js';
-import { floatx80Div, floatx80Mod, floatx80Modrem, floatx80RoundToInt, floatx80Scalbn, floatx80Sqrt } from './softfloat-arith.js';
+import { floatx80Div, floatx80Mod, floatx80Modrem, floatx80Scalbn } from './softfloat-arith.js';
+import { fx80RoundToInt, fx80Sqrt } from './fx80-unary.js';
 import { int64ToX80, x80ToInt } from './softfloat-convert.js';
 import { FPUS_C2, SLOT_FT0, SLOT_TMP, type X87State } from './x87-state.js';
 
@@ -361,18 +362,19 @@ export function loadConstant(x: X87State, dst: number, k: number): void {
 
 export function fsqrt(x: X87State): void {
   x.begin();
-  const a = x.st(0);
-  if (isNeg(a)) {
+  const p = x.phys(0);
+  if (x.se[p]! & 0x8000) {
     x.fpus &= ~0x4700;
     x.fpus |= FPUS_C2;
   }
-  x.setSt(0, floatx80Sqrt(a, x.status));
+  fx80Sqrt(x, p, p, x.status);
   x.merge();
 }
 
 export function frndint(x: X87State): void {
   x.begin();
-  x.setSt(0, floatx80RoundToInt(x.st(0), x.status));
+  const p = x.phys(0);
+  fx80RoundToInt(x, p, p, x.status);
   x.merge();
 }
 

@@ -390,10 +390,24 @@ function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
       }
       return true;
     case 0x0e:
-      [f2xm1, fyl2x, fptan, fpatan, fxtract, (s: typeof x) => fprem(s, false), fdecstp, fincstp][rm]!(x);
+      if (rm === 0) f2xm1(x);
+      else if (rm === 1) fyl2x(x);
+      else if (rm === 2) fptan(x);
+      else if (rm === 3) fpatan(x);
+      else if (rm === 4) fxtract(x);
+      else if (rm === 5) fprem(x, false);
+      else if (rm === 6) fdecstp(x);
+      else fincstp(x);
       return true;
     case 0x0f:
-      [(s: typeof x) => fprem(s, true), fyl2xp1, fsqrt, fsincos, frndint, fscale, fsin, fcos][rm]!(x);
+      if (rm === 0) fprem(x, true);
+      else if (rm === 1) fyl2xp1(x);
+      else if (rm === 2) fsqrt(x);
+      else if (rm === 3) fsincos(x);
+      else if (rm === 4) frndint(x);
+      else if (rm === 5) fscale(x);
+      else if (rm === 6) fsin(x);
+      else fcos(x);
       return true;
     case 0x10:
     case 0x11:
