@@ -10,12 +10,12 @@ import { floatx80Add, floatx80Compare, floatx80Div, floatx80Mul, floatx80Sub } f
 
 /** A slot's value as an F80 (cold paths only: it allocates). */
 export function slotF80(r: F80Regs, i: number): F80 {
-  return f80(r.se[i]!, (BigInt(r.hi[i]!) << 32n) | BigInt(r.lo[i]!));
+  return f80(r.se[i]!, (BigInt(r.hi[i]! >>> 0) << 32n) | BigInt(r.lo[i]! >>> 0));
 }
 /** Store an F80 into a slot. */
 export function setSlotF80(r: F80Regs, i: number, v: F80): void {
   r.se[i] = v.high;
-  r.hi[i] = Number(v.low >> 32n);
+  r.hi[i] = Number((v.low >> 32n) & 0xffffffffn);
   r.lo[i] = Number(v.low & 0xffffffffn);
 }
 
@@ -39,8 +39,8 @@ let bLo = 0;
 function unpackA(r: F80Regs, i: number): void {
   const se = r.se[i]!;
   const e = se & 0x7fff;
-  let hi = r.hi[i]!;
-  let lo = r.lo[i]!;
+  let hi = r.hi[i]! >>> 0;
+  let lo = r.lo[i]! >>> 0;
   aSign = se >>> 15;
   if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
     aK = K_SPECIAL;
@@ -65,16 +65,16 @@ function unpackA(r: F80Regs, i: number): void {
     aK = K_NORMAL;
     aExp = e - EXP_BIAS;
   }
-  aHi = hi;
-  aLo = lo;
+  aHi = hi | 0;
+  aLo = lo | 0;
 }
 
 function unpackB(r: F80Regs, i: number): void {
   // The same as unpackA, for the second operand (kept separate so both stay monomorphic).
   const se = r.se[i]!;
   const e = se & 0x7fff;
-  let hi = r.hi[i]!;
-  let lo = r.lo[i]!;
+  let hi = r.hi[i]! >>> 0;
+  let lo = r.lo[i]! >>> 0;
   bSign = se >>> 15;
   if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
     bK = K_SPECIAL;
@@ -99,8 +99,8 @@ function unpackB(r: F80Regs, i: number): void {
     bK = K_NORMAL;
     bExp = e - EXP_BIAS;
   }
-  bHi = hi;
-  bLo = lo;
+  bHi = hi | 0;
+  bLo = lo | 0;
 }
 
 function copySlot(r: F80Regs, dst: number, src: number): void {
@@ -115,7 +115,7 @@ function setZero(r: F80Regs, dst: number, sign: number): void {
 }
 function setInf(r: F80Regs, dst: number, sign: number): void {
   r.se[dst] = (sign << 15) | 0x7fff;
-  r.hi[dst] = 0x80000000;
+  r.hi[dst] = -0x80000000;
   r.lo[dst] = 0;
 }
 
@@ -142,20 +142,20 @@ export function fx80AddSub(r: F80Regs, dst: number, a: number, b: number, subtra
   // Order the operands so x has the larger exponent; y is shifted right with a sticky bit.
   let xs = aSign;
   let xe = aExp;
-  let xh = aHi;
-  let xl = aLo;
+  let xh = aHi >>> 0;
+  let xl = aLo >>> 0;
   let ys = sb;
-  let yh = bHi;
-  let yl = bLo;
+  let yh = bHi >>> 0;
+  let yl = bLo >>> 0;
   let diff = aExp - bExp;
   if (diff < 0) {
     xs = sb;
     xe = bExp;
-    xh = bHi;
-    xl = bLo;
+    xh = bHi >>> 0;
+    xl = bLo >>> 0;
     ys = aSign;
-    yh = aHi;
-    yl = aLo;
+    yh = aHi >>> 0;
+    yl = aLo >>> 0;
     diff = -diff;
   }
   let yx = 0;
@@ -203,7 +203,7 @@ export function fx80AddSub(r: F80Regs, dst: number, a: number, b: number, subtra
       hi = ((hi - 0x100000000) >>> 1) | 0x80000000;
       e++;
     }
-    roundPackTo(r, dst, xs, e, hi >>> 0, lo, ext, s);
+    roundPackTo(r, dst, xs, e, hi | 0, lo | 0, ext | 0, s);
     return;
   }
   // Magnitudes subtract: x - y, with y the larger only when the exponents are equal.
@@ -255,7 +255,7 @@ export function fx80AddSub(r: F80Regs, dst: number, a: number, b: number, subtra
       ext = (ext << k) >>> 0;
     }
   }
-  roundPackTo(r, dst, sign, e, hi, lo, ext, s);
+  roundPackTo(r, dst, sign, e, hi | 0, lo | 0, ext | 0, s);
 }
 
 const TWO_M32 = 2 ** -32;
@@ -271,8 +271,8 @@ function mul32(a: number, b: number): void {
   const lh = a0 * b1;
   const hl = a1 * b0;
   const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  mLo = ((mid << 16) | (ll & 0xffff)) >>> 0;
-  mHi = a1 * b1 + (lh >>> 16) + (hl >>> 16) + (mid >>> 16);
+  mLo = (mid << 16) | (ll & 0xffff);
+  mHi = (a1 * b1 + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
 }
 
 /** dst = a * b: floatx80_mul. */
@@ -289,22 +289,22 @@ export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatS
     return;
   }
   // 64x64 -> 128 bits from four 32x32 -> 64 products, column sums below 2^34 (exact doubles).
-  mul32(aLo, bLo);
-  const l00 = mLo;
-  const h00 = mHi;
-  mul32(aLo, bHi);
-  const l01 = mLo;
-  const h01 = mHi;
-  mul32(aHi, bLo);
-  const l10 = mLo;
-  const h10 = mHi;
-  mul32(aHi, bHi);
+  mul32(aLo >>> 0, bLo >>> 0);
+  const l00 = mLo >>> 0;
+  const h00 = mHi >>> 0;
+  mul32(aLo >>> 0, bHi >>> 0);
+  const l01 = mLo >>> 0;
+  const h01 = mHi >>> 0;
+  mul32(aHi >>> 0, bLo >>> 0);
+  const l10 = mLo >>> 0;
+  const h10 = mHi >>> 0;
+  mul32(aHi >>> 0, bHi >>> 0);
   let p0 = l00;
   const s1 = h00 + l01 + l10;
   let p1 = s1 >>> 0;
-  const s2 = h01 + h10 + mLo + (s1 - p1) * TWO_M32;
+  const s2 = h01 + h10 + (mLo >>> 0) + (s1 - p1) * TWO_M32;
   let p2 = s2 >>> 0;
-  let p3 = mHi + (s2 - p2) * TWO_M32;
+  let p3 = (mHi >>> 0) + (s2 - p2) * TWO_M32;
   let e = aExp + bExp + 1;
   if (p3 < 0x80000000) {
     // The product of two [1,2) significands is in [1,4): one left shift at most.
@@ -314,7 +314,7 @@ export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatS
     p0 = (p0 << 1) >>> 0;
     e--;
   }
-  roundPackTo(r, dst, sign, e, p3, p2, p0 !== 0 ? (p1 | 1) >>> 0 : p1, s);
+  roundPackTo(r, dst, sign, e, p3 | 0, p2 | 0, p0 !== 0 ? p1 | 1 : p1 | 0, s);
 }
 
 /** dst = a / b: floatx80_div (the quotient to 65 bits, the remainder as sticky). */
@@ -330,7 +330,7 @@ export function fx80Div(r: F80Regs, dst: number, a: number, b: number, s: FloatS
     if (aK === K_ZERO) {
       s.flags |= 0x01; // invalid: 0/0 is the default NaN
       r.se[dst] = 0xffff;
-      r.hi[dst] = 0xc0000000;
+      r.hi[dst] = -0x40000000;
       r.lo[dst] = 0;
     } else {
       s.flags |= 0x04; // divide by zero
@@ -345,10 +345,10 @@ export function fx80Div(r: F80Regs, dst: number, a: number, b: number, s: FloatS
   let e = aExp - bExp;
   // Remainder: top bit (bit 64), then two words; below the divisor before each step.
   let rt = 0;
-  let rh = aHi;
-  let rl = aLo;
-  const dh = bHi;
-  const dl = bLo;
+  let rh = aHi >>> 0;
+  let rl = aLo >>> 0;
+  const dh = bHi >>> 0;
+  const dl = bLo >>> 0;
   if (rh < dh || (rh === dh && rl < dl)) {
     rt = rh >>> 31;
     rh = ((rh << 1) | (rl >>> 31)) >>> 0;
@@ -386,7 +386,7 @@ export function fx80Div(r: F80Regs, dst: number, a: number, b: number, s: FloatS
     rt = 0;
   }
   if ((rt | rh | rl) !== 0) ext = (ext | 1) >>> 0;
-  roundPackTo(r, dst, sign, e, qh, ql, ext, s);
+  roundPackTo(r, dst, sign, e, qh | 0, ql | 0, ext | 0, s);
 }
 
 export const REL_LESS = -1;
@@ -406,8 +406,8 @@ export function fx80Compare(r: F80Regs, a: number, b: number, quiet: boolean, s:
   if (bK === K_ZERO || aSign !== bSign) return aSign ? REL_LESS : REL_GREATER;
   let c: number;
   if (aExp !== bExp) c = aExp < bExp ? -1 : 1;
-  else if (aHi !== bHi) c = aHi < bHi ? -1 : 1;
-  else if (aLo !== bLo) c = aLo < bLo ? -1 : 1;
+  else if (aHi !== bHi) c = aHi >>> 0 < bHi >>> 0 ? -1 : 1;
+  else if (aLo !== bLo) c = aLo >>> 0 < bLo >>> 0 ? -1 : 1;
   else c = 0;
   return aSign ? -c : c;
 }

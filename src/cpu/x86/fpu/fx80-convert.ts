@@ -6,8 +6,8 @@
 import { EXP_BIAS, FLAG_INEXACT, FLAG_INVALID, RC_CHOP, RC_NEAREST, RC_UP, type FloatStatus } from './floatx80.js';
 import { roundPackFloat32, roundPackFloat64, roundPackTo, type F80Regs } from './fx80-round.js';
 
-/** The low and high halves of the last 64-bit result (float64 or int64), unsigned. */
-export const OUT64 = new Uint32Array(2);
+/** The low and high halves of the last 64-bit result (float64 or int64), as int32 words. */
+export const OUT64 = new Int32Array(2);
 
 /** float32_to_floatx80: always exact (24 bits fit every precision control); SNaNs are quieted. */
 export function float32ToSlot(r: F80Regs, dst: number, bits: number, s: FloatStatus): void {
@@ -75,10 +75,10 @@ export function float64ToSlot(r: F80Regs, dst: number, lo32: number, hi32: numbe
       hi = ((fh << k) | (fl >>> (32 - k))) >>> 0;
       lo = (fl << k) >>> 0;
     }
-    roundPackTo(r, dst, sign, -1011 - k, hi, lo, 0, s);
+    roundPackTo(r, dst, sign, -1011 - k, hi | 0, lo | 0, 0, s);
     return;
   }
-  roundPackTo(r, dst, sign, e - 1023, (0x80000000 | (fh << 11) | (fl >>> 21)) >>> 0, (fl << 11) >>> 0, 0, s);
+  roundPackTo(r, dst, sign, e - 1023, 0x80000000 | (fh << 11) | (fl >>> 21), fl << 11, 0, s);
 }
 
 /** int32_to_floatx80 rounded to the precision control (`exact`: at 64 bits, QEMU's maximised precision). */
@@ -97,7 +97,7 @@ export function int32ToSlot(r: F80Regs, dst: number, v: number, exact: boolean, 
     r.se[dst] = (sign << 15) | (EXP_BIAS + 31 - k);
     r.hi[dst] = hi;
     r.lo[dst] = 0;
-  } else roundPackTo(r, dst, sign, 31 - k, hi, 0, 0, s);
+  } else roundPackTo(r, dst, sign, 31 - k, hi | 0, 0, 0, s);
 }
 
 /** int64_to_floatx80 exactly (fild m64 into ST0: QEMU maximises the precision). */
@@ -136,11 +136,11 @@ let uLo = 0;
 function unpack(r: F80Regs, i: number): number {
   const se = r.se[i]!;
   const e = se & 0x7fff;
-  let hi = r.hi[i]!;
-  let lo = r.lo[i]!;
+  let hi = r.hi[i]! >>> 0;
+  let lo = r.lo[i]! >>> 0;
   uSign = se >>> 15;
-  uHi = hi;
-  uLo = lo;
+  uHi = hi | 0;
+  uLo = lo | 0;
   if (e !== 0 && hi < 0x80000000) return 4;
   if (e === 0x7fff) return ((hi & 0x7fffffff) | lo) === 0 ? 3 : 2;
   if (e === 0) {
@@ -154,31 +154,31 @@ function unpack(r: F80Regs, i: number): number {
       lo = (lo << k) >>> 0;
     }
     uExp = 1 - EXP_BIAS - k;
-    uHi = hi;
-    uLo = lo;
+    uHi = hi | 0;
+    uLo = lo | 0;
     return 1;
   }
   uExp = e - EXP_BIAS;
   return 1;
 }
 
-/** floatx80_to_float32. */
+/** floatx80_to_float32, as an int32 bit pattern. */
 export function slotToFloat32(r: F80Regs, i: number, s: FloatStatus): number {
   const c = unpack(r, i);
   const sign = uSign << 31;
   switch (c) {
     case 0:
-      return sign >>> 0;
+      return sign;
     case 1:
       return roundPackFloat32(uSign, uExp, uHi, uLo, s);
     case 2:
       if (!(uHi & 0x40000000)) s.flags |= FLAG_INVALID;
-      return (sign | 0x7fc00000 | ((uHi >>> 8) & 0x7fffff)) >>> 0;
+      return sign | 0x7fc00000 | ((uHi >>> 8) & 0x7fffff);
     case 3:
-      return (sign | 0x7f800000) >>> 0;
+      return sign | 0x7f800000;
     default:
       s.flags |= FLAG_INVALID;
-      return 0xffc00000;
+      return 0xffc00000 | 0;
   }
 }
 
@@ -232,6 +232,8 @@ export function slotToInt(r: F80Regs, i: number, rm: number, wide: boolean, s: F
     return;
   }
   const sign = uSign;
+  const uh = uHi >>> 0;
+  const ul = uLo >>> 0;
   let ih: number; // the integer magnitude, two words; ih > 0xffffffff marks "too large"
   let il: number;
   let inexact = false;
@@ -239,7 +241,7 @@ export function slotToInt(r: F80Regs, i: number, rm: number, wide: boolean, s: F
   if (uExp < 0) {
     inexact = true;
     ih = il = 0;
-    if (rm === RC_NEAREST) up = uExp === -1 && (uHi !== 0x80000000 || uLo !== 0);
+    if (rm === RC_NEAREST) up = uExp === -1 && (uh !== 0x80000000 || ul !== 0);
     else if (rm === RC_CHOP) up = false;
     else if (rm === RC_UP) up = sign === 0;
     else up = sign !== 0;
@@ -252,27 +254,27 @@ export function slotToInt(r: F80Regs, i: number, rm: number, wide: boolean, s: F
     let cmp = 0;
     let nonzero = false;
     if (shift === 0) {
-      ih = uHi;
-      il = uLo;
+      ih = uh;
+      il = ul;
     } else if (shift < 32) {
-      const fv = (uLo & (2 ** shift - 1)) >>> 0;
+      const fv = (ul & (2 ** shift - 1)) >>> 0;
       const half = 2 ** (shift - 1);
       nonzero = fv !== 0;
       cmp = fv > half ? 1 : fv === half ? 0 : -1;
-      il = ((uLo >>> shift) | (uHi << (32 - shift))) >>> 0;
-      ih = uHi >>> shift;
+      il = ((ul >>> shift) | (uh << (32 - shift))) >>> 0;
+      ih = uh >>> shift;
     } else if (shift === 32) {
-      nonzero = uLo !== 0;
-      cmp = uLo > 0x80000000 ? 1 : uLo === 0x80000000 ? 0 : -1;
-      il = uHi;
+      nonzero = ul !== 0;
+      cmp = ul > 0x80000000 ? 1 : ul === 0x80000000 ? 0 : -1;
+      il = uh;
       ih = 0;
     } else {
       const m = shift - 32;
-      const fh = (uHi & (2 ** m - 1)) >>> 0;
+      const fh = (uh & (2 ** m - 1)) >>> 0;
       const half = 2 ** (m - 1);
-      nonzero = (fh | uLo) !== 0;
-      cmp = fh > half || (fh === half && uLo !== 0) ? 1 : fh === half ? 0 : -1;
-      il = uHi >>> m;
+      nonzero = (fh | ul) !== 0;
+      cmp = fh > half || (fh === half && ul !== 0) ? 1 : fh === half ? 0 : -1;
+      il = uh >>> m;
       ih = 0;
     }
     if (nonzero) {

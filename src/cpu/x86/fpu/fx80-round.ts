@@ -1,7 +1,9 @@
 // The fast floatx80 rounding routine (QEMU 7.2's parts_uncanon_normal and
 // floatx80_round_pack_canonical) on plain numbers: a significand as three 32-bit words with
 // the integer bit at bit 31 of `hi` and a sticky-jammed third word, written straight into a
-// register slot or packed as a float32/float64. No BigInt and no allocation.
+// register slot or packed as a float32/float64. No BigInt and no allocation: words cross
+// function boundaries and sit in module state as int32 (V8 keeps those unboxed) and are
+// read as unsigned only inside a function.
 
 import {
   EXP_BIAS,
@@ -19,8 +21,8 @@ import {
 /** A file of floatx80 slots: sign+exponent, significand bits 63-32 and 31-0 (X87State is one). */
 export interface F80Regs {
   readonly se: Uint16Array;
-  readonly hi: Uint32Array;
-  readonly lo: Uint32Array;
+  readonly hi: Int32Array;
+  readonly lo: Int32Array;
 }
 
 /**
@@ -42,7 +44,10 @@ let rLo = 0;
  * (-1)^sign * 0.hi:lo:ext * 2^(exp+1) (sticky in ext's bit 0) at `sel`, for a format of
  * `bias` and `expMax`; flags go to `s`.
  */
-function uncanon(sign: number, exp: number, hi: number, lo: number, ext: number, sel: number, bias: number, expMax: number, s: FloatStatus): void {
+function uncanon(sign: number, exp: number, hi32: number, lo32: number, ext32: number, sel: number, bias: number, expMax: number, s: FloatStatus): void {
+  let hi = hi32 >>> 0;
+  let lo = lo32 >>> 0;
+  let ext = ext32 >>> 0;
   const rm = s.rounding;
   let e = exp + bias;
   let flags = 0;
@@ -164,8 +169,8 @@ function uncanon(sign: number, exp: number, hi: number, lo: number, ext: number,
   }
   s.flags |= flags;
   rExp = e;
-  rHi = hi;
-  rLo = lo;
+  rHi = hi | 0;
+  rLo = lo | 0;
 }
 
 /**
@@ -177,7 +182,7 @@ export function roundPackTo(r: F80Regs, dst: number, sign: number, exp: number, 
   uncanon(sign, exp, hi, lo, ext, p === 64 ? SEL_64 : p === 53 ? SEL_53 : SEL_24, EXP_BIAS, EXP_MAX, s);
   if (rCls === 2 || rExp === EXP_MAX) {
     r.se[dst] = (sign << 15) | EXP_MAX;
-    r.hi[dst] = 0x80000000;
+    r.hi[dst] = -0x80000000;
     r.lo[dst] = 0;
     return;
   }
@@ -186,21 +191,21 @@ export function roundPackTo(r: F80Regs, dst: number, sign: number, exp: number, 
   r.lo[dst] = rLo;
 }
 
-/** floatx80_to_float32's rounding and packing of a normal value (flags to `s`). */
+/** floatx80_to_float32's rounding and packing of a normal value (flags to `s`), as an int32. */
 export function roundPackFloat32(sign: number, exp: number, hi: number, lo: number, s: FloatStatus): number {
   uncanon(sign, exp, hi, lo, 0, SEL_24, 127, 255, s);
-  if (rCls === 2) return ((sign << 31) | 0x7f800000) >>> 0;
-  return ((sign << 31) | (rExp << 23) | ((rHi >>> 8) & 0x7fffff)) >>> 0;
+  if (rCls === 2) return (sign << 31) | 0x7f800000;
+  return (sign << 31) | (rExp << 23) | ((rHi >>> 8) & 0x7fffff);
 }
 
 /** floatx80_to_float64's rounding and packing of a normal value: the two halves in `out`. */
-export function roundPackFloat64(sign: number, exp: number, hi: number, lo: number, s: FloatStatus, out: Uint32Array): void {
+export function roundPackFloat64(sign: number, exp: number, hi: number, lo: number, s: FloatStatus, out: Int32Array): void {
   uncanon(sign, exp, hi, lo, 0, SEL_53, 1023, 2047, s);
   if (rCls === 2) {
     out[0] = 0;
-    out[1] = ((sign << 31) | 0x7ff00000) >>> 0;
+    out[1] = (sign << 31) | 0x7ff00000;
     return;
   }
-  out[0] = ((rHi << 21) | (rLo >>> 11)) >>> 0;
-  out[1] = ((sign << 31) | (rExp << 20) | ((rHi >>> 11) & 0xfffff)) >>> 0;
+  out[0] = (rHi << 21) | (rLo >>> 11);
+  out[1] = (sign << 31) | (rExp << 20) | ((rHi >>> 11) & 0xfffff);
 }

@@ -10,8 +10,8 @@ import { roundPackTo, type F80Regs } from './fx80-round.js';
 function special(r: F80Regs, dst: number, a: number, s: FloatStatus, isSqrt: boolean): boolean {
   const se = r.se[a]!;
   const e = se & 0x7fff;
-  const hi = r.hi[a]!;
-  const lo = r.lo[a]!;
+  const hi = r.hi[a]! >>> 0;
+  const lo = r.lo[a]! >>> 0;
   if (e !== 0 && hi < 0x80000000) {
     // Invalid encoding: the default NaN.
     s.flags |= FLAG_INVALID;
@@ -56,8 +56,8 @@ let nHi = 0;
 let nLo = 0;
 function norm(r: F80Regs, a: number): void {
   const e = r.se[a]! & 0x7fff;
-  let hi = r.hi[a]!;
-  let lo = r.lo[a]!;
+  let hi = r.hi[a]! >>> 0;
+  let lo = r.lo[a]! >>> 0;
   if (e === 0) {
     const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
     if (k >= 32) {
@@ -69,8 +69,8 @@ function norm(r: F80Regs, a: number): void {
     }
     nExp = 1 - EXP_BIAS - k;
   } else nExp = e - EXP_BIAS;
-  nHi = hi;
-  nLo = lo;
+  nHi = hi | 0;
+  nLo = lo | 0;
 }
 
 /** dst = sqrt(a): floatx80_sqrt. */
@@ -87,8 +87,8 @@ export function fx80Sqrt(r: F80Regs, dst: number, a: number, s: FloatStatus): vo
   // Q = floor(sqrt(m * 2^65)) for an even exponent, floor(sqrt(m * 2^66)) for an odd one:
   // 65 bits, the radicand fed two bits at a time from D (m, or m >> 1 with m's last bit after it).
   const odd = (nExp & 1) !== 0;
-  const dh = odd ? nHi : nHi >>> 1;
-  const dl = odd ? nLo : ((nHi << 31) | (nLo >>> 1)) >>> 0;
+  const dh = odd ? nHi >>> 0 : nHi >>> 1;
+  const dl = odd ? nLo >>> 0 : ((nHi << 31) | (nLo >>> 1)) >>> 0;
   const tail = odd ? 0 : (nLo & 1) << 1;
   let r2 = 0; // remainder, three words (below 2^68)
   let r1 = 0;
@@ -125,7 +125,7 @@ export function fx80Sqrt(r: F80Regs, dst: number, a: number, s: FloatStatus): vo
   const hi = ((q2 << 31) | (q1 >>> 1)) >>> 0;
   const lo = ((q1 << 31) | (q0 >>> 1)) >>> 0;
   const ext = (((q0 & 1) << 31) | sticky) >>> 0;
-  roundPackTo(r, dst, 0, nExp >> 1, hi, lo, ext, s);
+  roundPackTo(r, dst, 0, nExp >> 1, hi | 0, lo | 0, ext | 0, s);
 }
 
 /** dst = a rounded to an integer in the rounding mode: floatx80_round_to_int. */
@@ -135,8 +135,8 @@ export function fx80RoundToInt(r: F80Regs, dst: number, a: number, s: FloatStatu
   const sign = r.se[a]! >>> 15;
   const rm = s.rounding;
   let exp = nExp;
-  let hi = nHi;
-  let lo = nLo;
+  let hi = nHi >>> 0;
+  let lo = nLo >>> 0;
   if (exp < 0) {
     // |a| < 1: zero or one.
     s.flags |= FLAG_INEXACT;
@@ -189,5 +189,5 @@ export function fx80RoundToInt(r: F80Regs, dst: number, a: number, s: FloatStatu
       lo = lo >>> 0;
     }
   }
-  roundPackTo(r, dst, sign, exp, hi, lo, 0, s);
+  roundPackTo(r, dst, sign, exp, hi | 0, lo | 0, 0, s);
 }

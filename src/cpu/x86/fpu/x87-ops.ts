@@ -120,7 +120,7 @@ export function storeFloat64(x: X87State): void {
 }
 export function fstFloat64(x: X87State): bigint {
   storeFloat64(x);
-  return (BigInt(OUT64[1]!) << 32n) | BigInt(OUT64[0]!);
+  return (BigInt(OUT64[1]! >>> 0) << 32n) | BigInt(OUT64[0]! >>> 0);
 }
 /** fist/fistt m16: out of range gives -32768 with invalid alone. */
 export function fistInt16(x: X87State, truncate: boolean): number {
@@ -137,7 +137,7 @@ export function fistInt16(x: X87State, truncate: boolean): number {
 export function fistInt32(x: X87State, truncate: boolean): number {
   x.begin();
   slotToInt(x, x.phys(0), truncate ? RC_CHOP : x.status.rounding, false, x.status);
-  const v = x.status.flags & FLAG_INVALID ? INT32_MIN_N : OUT64[0]! | 0;
+  const v = x.status.flags & FLAG_INVALID ? INT32_MIN_N : OUT64[0]!;
   x.merge();
   return v;
 }
@@ -153,7 +153,7 @@ export function storeInt64(x: X87State, truncate: boolean): void {
 }
 export function fistInt64(x: X87State, truncate: boolean): bigint {
   storeInt64(x, truncate);
-  return (BigInt(OUT64[1]!) << 32n) | BigInt(OUT64[0]!);
+  return (BigInt(OUT64[1]! >>> 0) << 32n) | BigInt(OUT64[0]! >>> 0);
 }
 
 /** fbld: 18 packed BCD digits (not validated) and a sign byte; rounded to PC, flags unreported. */
@@ -283,7 +283,7 @@ export function ftst(x: X87State): void {
 export function fxam(x: X87State): void {
   const p = x.phys(0);
   const se = x.se[p]!;
-  const hi = x.hi[p]!;
+  const hi = x.hi[p]! >>> 0;
   const lo = x.lo[p]!;
   x.fpus &= ~0x4700;
   if (se & 0x8000) x.fpus |= 0x200;
@@ -341,14 +341,14 @@ export function constant(x: X87State, k: number): F80 {
 
 // The constants per rounding mode (index rc * 8 + k) as slot words, for loadConstant.
 const CONST_SE = new Uint16Array(32);
-const CONST_HI = new Uint32Array(32);
-const CONST_LO = new Uint32Array(32);
+const CONST_HI = new Int32Array(32);
+const CONST_LO = new Int32Array(32);
 for (let rc = 0; rc < 4; rc++) {
   for (let k = 0; k < 7; k++) {
     const v = constantFor(rc, k);
     CONST_SE[rc * 8 + k] = v.high;
-    CONST_HI[rc * 8 + k] = Number(v.low >> 32n);
-    CONST_LO[rc * 8 + k] = Number(v.low & 0xffffffffn);
+    CONST_HI[rc * 8 + k] = Number(v.low >> 32n) | 0;
+    CONST_LO[rc * 8 + k] = Number(v.low & 0xffffffffn) | 0;
   }
 }
 

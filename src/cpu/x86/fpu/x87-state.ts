@@ -35,10 +35,10 @@ export class X87State {
   present = false;
   /** Sign+exponent of physical registers R0-R7, then FT0 and a scratch slot (SLOT_FT0, SLOT_TMP). */
   readonly se = new Uint16Array(10);
-  /** Significand bits 63-32 of each slot. */
-  readonly hi = new Uint32Array(10);
+  /** Significand bits 63-32 of each slot (int32: read with >>> 0 for the unsigned value). */
+  readonly hi = new Int32Array(10);
   /** Significand bits 31-0 of each slot. */
-  readonly lo = new Uint32Array(10);
+  readonly lo = new Int32Array(10);
   /**
    * R0-R7 as F80 values (reading allocates; assigning an element stores it): for migration,
    * dumps and the BigInt paths, not for hot code.
@@ -175,7 +175,7 @@ export class X87State {
       else {
         const exp = this.se[i]! & 0x7fff;
         if (exp === 0 && (this.hi[i]! | this.lo[i]!) === 0) tw |= 1;
-        else if (exp === 0 || exp === EXP_MAX || this.hi[i]! < 0x80000000) tw |= 2;
+        else if (exp === 0 || exp === EXP_MAX || this.hi[i]! >= 0) tw |= 2;
       }
     }
     return tw;

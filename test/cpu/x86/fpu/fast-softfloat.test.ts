@@ -102,7 +102,7 @@ function operand(r: () => number, near = -1): F80 {
 }
 
 function regs(): F80Regs {
-  return { se: new Uint16Array(4), hi: new Uint32Array(4), lo: new Uint32Array(4) };
+  return { se: new Uint16Array(4), hi: new Int32Array(4), lo: new Int32Array(4) };
 }
 function status(r: () => number): [FloatStatus, FloatStatus] {
   const a = new FloatStatus();
@@ -245,18 +245,18 @@ describe('fast floatx80 vs the BigInt reference', () => {
       let got: bigint;
       if (kind === 0) {
         want = BigInt(x80ToFloat32(a, s1));
-        got = BigInt(slotToFloat32(x, 0, s2));
+        got = BigInt(slotToFloat32(x, 0, s2) >>> 0);
       } else if (kind === 1) {
         want = x80ToFloat64(a, s1);
         slotToFloat64(x, 0, s2);
-        got = (BigInt(OUT64[1]!) << 32n) | BigInt(OUT64[0]!);
+        got = (BigInt(OUT64[1]! >>> 0) << 32n) | BigInt(OUT64[0]! >>> 0);
       } else {
         const wide = kind === 3;
         const rm = r() & 3;
         const min = wide ? -(1n << 63n) : -0x80000000n;
         want = x80ToInt(a, rm, min, -min - 1n, s1);
         slotToInt(x, 0, rm, wide, s2);
-        got = (BigInt(OUT64[1]!) << 32n) | BigInt(OUT64[0]!);
+        got = (BigInt(OUT64[1]! >>> 0) << 32n) | BigInt(OUT64[0]! >>> 0);
         got = wide ? BigInt.asIntN(64, got) : BigInt.asIntN(32, got & 0xffffffffn);
       }
       return got === want && s1.flags === s2.flags ? null : `${hex(a)} kind ${kind} rc${s1.rounding}: want ${want.toString(16)} f${s1.flags} got ${got.toString(16)} f${s2.flags}`;
