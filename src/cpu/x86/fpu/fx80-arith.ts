@@ -259,22 +259,6 @@ export function fx80AddSub(r: F80Regs, dst: number, a: number, b: number, subtra
 }
 
 const TWO_M32 = 2 ** -32;
-let mHi = 0;
-let mLo = 0;
-/** The 64-bit product of two 32-bit words into mHi:mLo, in 16-bit halves (no double rounding). */
-function mul32(a: number, b: number): void {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const ll = a0 * b0;
-  const lh = a0 * b1;
-  const hl = a1 * b0;
-  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  mLo = (mid << 16) | (ll & 0xffff);
-  mHi = (a1 * b1 + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
-}
-
 /** dst = a * b: floatx80_mul. */
 export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatStatus): void {
   unpackA(r, a);
@@ -288,23 +272,51 @@ export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatS
     setZero(r, dst, sign);
     return;
   }
-  // 64x64 -> 128 bits from four 32x32 -> 64 products, column sums below 2^34 (exact doubles).
-  mul32(aLo >>> 0, bLo >>> 0);
-  const l00 = mLo >>> 0;
-  const h00 = mHi >>> 0;
-  mul32(aLo >>> 0, bHi >>> 0);
-  const l01 = mLo >>> 0;
-  const h01 = mHi >>> 0;
-  mul32(aHi >>> 0, bLo >>> 0);
-  const l10 = mLo >>> 0;
-  const h10 = mHi >>> 0;
-  mul32(aHi >>> 0, bHi >>> 0);
-  let p0 = l00;
-  const s1 = h00 + l01 + l10;
-  let p1 = s1 >>> 0;
-  const s2 = h01 + h10 + (mLo >>> 0) + (s1 - p1) * TWO_M32;
-  let p2 = s2 >>> 0;
-  let p3 = (mHi >>> 0) + (s2 - p2) * TWO_M32;
+  // 64x64 -> 128 bits in 16-bit limbs: each 16x16 product (below 2^32) is split into halves
+  // before the column sums, so every sum and carry stays a small integer.
+  const a0 = aLo & 0xffff;
+  const a1 = aLo >>> 16;
+  const a2 = aHi & 0xffff;
+  const a3 = aHi >>> 16;
+  const b0 = bLo & 0xffff;
+  const b1 = bLo >>> 16;
+  const b2 = bHi & 0xffff;
+  const b3 = bHi >>> 16;
+  const m00 = a0 * b0;
+  const m01 = a0 * b1;
+  const m10 = a1 * b0;
+  const m02 = a0 * b2;
+  const m11 = a1 * b1;
+  const m20 = a2 * b0;
+  const m03 = a0 * b3;
+  const m12 = a1 * b2;
+  const m21 = a2 * b1;
+  const m30 = a3 * b0;
+  const m13 = a1 * b3;
+  const m22 = a2 * b2;
+  const m31 = a3 * b1;
+  const m23 = a2 * b3;
+  const m32 = a3 * b2;
+  const m33 = a3 * b3;
+  let c = m00 & 0xffff;
+  const l0 = c;
+  c = (m00 >>> 16) + (m01 & 0xffff) + (m10 & 0xffff);
+  const l1 = c & 0xffff;
+  c = (c >>> 16) + (m01 >>> 16) + (m10 >>> 16) + (m02 & 0xffff) + (m11 & 0xffff) + (m20 & 0xffff);
+  const l2 = c & 0xffff;
+  c = (c >>> 16) + (m02 >>> 16) + (m11 >>> 16) + (m20 >>> 16) + (m03 & 0xffff) + (m12 & 0xffff) + (m21 & 0xffff) + (m30 & 0xffff);
+  const l3 = c & 0xffff;
+  c = (c >>> 16) + (m03 >>> 16) + (m12 >>> 16) + (m21 >>> 16) + (m30 >>> 16) + (m13 & 0xffff) + (m22 & 0xffff) + (m31 & 0xffff);
+  const l4 = c & 0xffff;
+  c = (c >>> 16) + (m13 >>> 16) + (m22 >>> 16) + (m31 >>> 16) + (m23 & 0xffff) + (m32 & 0xffff);
+  const l5 = c & 0xffff;
+  c = (c >>> 16) + (m23 >>> 16) + (m32 >>> 16) + (m33 & 0xffff);
+  const l6 = c & 0xffff;
+  const l7 = ((c >>> 16) + (m33 >>> 16)) & 0xffff;
+  let p0 = (l0 | (l1 << 16)) >>> 0;
+  let p1 = (l2 | (l3 << 16)) >>> 0;
+  let p2 = (l4 | (l5 << 16)) >>> 0;
+  let p3 = (l6 | (l7 << 16)) >>> 0;
   let e = aExp + bExp + 1;
   if (p3 < 0x80000000) {
     // The product of two [1,2) significands is in [1,4): one left shift at most.
@@ -343,50 +355,75 @@ export function fx80Div(r: F80Regs, dst: number, a: number, b: number, s: FloatS
     return;
   }
   let e = aExp - bExp;
-  // Remainder: top bit (bit 64), then two words; below the divisor before each step.
-  let rt = 0;
+  // The first quotient bit is 1 once the dividend is at least the divisor (else doubled).
   let rh = aHi >>> 0;
   let rl = aLo >>> 0;
   const dh = bHi >>> 0;
   const dl = bLo >>> 0;
   if (rh < dh || (rh === dh && rl < dl)) {
-    rt = rh >>> 31;
+    // Doubled: bit 64 is the old bit 63 (set), dropped here; the difference below fits 64 bits.
     rh = ((rh << 1) | (rl >>> 31)) >>> 0;
     rl = (rl << 1) >>> 0;
     e--;
   }
+  let t = rl - dl;
+  let borrow = t < 0 ? 1 : 0;
+  rl = t >>> 0;
+  rh = (rh - dh - borrow) >>> 0;
+  // Four more 16-bit quotient digits (64 bits: 63 significand bits and the round bit), each
+  // estimated in doubles from remainder * 2^16 / divisor and corrected exactly; remainder < divisor.
+  const dd = dh * 4294967296 + dl;
   let qh = 0;
   let ql = 0;
-  for (let k = 0; k < 64; k++) {
-    let bit = 0;
-    if (rt !== 0 || rh > dh || (rh === dh && rl >= dl)) {
-      bit = 1;
-      let l = rl - dl;
-      const borrow = l < 0 ? 1 : 0;
-      rl = l >>> 0;
-      l = rh - dh - borrow;
-      rh = l >>> 0;
-      rt = 0;
+  for (let k = 0; k < 4; k++) {
+    const r2 = rh >>> 16;
+    const r1 = ((rh << 16) | (rl >>> 16)) >>> 0;
+    const r0 = (rl << 16) >>> 0;
+    let q = Math.floor(((rh * 4294967296 + rl) * 65536) / dd);
+    if (q > 0xffff) q = 0xffff;
+    // x = remainder * 2^16 - q * divisor (three words, the top one signed).
+    const pl = q * dl;
+    const p0 = pl >>> 0;
+    const ph = q * dh + (pl - p0) * TWO_M32;
+    const p1 = ph >>> 0;
+    const p2 = (ph - p1) * TWO_M32;
+    let x0 = r0 - p0;
+    borrow = x0 < 0 ? 1 : 0;
+    x0 = x0 >>> 0;
+    let x1 = r1 - p1 - borrow;
+    borrow = x1 < 0 ? 1 : 0;
+    x1 = x1 >>> 0;
+    let x2 = r2 - p2 - borrow;
+    while (x2 < 0) {
+      q--;
+      x0 += dl;
+      let c = x0 > 0xffffffff ? 1 : 0;
+      x0 = x0 >>> 0;
+      x1 += dh + c;
+      c = x1 > 0xffffffff ? 1 : 0;
+      x1 = x1 >>> 0;
+      x2 += c;
     }
-    qh = ((qh << 1) | (ql >>> 31)) >>> 0;
-    ql = ((ql << 1) | bit) >>> 0;
-    rt = rh >>> 31;
-    rh = ((rh << 1) | (rl >>> 31)) >>> 0;
-    rl = (rl << 1) >>> 0;
+    while (x2 > 0 || x1 > dh || (x1 === dh && x0 >= dl)) {
+      q++;
+      t = x0 - dl;
+      borrow = t < 0 ? 1 : 0;
+      x0 = t >>> 0;
+      t = x1 - dh - borrow;
+      borrow = t < 0 ? 1 : 0;
+      x1 = t >>> 0;
+      x2 -= borrow;
+    }
+    rh = x1;
+    rl = x0;
+    qh = ((qh << 16) | (ql >>> 16)) >>> 0;
+    ql = ((ql << 16) | q) >>> 0;
   }
-  // The 65th bit is the round bit; any remainder left is sticky.
-  let ext = 0;
-  if (rt !== 0 || rh > dh || (rh === dh && rl >= dl)) {
-    ext = 0x80000000;
-    let l = rl - dl;
-    const borrow = l < 0 ? 1 : 0;
-    rl = l >>> 0;
-    l = rh - dh - borrow;
-    rh = l >>> 0;
-    rt = 0;
-  }
-  if ((rt | rh | rl) !== 0) ext = (ext | 1) >>> 0;
-  roundPackTo(r, dst, sign, e, qh | 0, ql | 0, ext | 0, s);
+  // Quotient 1.qh:ql: the significand is its top 64 bits, the last bit rounds, the remainder is sticky.
+  const hi = (0x80000000 | (qh >>> 1)) >>> 0;
+  const lo = ((qh << 31) | (ql >>> 1)) >>> 0;
+  const ext = ((ql & 1) << 31) | ((rh | rl) !== 0 ? 1 : 0);
+  roundPackTo(r, dst, sign, e, hi | 0, lo | 0, ext | 0, s);
 }
 
 export const REL_LESS = -1;
