@@ -1,12 +1,12 @@
 // floatx80 add, sub, mul, div and compare on register slots, without BigInt or allocation:
 // the exact result of two 64-bit significands (sum aligned with a sticky word, the 128-bit
 // product from 16-bit limbs, a shift-subtract quotient with the remainder as sticky), rounded
-// once by fx80-round. NaNs, infinities and invalid encodings are rare and take QEMU's rules
-// through the BigInt reference (softfloat-arith.ts), which also checks this file in the tests.
+// once by fx80-round. NaNs, infinities and invalid encodings follow QEMU's parts_* special
+// cases (pick_nan with the x87 rules). The BigInt reference (softfloat-arith.ts) checks this
+// file in the tests.
 
-import { EXP_BIAS, RC_DOWN, f80, type F80, type FloatStatus } from './floatx80.js';
+import { EXP_BIAS, FLAG_DIVBYZERO, FLAG_INVALID, RC_DOWN, f80, type F80, type FloatStatus } from './floatx80.js';
 import { roundPackTo, type F80Regs } from './fx80-round.js';
-import { floatx80Add, floatx80Compare, floatx80Div, floatx80Mul, floatx80Sub } from './softfloat-arith.js';
 
 /** A slot's value as an F80 (cold paths only: it allocates). */
 export function slotF80(r: F80Regs, i: number): F80 {
@@ -19,10 +19,13 @@ export function setSlotF80(r: F80Regs, i: number, v: F80): void {
   r.lo[i] = Number(v.low & 0xffffffffn);
 }
 
-/** Unpacked operand classes: zero, normal (denormals normalized), special (NaN, infinity, invalid encoding). */
+/** Unpacked operand classes: zero, normal (denormals normalized), infinity, NaNs, invalid encoding. */
 const K_ZERO = 0;
 const K_NORMAL = 1;
-const K_SPECIAL = 2;
+const K_INF = 2;
+const K_QNAN = 3;
+const K_SNAN = 4;
+const K_BAD = 5;
 
 // The two unpacked operands: class, sign, unbiased exponent, normalized significand.
 let aK = 0;
@@ -43,7 +46,9 @@ function unpackA(r: F80Regs, i: number): void {
   let lo = r.lo[i]! >>> 0;
   aSign = se >>> 15;
   if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
-    aK = K_SPECIAL;
+    aK = hi < 0x80000000 ? K_BAD : ((hi & 0x7fffffff) | lo) === 0 ? K_INF : hi & 0x40000000 ? K_QNAN : K_SNAN;
+    aHi = hi | 0;
+    aLo = lo | 0;
     return;
   }
   if (e === 0) {
@@ -77,7 +82,9 @@ function unpackB(r: F80Regs, i: number): void {
   let lo = r.lo[i]! >>> 0;
   bSign = se >>> 15;
   if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
-    bK = K_SPECIAL;
+    bK = hi < 0x80000000 ? K_BAD : ((hi & 0x7fffffff) | lo) === 0 ? K_INF : hi & 0x40000000 ? K_QNAN : K_SNAN;
+    bHi = hi | 0;
+    bLo = lo | 0;
     return;
   }
   if (e === 0) {
@@ -119,17 +126,58 @@ function setInf(r: F80Regs, dst: number, sign: number): void {
   r.lo[dst] = 0;
 }
 
+function setDefaultNan(r: F80Regs, dst: number): void {
+  r.se[dst] = 0xffff;
+  r.hi[dst] = -0x40000000;
+  r.lo[dst] = 0;
+}
+
+/**
+ * parts_pick_nan with the x87 rules for the unpacked a and b (one at least a NaN): a
+ * signaling NaN raises invalid; two NaNs of a kind go by the larger fraction (then the
+ * positive sign); the result is quiet.
+ */
+function pickNan(r: F80Regs, dst: number, s: FloatStatus): void {
+  if (aK === K_SNAN || bK === K_SNAN) s.flags |= FLAG_INVALID;
+  let takeB: boolean;
+  if (aK === K_SNAN || aK === K_QNAN) {
+    if (bK === aK) {
+      const fa = aHi & 0x7fffffff;
+      const fb = bHi & 0x7fffffff;
+      let larger: boolean;
+      if (fa !== fb) larger = fa > fb;
+      else if (aLo !== bLo) larger = aLo >>> 0 > bLo >>> 0;
+      else larger = aSign < bSign;
+      takeB = !larger;
+    } else takeB = aK === K_SNAN && bK === K_QNAN;
+  } else takeB = true;
+  if (takeB) {
+    r.se[dst] = (bSign << 15) | 0x7fff;
+    r.hi[dst] = bHi | 0x40000000;
+    r.lo[dst] = bLo;
+  } else {
+    r.se[dst] = (aSign << 15) | 0x7fff;
+    r.hi[dst] = aHi | 0x40000000;
+    r.lo[dst] = aLo;
+  }
+}
+
 /** dst = a + b (or a - b): floatx80_add / floatx80_sub. */
 export function fx80AddSub(r: F80Regs, dst: number, a: number, b: number, subtract: boolean, s: FloatStatus): void {
   unpackA(r, a);
   unpackB(r, b);
-  if (aK === K_SPECIAL || bK === K_SPECIAL) {
-    const fa = slotF80(r, a);
-    const fb = slotF80(r, b);
-    setSlotF80(r, dst, subtract ? floatx80Sub(fa, fb, s) : floatx80Add(fa, fb, s));
+  const sb = subtract ? bSign ^ 1 : bSign;
+  if (aK >= K_INF || bK >= K_INF) {
+    if (aK === K_BAD || bK === K_BAD) {
+      s.flags |= FLAG_INVALID;
+      setDefaultNan(r, dst);
+    } else if (aK >= K_QNAN || bK >= K_QNAN) pickNan(r, dst, s);
+    else if (aK === K_INF && bK === K_INF && aSign !== sb) {
+      s.flags |= FLAG_INVALID;
+      setDefaultNan(r, dst);
+    } else setInf(r, dst, aK === K_INF ? aSign : sb);
     return;
   }
-  const sb = subtract ? bSign ^ 1 : bSign;
   if (aK === K_ZERO) {
     if (bK === K_ZERO) setZero(r, dst, aSign === sb ? aSign : s.rounding === RC_DOWN ? 1 : 0);
     else roundPackTo(r, dst, sb, bExp, bHi, bLo, 0, s);
@@ -263,11 +311,15 @@ const TWO_M32 = 2 ** -32;
 export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatStatus): void {
   unpackA(r, a);
   unpackB(r, b);
-  if (aK === K_SPECIAL || bK === K_SPECIAL) {
-    setSlotF80(r, dst, floatx80Mul(slotF80(r, a), slotF80(r, b), s));
+  const sign = aSign ^ bSign;
+  if (aK >= K_INF || bK >= K_INF) {
+    if (aK === K_BAD || bK === K_BAD || (aK === K_INF && bK === K_ZERO) || (aK === K_ZERO && bK === K_INF)) {
+      s.flags |= FLAG_INVALID;
+      setDefaultNan(r, dst);
+    } else if (aK >= K_QNAN || bK >= K_QNAN) pickNan(r, dst, s);
+    else setInf(r, dst, sign);
     return;
   }
-  const sign = aSign ^ bSign;
   if (aK === K_ZERO || bK === K_ZERO) {
     setZero(r, dst, sign);
     return;
@@ -333,19 +385,22 @@ export function fx80Mul(r: F80Regs, dst: number, a: number, b: number, s: FloatS
 export function fx80Div(r: F80Regs, dst: number, a: number, b: number, s: FloatStatus): void {
   unpackA(r, a);
   unpackB(r, b);
-  if (aK === K_SPECIAL || bK === K_SPECIAL) {
-    setSlotF80(r, dst, floatx80Div(slotF80(r, a), slotF80(r, b), s));
+  const sign = aSign ^ bSign;
+  if (aK >= K_INF || bK >= K_INF) {
+    if (aK === K_BAD || bK === K_BAD || (aK === K_INF && bK === K_INF)) {
+      s.flags |= FLAG_INVALID;
+      setDefaultNan(r, dst);
+    } else if (aK >= K_QNAN || bK >= K_QNAN) pickNan(r, dst, s);
+    else if (aK === K_INF) setInf(r, dst, sign);
+    else setZero(r, dst, sign); // finite / infinity
     return;
   }
-  const sign = aSign ^ bSign;
   if (bK === K_ZERO) {
     if (aK === K_ZERO) {
-      s.flags |= 0x01; // invalid: 0/0 is the default NaN
-      r.se[dst] = 0xffff;
-      r.hi[dst] = -0x40000000;
-      r.lo[dst] = 0;
+      s.flags |= FLAG_INVALID; // 0/0 is the default NaN
+      setDefaultNan(r, dst);
     } else {
-      s.flags |= 0x04; // divide by zero
+      s.flags |= FLAG_DIVBYZERO;
       setInf(r, dst, sign);
     }
     return;
@@ -435,7 +490,19 @@ export const REL_UNORDERED = 2;
 export function fx80Compare(r: F80Regs, a: number, b: number, quiet: boolean, s: FloatStatus): number {
   unpackA(r, a);
   unpackB(r, b);
-  if (aK === K_SPECIAL || bK === K_SPECIAL) return floatx80Compare(slotF80(r, a), slotF80(r, b), quiet, s);
+  if (aK >= K_INF || bK >= K_INF) {
+    if (aK === K_BAD || bK === K_BAD) {
+      s.flags |= FLAG_INVALID;
+      return REL_UNORDERED;
+    }
+    if (aK >= K_QNAN || bK >= K_QNAN) {
+      if (aK === K_SNAN || bK === K_SNAN || !quiet) s.flags |= FLAG_INVALID;
+      return REL_UNORDERED;
+    }
+    if (aK === K_INF && bK === K_INF) return aSign === bSign ? REL_EQUAL : aSign ? REL_LESS : REL_GREATER;
+    if (bK === K_INF) return bSign ? REL_GREATER : REL_LESS;
+    return aSign ? REL_LESS : REL_GREATER;
+  }
   if (aK === K_ZERO) {
     if (bK === K_ZERO) return REL_EQUAL;
     return bSign ? REL_GREATER : REL_LESS;
