@@ -1,6 +1,6 @@
 // floatx80 square root and round-to-integer on register slots without BigInt or allocation
 // (QEMU 7.2's floatx80_sqrt and floatx80_round_to_int): a restoring square root to 65 bits
-// with the remainder as sticky, and the integer rounding at the binary point as
+// (its first 26 digits from a corrected double square root) with the remainder as sticky, and the integer rounding at the binary point as
 // parts_round_to_int_normal does it, each then rounded to the precision control.
 
 import { EXP_BIAS, FLAG_INEXACT, FLAG_INVALID, RC_CHOP, RC_NEAREST, RC_UP, type FloatStatus } from './floatx80.js';
@@ -90,18 +90,35 @@ export function fx80Sqrt(r: F80Regs, dst: number, a: number, s: FloatStatus): vo
   const dh = odd ? nHi >>> 0 : nHi >>> 1;
   const dl = odd ? nLo >>> 0 : ((nHi << 31) | (nLo >>> 1)) >>> 0;
   const tail = odd ? 0 : (nLo & 1) << 1;
-  let r2 = 0; // remainder, three words (below 2^68)
-  let r1 = 0;
-  let r0 = 0;
-  let q2 = 0; // root, three words (below 2^65)
-  let q1 = 0;
-  let q0 = 0;
-  for (let j = 0; j < 65; j++) {
-    const two = j < 16 ? (dh >>> (30 - 2 * j)) & 3 : j < 32 ? (dl >>> (30 - 2 * (j - 16))) & 3 : j === 32 ? tail : 0;
-    // rem = rem * 4 + two
+  // Pairs 0-25 (the top 52 bits of D): a double square root, corrected to the exact floor.
+  const n52 = dh * 0x100000 + (dl >>> 12);
+  let root = Math.floor(Math.sqrt(n52));
+  while (root * root > n52) root--;
+  while ((root + 1) * (root + 1) <= n52) root++;
+  let rem = n52 - root * root;
+  // Pairs 26-47 digit by digit in doubles: remainder below 2^50, root below 2^48 (exact).
+  for (let j = 26; j < 48; j++) {
+    const two = j < 32 ? (dl >>> (30 - 2 * (j - 16))) & 3 : j === 32 ? tail : 0;
+    rem = rem * 4 + two;
+    const trial = root * 4 + 1;
+    root *= 2;
+    if (rem >= trial) {
+      rem -= trial;
+      root += 1;
+    }
+  }
+  // Pairs 48-64 in 32-bit words: remainder below 2^68, root below 2^65.
+  let r2 = 0;
+  let r1 = Math.floor(rem / 4294967296);
+  let r0 = rem - r1 * 4294967296;
+  let q2 = 0;
+  let q1 = Math.floor(root / 4294967296);
+  let q0 = root - q1 * 4294967296;
+  for (let j = 48; j < 65; j++) {
+    // rem = rem * 4 (the radicand's bits ended at pair 32)
     r2 = ((r2 << 2) | (r1 >>> 30)) >>> 0;
     r1 = ((r1 << 2) | (r0 >>> 30)) >>> 0;
-    r0 = ((r0 << 2) | two) >>> 0;
+    r0 = (r0 << 2) >>> 0;
     // trial = root * 4 + 1
     const t2 = ((q2 << 2) | (q1 >>> 30)) >>> 0;
     const t1 = ((q1 << 2) | (q0 >>> 30)) >>> 0;
