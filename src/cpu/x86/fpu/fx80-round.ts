@@ -179,6 +179,34 @@ function uncanon(sign: number, exp: number, hi32: number, lo32: number, ext32: n
  */
 export function roundPackTo(r: F80Regs, dst: number, sign: number, exp: number, hi: number, lo: number, ext: number, s: FloatStatus): void {
   const p = s.precision;
+  let e = exp + EXP_BIAS;
+  if (p === 64 && e > 0 && e < EXP_MAX - 1) {
+    // The common case: 64 bits, neither tiny nor able to overflow; only the third word rounds off.
+    if (ext !== 0) {
+      s.flags |= FLAG_INEXACT;
+      const rm = s.rounding;
+      const x = ext >>> 0;
+      let up: boolean;
+      if (rm === RC_NEAREST) up = x > 0x80000000 || (x === 0x80000000 && (lo & 1) !== 0);
+      else if (rm === RC_CHOP) up = false;
+      else if (rm === RC_UP) up = sign === 0;
+      else up = sign !== 0;
+      if (up) {
+        lo = (lo + 1) | 0;
+        if (lo === 0) {
+          hi = (hi + 1) | 0;
+          if (hi === 0) {
+            hi = -0x80000000;
+            e++;
+          }
+        }
+      }
+    }
+    r.se[dst] = (sign << 15) | e;
+    r.hi[dst] = hi;
+    r.lo[dst] = lo;
+    return;
+  }
   uncanon(sign, exp, hi, lo, ext, p === 64 ? SEL_64 : p === 53 ? SEL_53 : SEL_24, EXP_BIAS, EXP_MAX, s);
   if (rCls === 2 || rExp === EXP_MAX) {
     r.se[dst] = (sign << 15) | EXP_MAX;
