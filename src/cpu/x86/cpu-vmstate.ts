@@ -4,28 +4,18 @@
 
 import type { VMStateDescription } from '../../memory/index.js';
 import type { X86CPU } from './cpu.js';
-import { f80 } from './fpu/floatx80.js';
 import type { X87State } from './fpu/x87-state.js';
 
 /** QEMU's vmstate_fpreg and the x87 part of vmstate_x86_cpu: registers, TOP, tags, words, pointers. */
 const X87_VMSTATE: VMStateDescription = {
   name: 'x87',
-  versionId: 1,
-  minimumVersionId: 1,
+  // 2: the registers travel as the register file's arrays (sign+exponent, significand halves).
+  versionId: 2,
+  minimumVersionId: 2,
   fields: [
-    {
-      name: 'regsLow',
-      type: 'uint64-array',
-      get: (x: X87State) => x.regs.map((r) => r.low),
-      set: (x: X87State, v: bigint[]) => v.forEach((low, i) => (x.regs[i] = f80(x.regs[i]!.high, low))),
-    },
-    {
-      name: 'regsHigh',
-      type: 'float64-list',
-      get: (x: X87State) => x.regs.map((r) => r.high),
-      set: (x: X87State, v: number[]) => v.forEach((high, i) => (x.regs[i] = f80(high, x.regs[i]!.low))),
-      check: (_x: X87State, v: number[]) => (v.length === 8 ? null : `x87: ${v.length} registers, expected 8`),
-    },
+    { name: 'se', type: 'buffer' },
+    { name: 'hi', type: 'buffer' },
+    { name: 'lo', type: 'buffer' },
     { name: 'top', type: 'uint8' },
     { name: 'tags', type: 'buffer' },
     { name: 'fpus', type: 'uint16' },

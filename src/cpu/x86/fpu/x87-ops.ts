@@ -1,7 +1,8 @@
 // The x87 operations on the register file, one per QEMU 7.2 fpu_helper.c helper: which flags
 // each reports, how it rounds (precision control, or 64 bits where QEMU maximises it), and the
 // condition codes it sets. Memory is the handler's business (interp/fpu.ts); these take and
-// return values.
+// return values. The hot ones work on register slots through the fast softfloat (fx80-*.ts)
+// without allocating; the F80-valued forms are for the cold paths and the tests.
 
 import {
   BIT63,
@@ -15,7 +16,6 @@ import {
   RC_CHOP,
   RC_DOWN,
   RC_UP,
-  abs,
   chs,
   clz64,
   f80,
@@ -27,25 +27,17 @@ import {
   isZero,
   silenceNan,
   type F80,
-  type FloatStatus,
 } from './floatx80.js';
-import {
-  REL_UNORDERED,
-  floatx80Add,
-  floatx80Compare,
-  floatx80Div,
-  floatx80Mod,
-  floatx80Modrem,
-  floatx80Mul,
-  floatx80RoundToInt,
-  floatx80Scalbn,
-  floatx80Sqrt,
-  floatx80Sub,
-} from './softfloat-arith.js';
-import { float32ToX80, float64ToX80, int64ToX80, x80ToFloat32, x80ToFloat64, x80ToInt } from './softfloat-convert.js';
-import { FPUS_C2, type X87State } from './x87-state.js';
+import { REL_UNORDERED, fx80AddSub, fx80Compare, fx80Div, fx80Mul, slotF80 } from './fx80-arith.js';
+import { OUT64, float32ToSlot, float64ToSlot, int32ToSlot, int64ToSlot, slotToFloat32, slotToFloat64, slotToInt } from './fx80-convert.js';
+import { floatx80Div, floatx80Mod, floatx80Modrem, floatx80Scalbn } from './softfloat-arith.js';
+import { fx80RoundToInt, fx80Sqrt } from './fx80-unary.js';
+import { int64ToX80, x80ToInt } from './softfloat-convert.js';
+import { FPUS_C2, SLOT_FT0, SLOT_TMP, type X87State } from './x87-state.js';
 
-const INT16_MIN = -0x8000n;
+export { OUT64 };
+
+const INT32_MIN_N = -0x80000000;
 const INT32_MIN = -0x80000000n;
 const INT32_MAX = 0x7fffffffn;
 const INT64_MIN = -(1n << 63n);
@@ -64,25 +56,46 @@ function maxPrecision<T>(x: X87State, fn: () => T): T {
 
 // ---- loads ----
 
-export function fldFloat32(x: X87State, bits: number): F80 {
+/** fld m32 into slot `dst` (flds_FT0 / flds_ST0): an SNaN reports invalid. */
+export function loadFloat32(x: X87State, dst: number, bits: number): void {
   x.begin();
-  const v = float32ToX80(bits, x.status);
+  float32ToSlot(x, dst, bits, x.status);
   x.merge();
-  return v;
+}
+/** fld m64 into slot `dst`, from the two halves. */
+export function loadFloat64(x: X87State, dst: number, lo: number, hi: number): void {
+  x.begin();
+  float64ToSlot(x, dst, lo, hi, x.status);
+  x.merge();
+}
+/** fild m16/m32 into FT0 (the integer-operand arithmetic forms): rounded to PC, flags not reported. */
+export function loadIntFt0(x: X87State, v: number): void {
+  int32ToSlot(x, SLOT_FT0, v | 0, false, x.status);
+}
+/** fild m16/m32 into slot `dst`: exact (QEMU maximises the precision). */
+export function loadInt32(x: X87State, dst: number, v: number): void {
+  int32ToSlot(x, dst, v | 0, true, x.status);
+}
+/** fild m64 into slot `dst`: exact. */
+export function loadInt64(x: X87State, dst: number, lo: number, hi: number): void {
+  int64ToSlot(x, dst, lo, hi);
+}
+
+export function fldFloat32(x: X87State, bits: number): F80 {
+  loadFloat32(x, SLOT_TMP, bits);
+  return slotF80(x, SLOT_TMP);
 }
 export function fldFloat64(x: X87State, bits: bigint): F80 {
-  x.begin();
-  const v = float64ToX80(bits, x.status);
-  x.merge();
-  return v;
+  loadFloat64(x, SLOT_TMP, Number(bits & 0xffffffffn), Number((bits >> 32n) & 0xffffffffn));
+  return slotF80(x, SLOT_TMP);
 }
-/** fild into FT0 (the integer-operand arithmetic forms): rounded to PC, flags not reported. */
 export function fildFt0(x: X87State, v: number): F80 {
-  return int64ToX80(BigInt(v | 0), x.status);
+  int32ToSlot(x, SLOT_TMP, v | 0, false, x.status);
+  return slotF80(x, SLOT_TMP);
 }
-/** fild into ST0: exact (QEMU maximises the precision). */
 export function fildSt0(x: X87State, v: bigint): F80 {
-  return maxPrecision(x, () => int64ToX80(v, x.status));
+  loadInt64(x, SLOT_TMP, Number(v & 0xffffffffn), Number((v >> 32n) & 0xffffffffn));
+  return slotF80(x, SLOT_TMP);
 }
 
 /** Push a value (the flds_ST0/fldt_ST0 family: the new register is valid). */
@@ -95,40 +108,52 @@ export function pushValue(x: X87State, v: F80): void {
 
 export function fstFloat32(x: X87State): number {
   x.begin();
-  const v = x80ToFloat32(x.st(0), x.status);
+  const v = slotToFloat32(x, x.phys(0), x.status);
   x.merge();
   return v;
 }
-export function fstFloat64(x: X87State): bigint {
+/** fst m64: the halves in OUT64. */
+export function storeFloat64(x: X87State): void {
   x.begin();
-  const v = x80ToFloat64(x.st(0), x.status);
+  slotToFloat64(x, x.phys(0), x.status);
   x.merge();
-  return v;
+}
+export function fstFloat64(x: X87State): bigint {
+  storeFloat64(x);
+  return (BigInt(OUT64[1]! >>> 0) << 32n) | BigInt(OUT64[0]! >>> 0);
 }
 /** fist/fistt m16: out of range gives -32768 with invalid alone. */
 export function fistInt16(x: X87State, truncate: boolean): number {
   x.begin();
-  let v = x80ToInt(x.st(0), truncate ? RC_CHOP : x.status.rounding, INT32_MIN, INT32_MAX, x.status);
-  if (v !== BigInt.asIntN(16, v)) {
+  slotToInt(x, x.phys(0), truncate ? RC_CHOP : x.status.rounding, false, x.status);
+  let v = OUT64[0]! | 0;
+  if (v !== (v << 16) >> 16) {
     x.status.flags = FLAG_INVALID;
-    v = INT16_MIN;
+    v = -0x8000;
   }
   x.merge();
-  return Number(v) & 0xffff;
+  return v & 0xffff;
 }
 export function fistInt32(x: X87State, truncate: boolean): number {
   x.begin();
-  let v = x80ToInt(x.st(0), truncate ? RC_CHOP : x.status.rounding, INT32_MIN, INT32_MAX, x.status);
-  if (x.status.flags & FLAG_INVALID) v = INT32_MIN;
+  slotToInt(x, x.phys(0), truncate ? RC_CHOP : x.status.rounding, false, x.status);
+  const v = x.status.flags & FLAG_INVALID ? INT32_MIN_N : OUT64[0]!;
   x.merge();
-  return Number(v) | 0;
+  return v;
+}
+/** fist(t)p m64: the halves in OUT64. */
+export function storeInt64(x: X87State, truncate: boolean): void {
+  x.begin();
+  slotToInt(x, x.phys(0), truncate ? RC_CHOP : x.status.rounding, true, x.status);
+  if (x.status.flags & FLAG_INVALID) {
+    OUT64[0] = 0;
+    OUT64[1] = 0x80000000;
+  }
+  x.merge();
 }
 export function fistInt64(x: X87State, truncate: boolean): bigint {
-  x.begin();
-  let v = x80ToInt(x.st(0), truncate ? RC_CHOP : x.status.rounding, INT64_MIN, INT64_MAX, x.status);
-  if (x.status.flags & FLAG_INVALID) v = INT64_MIN;
-  x.merge();
-  return BigInt.asUintN(64, v);
+  storeInt64(x, truncate);
+  return (BigInt(OUT64[1]! >>> 0) << 32n) | BigInt(OUT64[0]! >>> 0);
 }
 
 /** fbld: 18 packed BCD digits (not validated) and a sign byte; rounded to PC, flags unreported. */
@@ -172,21 +197,27 @@ export function fbstBytes(x: X87State): Uint8Array {
 
 // ---- arithmetic ----
 
-/** `d OP src` for op 0 add, 1 mul, 4 sub (d - src), 5 subr (src - d), 6 div (d / src), 7 divr (src / d). */
-function arith(op: number, d: F80, src: F80, s: FloatStatus): F80 {
+/** slot d = d OP src for op 0 add, 1 mul, 4 sub (d - src), 5 subr (src - d), 6 div (d / src), 7 divr (src / d). */
+function arith(x: X87State, op: number, d: number, src: number): void {
+  const s = x.status;
   switch (op) {
     case 0:
-      return floatx80Add(d, src, s);
+      fx80AddSub(x, d, d, src, false, s);
+      return;
     case 1:
-      return floatx80Mul(d, src, s);
+      fx80Mul(x, d, d, src, s);
+      return;
     case 4:
-      return floatx80Sub(d, src, s);
+      fx80AddSub(x, d, d, src, true, s);
+      return;
     case 5:
-      return floatx80Sub(src, d, s);
+      fx80AddSub(x, d, src, d, true, s);
+      return;
     case 6:
-      return floatx80Div(d, src, s);
+      fx80Div(x, d, d, src, s);
+      return;
     default:
-      return floatx80Div(src, d, s);
+      fx80Div(x, d, src, d, s);
   }
 }
 
@@ -197,7 +228,7 @@ export function arithSt0Ft0(x: X87State, op: number): void {
     return;
   }
   x.begin();
-  x.setSt(0, arith(op, x.st(0), x.ft0, x.status));
+  arith(x, op, x.phys(0), SLOT_FT0);
   x.merge();
 }
 
@@ -207,8 +238,13 @@ export function arithSt0Ft0(x: X87State, op: number): void {
  */
 export function arithStnSt0(x: X87State, op: number, i: number): void {
   x.begin();
-  x.setSt(i, arith(op >= 4 ? op ^ 1 : op, x.st(i), x.st(0), x.status));
+  arith(x, op >= 4 ? op ^ 1 : op, x.phys(i), x.phys(0));
   x.merge();
+}
+
+/** FT0 = ST(i) (the register forms of the two-operand instructions). */
+export function ft0FromSt(x: X87State, i: number): void {
+  x.copy(SLOT_FT0, x.phys(i));
 }
 
 const FCOM_CC = [0x0100, 0x4000, 0x0000, 0x4500];
@@ -216,7 +252,7 @@ const FCOM_CC = [0x0100, 0x4000, 0x0000, 0x4500];
 /** fcom/fucom ST0, FT0: C3 C2 C0 from the relation (C1 untouched). */
 export function fcom(x: X87State, quiet: boolean): void {
   x.begin();
-  const rel = floatx80Compare(x.st(0), x.ft0, quiet, x.status);
+  const rel = fx80Compare(x, x.phys(0), SLOT_FT0, quiet, x.status);
   x.fpus = (x.fpus & ~0x4500) | FCOM_CC[rel + 1]!;
   x.merge();
 }
@@ -224,39 +260,44 @@ export function fcom(x: X87State, quiet: boolean): void {
 /** fcomi/fucomi ST0, FT0: the ZF PF CF image (OF SF AF are left as they were, as QEMU). */
 export function fcomi(x: X87State, quiet: boolean): number {
   x.begin();
-  const rel = floatx80Compare(x.st(0), x.ft0, quiet, x.status);
+  const rel = fx80Compare(x, x.phys(0), SLOT_FT0, quiet, x.status);
   x.merge();
   return rel === -1 ? 0x01 : rel === 0 ? 0x40 : rel === 1 ? 0 : 0x45;
 }
 
 export function fchs(x: X87State): void {
-  x.setSt(0, chs(x.st(0)));
+  x.se[x.phys(0)] ^= 0x8000;
 }
 export function fabs(x: X87State): void {
-  x.setSt(0, abs(x.st(0)));
+  x.se[x.phys(0)] &= 0x7fff;
 }
 
 /** ftst: compare with +0 (signaling). */
 export function ftst(x: X87State): void {
-  x.ft0 = F80_ZERO;
+  x.se[SLOT_FT0] = 0;
+  x.hi[SLOT_FT0] = 0;
+  x.lo[SLOT_FT0] = 0;
   fcom(x, false);
 }
 
 export function fxam(x: X87State): void {
-  const t = x.st(0);
+  const p = x.phys(0);
+  const se = x.se[p]!;
+  const hi = x.hi[p]! >>> 0;
+  const lo = x.lo[p]!;
   x.fpus &= ~0x4700;
-  if (t.high & 0x8000) x.fpus |= 0x200;
+  if (se & 0x8000) x.fpus |= 0x200;
   if (x.tags[x.top]) {
     x.fpus |= 0x4100;
     return;
   }
-  const exp = t.high & 0x7fff;
+  const exp = se & 0x7fff;
   if (exp === 0x7fff) {
-    if (t.low === BIT63) x.fpus |= 0x500;
-    else if (t.low & BIT63) x.fpus |= 0x100;
+    if (hi === 0x80000000 && lo === 0) x.fpus |= 0x500;
+    else if (hi >= 0x80000000) x.fpus |= 0x100;
   } else if (exp === 0) {
-    x.fpus |= t.low === 0n ? 0x4000 : 0x4400;
-  } else if (t.low & BIT63) {
+    x.fpus |= (hi | lo) === 0 ? 0x4000 : 0x4400;
+  } else if (hi >= 0x80000000) {
     x.fpus |= 0x400;
   }
 }
@@ -273,9 +314,7 @@ const LG2_D = f80(0x3ffd, 0x9a209a84fbcff798n);
 const LN2 = f80(0x3ffe, 0xb17217f7d1cf79acn);
 const LN2_D = f80(0x3ffe, 0xb17217f7d1cf79abn);
 
-/** The value of D9 E8+k (fld1 fldl2t fldl2e fldpi fldlg2 fldln2 fldz). */
-export function constant(x: X87State, k: number): F80 {
-  const rc = x.status.rounding;
+function constantFor(rc: number, k: number): F80 {
   const low = rc === RC_DOWN || rc === RC_CHOP;
   switch (k) {
     case 0:
@@ -295,20 +334,47 @@ export function constant(x: X87State, k: number): F80 {
   }
 }
 
+/** The value of D9 E8+k (fld1 fldl2t fldl2e fldpi fldlg2 fldln2 fldz). */
+export function constant(x: X87State, k: number): F80 {
+  return constantFor(x.status.rounding, k);
+}
+
+// The constants per rounding mode (index rc * 8 + k) as slot words, for loadConstant.
+const CONST_SE = new Uint16Array(32);
+const CONST_HI = new Int32Array(32);
+const CONST_LO = new Int32Array(32);
+for (let rc = 0; rc < 4; rc++) {
+  for (let k = 0; k < 7; k++) {
+    const v = constantFor(rc, k);
+    CONST_SE[rc * 8 + k] = v.high;
+    CONST_HI[rc * 8 + k] = Number(v.low >> 32n) | 0;
+    CONST_LO[rc * 8 + k] = Number(v.low & 0xffffffffn) | 0;
+  }
+}
+
+/** Load constant k into slot `dst` without allocating. */
+export function loadConstant(x: X87State, dst: number, k: number): void {
+  const j = x.status.rounding * 8 + k;
+  x.se[dst] = CONST_SE[j]!;
+  x.hi[dst] = CONST_HI[j]!;
+  x.lo[dst] = CONST_LO[j]!;
+}
+
 export function fsqrt(x: X87State): void {
   x.begin();
-  const a = x.st(0);
-  if (isNeg(a)) {
+  const p = x.phys(0);
+  if (x.se[p]! & 0x8000) {
     x.fpus &= ~0x4700;
     x.fpus |= FPUS_C2;
   }
-  x.setSt(0, floatx80Sqrt(a, x.status));
+  fx80Sqrt(x, p, p, x.status);
   x.merge();
 }
 
 export function frndint(x: X87State): void {
   x.begin();
-  x.setSt(0, floatx80RoundToInt(x.st(0), x.status));
+  const p = x.phys(0);
+  fx80RoundToInt(x, p, p, x.status);
   x.merge();
 }
 
@@ -420,9 +486,11 @@ export function fprem(x: X87State, mod: boolean): void {
 
 /** fxch: swaps the values only (QEMU leaves the tags where they were). */
 export function fxch(x: X87State, i: number): void {
-  const t = x.st(i);
-  x.setSt(i, x.st(0));
-  x.setSt(0, t);
+  const a = x.phys(0);
+  const b = x.phys(i);
+  x.copy(SLOT_TMP, a);
+  x.copy(a, b);
+  x.copy(b, SLOT_TMP);
 }
 
 export { REL_UNORDERED };

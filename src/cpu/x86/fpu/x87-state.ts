@@ -1,9 +1,15 @@
 // The x87 register file as QEMU 7.2 keeps it (CPUX86State fpregs/fpstt/fptags/fpus/fpuc and
 // the last-instruction pointers), with the status-word bookkeeping QEMU's fpu_helper.c does:
 // exception flags merged after an operation, SE/B when one is unmasked, the tag word built from
-// the register contents for fnstenv/fnsave.
+// the register contents for fnstenv/fnsave. Registers live in typed arrays (sign+exponent and
+// the two significand halves) so the fast softfloat (fx80-*.ts) works on them in place.
 
 import { EXP_MAX, F80_ZERO, FloatStatus, RC_NEAREST, f80, type F80 } from './floatx80.js';
+import { setSlotF80, slotF80 } from './fx80-arith.js';
+
+/** Slots of the register arrays past the eight registers: QEMU's FT0, and a scratch slot. */
+export const SLOT_FT0 = 8;
+export const SLOT_TMP = 9;
 
 export const FPUS_IE = 0x01;
 export const FPUS_DE = 0x02;
@@ -27,8 +33,26 @@ export class X87State {
    * 387), which is the machine's default until CPUID reports the FPU.
    */
   present = false;
-  /** The eight physical registers (R0-R7): sign+exponent and significand. */
-  readonly regs: F80[] = new Array<F80>(8).fill(F80_ZERO);
+  /** Sign+exponent of physical registers R0-R7, then FT0 and a scratch slot (SLOT_FT0, SLOT_TMP). */
+  readonly se = new Uint16Array(10);
+  /** Significand bits 63-32 of each slot (int32: read with >>> 0 for the unsigned value). */
+  readonly hi = new Int32Array(10);
+  /** Significand bits 31-0 of each slot. */
+  readonly lo = new Int32Array(10);
+  /**
+   * R0-R7 as F80 values (reading allocates; assigning an element stores it): for migration,
+   * dumps and the BigInt paths, not for hot code.
+   */
+  readonly regs: F80[] = new Proxy(new Array<F80>(8).fill(F80_ZERO), {
+    get: (t, k, recv) => (typeof k === 'string' && k.length === 1 && k >= '0' && k <= '7' ? slotF80(this, +k) : Reflect.get(t, k, recv)),
+    set: (t, k, v: F80, recv) => {
+      if (typeof k === 'string' && k.length === 1 && k >= '0' && k <= '7') {
+        setSlotF80(this, +k, v);
+        return true;
+      }
+      return Reflect.set(t, k, v, recv);
+    },
+  });
   /** TOP: physical register of ST(0). */
   top = 0;
   /** 1 = empty, per physical register (QEMU's fptags; the valid/zero/special split is derived). */
@@ -41,8 +65,13 @@ export class X87State {
   fpcs = 0;
   fpdp = 0;
   fpds = 0;
-  /** QEMU's FT0: the memory or ST(i) operand of the current two-operand instruction. */
-  ft0: F80 = F80_ZERO;
+  /** QEMU's FT0 (slot SLOT_FT0): the memory or ST(i) operand of the current two-operand instruction. */
+  get ft0(): F80 {
+    return slotF80(this, SLOT_FT0);
+  }
+  set ft0(v: F80) {
+    setSlotF80(this, SLOT_FT0, v);
+  }
   /** softfloat state derived from the control word (QEMU's fp_status). */
   readonly status = new FloatStatus();
   /** IGNNE# asserted by a write to port F0 (QEMU's HF2_IGNNE): FERR# no longer raises IRQ 13. */
@@ -56,7 +85,9 @@ export class X87State {
 
   /** The state after a CPU reset (QEMU's x86_cpu_reset): fninit's, registers cleared. */
   reset(): void {
-    this.regs.fill(F80_ZERO);
+    this.se.fill(0);
+    this.hi.fill(0);
+    this.lo.fill(0);
     this.fninit();
     this.ignne = false;
   }
@@ -93,11 +124,22 @@ export class X87State {
     return (this.fpus & ~0x3800) | ((this.top & 7) << 11);
   }
 
+  /** The physical register (slot) of ST(i). */
+  phys(i: number): number {
+    return (this.top + i) & 7;
+  }
+  /** ST(i) as an F80 (allocates: cold paths). */
   st(i: number): F80 {
-    return this.regs[(this.top + i) & 7]!;
+    return slotF80(this, (this.top + i) & 7);
   }
   setSt(i: number, v: F80): void {
-    this.regs[(this.top + i) & 7] = v;
+    setSlotF80(this, (this.top + i) & 7, v);
+  }
+  /** Copy slot `src` to slot `dst`. */
+  copy(dst: number, src: number): void {
+    this.se[dst] = this.se[src]!;
+    this.hi[dst] = this.hi[src]!;
+    this.lo[dst] = this.lo[src]!;
   }
 
   push(): void {
@@ -131,10 +173,9 @@ export class X87State {
       tw <<= 2;
       if (this.tags[i]) tw |= 3;
       else {
-        const r = this.regs[i]!;
-        const exp = r.high & 0x7fff;
-        if (exp === 0 && r.low === 0n) tw |= 1;
-        else if (exp === 0 || exp === EXP_MAX || (r.low >> 63n) === 0n) tw |= 2;
+        const exp = this.se[i]! & 0x7fff;
+        if (exp === 0 && (this.hi[i]! | this.lo[i]!) === 0) tw |= 1;
+        else if (exp === 0 || exp === EXP_MAX || this.hi[i]! >= 0) tw |= 2;
       }
     }
     return tw;

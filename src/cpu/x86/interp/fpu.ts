@@ -12,37 +12,38 @@ import { CPUID_CMOV, FEAT_1_EDX } from '../cpu-models.js';
 import type { X86CPU } from '../cpu.js';
 import type { Insn } from '../decoder/index.js';
 import { CC_C, CC_P, CC_Z } from '../flags.js';
-import { f80, type F80 } from '../fpu/floatx80.js';
 import {
+  OUT64,
   arithSt0Ft0,
   arithStnSt0,
-  constant,
   fabs,
   fbldValue,
   fbstBytes,
   fchs,
   fcom,
   fcomi,
-  fildFt0,
-  fildSt0,
   fistInt16,
   fistInt32,
-  fistInt64,
-  fldFloat32,
-  fldFloat64,
   fprem,
   frndint,
   fscale,
   fsqrt,
   fstFloat32,
-  fstFloat64,
+  ft0FromSt,
   ftst,
   fxam,
   fxch,
   fxtract,
-  pushValue,
+  loadConstant,
+  loadFloat32,
+  loadFloat64,
+  loadInt32,
+  loadInt64,
+  loadIntFt0,
+  storeFloat64,
+  storeInt64,
 } from '../fpu/x87-ops.js';
-import { FPUS_SE } from '../fpu/x87-state.js';
+import { FPUS_SE, SLOT_FT0, SLOT_TMP, type X87State } from '../fpu/x87-state.js';
 import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from '../fpu/x87-transcendental.js';
 import { defineHandler } from './handlers.js';
 import { ea } from './operands.js';
@@ -83,30 +84,35 @@ defineHandler('fwait', (cpu) => {
 
 // ---- memory operands (all accesses checked before the FPU state changes) ----
 
-function rd64(cpu: X86CPU, seg: number, off: number): bigint {
+/** Read 8 bytes into RD64 (low, high): both halves are read before anything changes. */
+const RD64 = new Int32Array(2);
+function rd64(cpu: X86CPU, seg: number, off: number): void {
   const lin = cpu.linearRead(seg, off, 8);
-  const lo = cpu.ldLin32(lin) >>> 0;
-  const hi = cpu.ldLin32((lin + 4) | 0) >>> 0;
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  RD64[0] = cpu.ldLin32(lin);
+  RD64[1] = cpu.ldLin32((lin + 4) | 0);
 }
-function rd80(cpu: X86CPU, seg: number, off: number): F80 {
-  const lin = cpu.linearRead(seg, off, 10);
-  const lo = cpu.ldLin32(lin) >>> 0;
-  const hi = cpu.ldLin32((lin + 4) | 0) >>> 0;
-  const se = cpu.ldLin16((lin + 8) | 0);
-  return f80(se, (BigInt(hi) << 32n) | BigInt(lo));
+/** Read a floatx80 at a linear address into slot `dst`. */
+function ld80(cpu: X86CPU, x: X87State, lin: number, dst: number): void {
+  const lo = cpu.ldLin32(lin);
+  const hi = cpu.ldLin32((lin + 4) | 0);
+  x.se[dst] = cpu.ldLin16((lin + 8) | 0);
+  x.hi[dst] = hi;
+  x.lo[dst] = lo;
 }
 /** Check a store of `size` bytes (segment and pages) and return its linear address. */
 function wrCheck(cpu: X86CPU, seg: number, off: number, size: number): number {
   return cpu.probeWrite(cpu.linearWrite(seg, off, size), size);
 }
-function st64(cpu: X86CPU, lin: number, v: bigint): void {
-  cpu.stLin32(lin, Number(v & 0xffffffffn) | 0);
-  cpu.stLin32((lin + 4) | 0, Number(v >> 32n) | 0);
+/** Store OUT64 (low, high). */
+function st64(cpu: X86CPU, lin: number): void {
+  cpu.stLin32(lin, OUT64[0]! | 0);
+  cpu.stLin32((lin + 4) | 0, OUT64[1]! | 0);
 }
-function st80(cpu: X86CPU, lin: number, v: F80): void {
-  st64(cpu, lin, v.low);
-  cpu.stLin16((lin + 8) | 0, v.high);
+/** Store slot `src` as a floatx80. */
+function st80(cpu: X86CPU, x: X87State, lin: number, src: number): void {
+  cpu.stLin32(lin, x.lo[src]! | 0);
+  cpu.stLin32((lin + 4) | 0, x.hi[src]! | 0);
+  cpu.stLin16((lin + 8) | 0, x.se[src]!);
 }
 
 /** Returns whether FIP is recorded; FDP is recorded here for the forms QEMU records it for. */
@@ -118,26 +124,34 @@ function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
   const group = op >> 3;
   if (group === 0 || group === 2 || group === 4 || group === 6) {
     // D8/DA/DC/DE: arithmetic with m32real, m32int, m64real, m16int.
-    if (group === 0) x.ft0 = fldFloat32(x, cpu.read32(seg, off));
-    else if (group === 2) x.ft0 = fildFt0(x, cpu.read32(seg, off));
-    else if (group === 4) x.ft0 = fldFloat64(x, rd64(cpu, seg, off));
-    else x.ft0 = fildFt0(x, (cpu.read16(seg, off) << 16) >> 16);
+    if (group === 0) loadFloat32(x, SLOT_FT0, cpu.read32(seg, off));
+    else if (group === 2) loadIntFt0(x, cpu.read32(seg, off));
+    else if (group === 4) {
+      rd64(cpu, seg, off);
+      loadFloat64(x, SLOT_FT0, RD64[0]!, RD64[1]!);
+    } else loadIntFt0(x, (cpu.read16(seg, off) << 16) >> 16);
     arithSt0Ft0(x, low);
     if (low === 3) x.pop();
   } else {
     const sub = op >> 4; // 0: D9 (m32real), 1: DB (m32int), 2: DD (m64real), 3: DF (m16int)
     switch (op) {
+      // Loads convert into the register below TOP, then push (QEMU's flds_ST0 family).
       case 0x08:
-        pushValue(x, fldFloat32(x, cpu.read32(seg, off)));
+        loadFloat32(x, (x.top - 1) & 7, cpu.read32(seg, off));
+        x.push();
         break;
       case 0x18:
-        pushValue(x, fildSt0(x, BigInt(cpu.read32(seg, off))));
+        loadInt32(x, (x.top - 1) & 7, cpu.read32(seg, off));
+        x.push();
         break;
       case 0x28:
-        pushValue(x, fldFloat64(x, rd64(cpu, seg, off)));
+        rd64(cpu, seg, off);
+        loadFloat64(x, (x.top - 1) & 7, RD64[0]!, RD64[1]!);
+        x.push();
         break;
       case 0x38:
-        pushValue(x, fildSt0(x, BigInt((cpu.read16(seg, off) << 16) >> 16)));
+        loadInt32(x, (x.top - 1) & 7, (cpu.read16(seg, off) << 16) >> 16);
+        x.push();
         break;
       case 0x19:
       case 0x1a:
@@ -149,7 +163,8 @@ function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
       }
       case 0x29: {
         const lin = wrCheck(cpu, seg, off, 8);
-        st64(cpu, lin, fistInt64(x, true));
+        storeInt64(x, true);
+        st64(cpu, lin);
         x.pop();
         break;
       }
@@ -171,7 +186,8 @@ function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
       case 0x2a:
       case 0x2b: {
         const lin = wrCheck(cpu, seg, off, 8);
-        st64(cpu, lin, fstFloat64(x));
+        storeFloat64(x);
+        st64(cpu, lin);
         if (op === 0x2b) x.pop();
         break;
       }
@@ -188,10 +204,11 @@ function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
         cpu.stLin16(wrCheck(cpu, seg, off, 2), x.fpuc);
         return false;
       case 0x1d:
-        pushValue(x, rd80(cpu, seg, off));
+        ld80(cpu, x, cpu.linearRead(seg, off, 10), (x.top - 1) & 7);
+        x.push();
         break;
       case 0x1f:
-        st80(cpu, wrCheck(cpu, seg, off, 10), x.st(0));
+        st80(cpu, x, wrCheck(cpu, seg, off, 10), x.phys(0));
         x.pop();
         break;
       case 0x2c:
@@ -215,7 +232,9 @@ function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
         break;
       }
       case 0x3d:
-        pushValue(x, fildSt0(x, BigInt.asIntN(64, rd64(cpu, seg, off))));
+        rd64(cpu, seg, off);
+        loadInt64(x, (x.top - 1) & 7, RD64[0]!, RD64[1]!);
+        x.push();
         break;
       case 0x3e: {
         const lin = wrCheck(cpu, seg, off, 10);
@@ -226,7 +245,8 @@ function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
       }
       case 0x3f: {
         const lin = wrCheck(cpu, seg, off, 8);
-        st64(cpu, lin, fistInt64(x, false));
+        storeInt64(x, false);
+        st64(cpu, lin);
         x.pop();
         break;
       }
@@ -273,7 +293,7 @@ function fsave(cpu: X86CPU, lin: number, data32: boolean): void {
   const x = cpu.x87;
   fstenv(cpu, lin, data32);
   const base = lin + (data32 ? 28 : 14);
-  for (let k = 0; k < 8; k++) st80(cpu, (base + k * 10) | 0, x.st(k));
+  for (let k = 0; k < 8; k++) st80(cpu, x, (base + k * 10) | 0, x.phys(k));
   x.fninit();
 }
 
@@ -281,16 +301,21 @@ function frstor(cpu: X86CPU, seg: number, off: number, data32: boolean): void {
   const x = cpu.x87;
   const envSize = data32 ? 28 : 14;
   const lin = cpu.linearRead(seg, off, envSize + 80);
-  // Read everything first: a fault leaves the FPU as it was.
-  const regs: F80[] = [];
+  // Read everything first (into the scratch slot's worth of locals): a fault leaves the FPU as it was.
+  const words = new Int32Array(24);
   for (let k = 0; k < 8; k++) {
     const a = (lin + envSize + k * 10) | 0;
-    const lo = cpu.ldLin32(a) >>> 0;
-    const hi = cpu.ldLin32((a + 4) | 0) >>> 0;
-    regs.push(f80(cpu.ldLin16((a + 8) | 0), (BigInt(hi) << 32n) | BigInt(lo)));
+    words[k * 3] = cpu.ldLin32(a);
+    words[k * 3 + 1] = cpu.ldLin32((a + 4) | 0);
+    words[k * 3 + 2] = cpu.ldLin16((a + 8) | 0);
   }
   loadEnv(cpu, lin, data32);
-  for (let k = 0; k < 8; k++) x.setSt(k, regs[k]!);
+  for (let k = 0; k < 8; k++) {
+    const p = x.phys(k);
+    x.lo[p] = words[k * 3]!;
+    x.hi[p] = words[k * 3 + 1]!;
+    x.se[p] = words[k * 3 + 2]!;
+  }
 }
 
 // ---- register forms ----
@@ -305,7 +330,7 @@ function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
     case 0x05:
     case 0x06:
     case 0x07:
-      x.ft0 = x.st(rm);
+      ft0FromSt(x, rm);
       arithSt0Ft0(x, op & 7);
       return true;
     case 0x20:
@@ -327,19 +352,19 @@ function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
       return true;
     case 0x02:
     case 0x22:
-      x.ft0 = x.st(rm);
+      ft0FromSt(x, rm);
       fcom(x, false);
       return true;
     case 0x03:
     case 0x23:
     case 0x32:
-      x.ft0 = x.st(rm);
+      ft0FromSt(x, rm);
       fcom(x, false);
       x.pop();
       return true;
     case 0x08: // fld st(i)
+      x.copy((x.top - 1) & 7, x.phys(rm));
       x.push();
-      x.setSt(0, x.st((rm + 1) & 7));
       return true;
     case 0x09:
     case 0x29:
@@ -360,15 +385,29 @@ function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
     case 0x0d:
       if (rm === 7) break;
       {
+        loadConstant(x, (x.top - 1) & 7, rm);
         x.push();
-        x.setSt(0, constant(x, rm));
       }
       return true;
     case 0x0e:
-      [f2xm1, fyl2x, fptan, fpatan, fxtract, (s: typeof x) => fprem(s, false), fdecstp, fincstp][rm]!(x);
+      if (rm === 0) f2xm1(x);
+      else if (rm === 1) fyl2x(x);
+      else if (rm === 2) fptan(x);
+      else if (rm === 3) fpatan(x);
+      else if (rm === 4) fxtract(x);
+      else if (rm === 5) fprem(x, false);
+      else if (rm === 6) fdecstp(x);
+      else fincstp(x);
       return true;
     case 0x0f:
-      [(s: typeof x) => fprem(s, true), fyl2xp1, fsqrt, fsincos, frndint, fscale, fsin, fcos][rm]!(x);
+      if (rm === 0) fprem(x, true);
+      else if (rm === 1) fyl2xp1(x);
+      else if (rm === 2) fsqrt(x);
+      else if (rm === 3) fsincos(x);
+      else if (rm === 4) frndint(x);
+      else if (rm === 5) fscale(x);
+      else if (rm === 6) fsin(x);
+      else fcos(x);
       return true;
     case 0x10:
     case 0x11:
@@ -383,12 +422,12 @@ function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
       const c = op & 3;
       let cond = c === 0 ? fl & CC_C : c === 1 ? fl & CC_Z : c === 2 ? fl & (CC_C | CC_Z) : fl & CC_P;
       if (op & 8) cond = cond ? 0 : 1;
-      if (cond) x.setSt(0, x.st(rm));
+      if (cond) x.copy(x.phys(0), x.phys(rm));
       return true;
     }
     case 0x15:
       if (rm !== 1) break;
-      x.ft0 = x.st(1);
+      ft0FromSt(x, 1);
       fcom(x, true);
       x.pop();
       x.pop();
@@ -404,7 +443,7 @@ function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
     case 0x3d:
     case 0x3e: {
       if (!(cpu.features[FEAT_1_EDX]! & CPUID_CMOV)) break;
-      x.ft0 = x.st(rm);
+      ft0FromSt(x, rm);
       const img = fcomi(x, (op & 7) === 5);
       cpu.setEflags(img, CC_Z | CC_P | CC_C);
       if (op >= 0x38) x.pop();
@@ -418,24 +457,24 @@ function regOp(cpu: X86CPU, i: Insn, op: number): boolean {
       x.pop();
       return true;
     case 0x2a:
-      x.setSt(rm, x.st(0));
+      x.copy(x.phys(rm), x.phys(0));
       return true;
     case 0x0b:
     case 0x2b:
     case 0x3a:
     case 0x3b:
-      x.setSt(rm, x.st(0));
+      x.copy(x.phys(rm), x.phys(0));
       x.pop();
       return true;
     case 0x2c:
     case 0x2d:
-      x.ft0 = x.st(rm);
+      ft0FromSt(x, rm);
       fcom(x, true);
       if (op === 0x2d) x.pop();
       return true;
     case 0x33:
       if (rm !== 1) break;
-      x.ft0 = x.st(1);
+      ft0FromSt(x, 1);
       fcom(x, false);
       x.pop();
       x.pop();
