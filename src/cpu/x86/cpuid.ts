@@ -42,8 +42,9 @@ export function cpuid(cpu: X86CPU): void {
       set(cpu, def.level, def.vendor[0], def.vendor[2], def.vendor[1]);
       break;
     case 1:
-      // EBX: CLFLUSH line size 8 quadwords, APIC id 0, one logical processor.
-      set(cpu, def.version, 0x800, f[FEAT_1_ECX]!, f[FEAT_1_EDX]!);
+      // EBX: CLFLUSH line size 8 quadwords, the initial APIC ID (the CPU index: -smp CPUs are
+      // sockets of one core and one thread each), one logical processor.
+      set(cpu, def.version, ((cpu.cpuIndex << 24) | 0x800) >>> 0, f[FEAT_1_ECX]!, f[FEAT_1_EDX]!);
       break;
     case 2:
       // One round; L3 16M (0x4d) in ECX; L1D 32K (0x2c), L1I 32K (0x30), L2 2M (0x7d) in EDX.
@@ -67,10 +68,10 @@ export function cpuid(cpu: X86CPU): void {
       break;
     case 0xb:
       // Extended topology, QEMU's for one thread of one core: sub-leaf 0 the SMT level (1
-      // logical processor), 1 the core level (1), then invalid levels; EDX the x2APIC id 0.
-      if (sub === 0) set(cpu, 0, 1, 0x100, 0);
-      else if (sub === 1) set(cpu, 0, 1, 0x201, 0);
-      else set(cpu, 0, 0, sub & 0xff, 0);
+      // logical processor), 1 the core level (1), then invalid levels; EDX the x2APIC id.
+      if (sub === 0) set(cpu, 0, 1, 0x100, cpu.cpuIndex);
+      else if (sub === 1) set(cpu, 0, 1, 0x201, cpu.cpuIndex);
+      else set(cpu, 0, 0, sub & 0xff, cpu.cpuIndex);
       break;
     case 0x40000000:
       set(cpu, 0x40000001, TCG_SIGNATURE[0], TCG_SIGNATURE[1], TCG_SIGNATURE[2]);
