@@ -690,6 +690,15 @@ export class PcMachine {
     this.scheduleCpu(Math.min(this.curIndex, this.cpus.length - 1));
   }
 
+  /** -smp: whether every vCPU but `cur` waits for SIPI or is halted with nothing to wake it. */
+  private othersAsleep(cur: X86CPU): boolean {
+    for (const c of this.cpus) {
+      if (c === cur || c.waitForSipi) continue;
+      if (!c.halted || (c.nmiPending && !c.nmiBlocked) || (c.interruptRequest && (c.eflags & IF_MASK) !== 0)) return false;
+    }
+    return true;
+  }
+
   /** -smp: the running vCPU's turn ends after its current instruction. */
   private endTurn(): void {
     this.rrLeft = 0;
@@ -1060,7 +1069,10 @@ export class PcMachine {
       if (this.migrateAt && this.migrateAt.insn > icount) budget = Math.min(budget, this.migrateAt.insn - icount);
       if (limit !== Infinity) budget = Math.max(1, Math.min(budget, limit - this.totalEvents));
       budget = Math.min(budget, this.sliceLimit);
-      if (smp) budget = Math.min(budget, this.rrLeft);
+      // While every other vCPU sleeps (halted with nothing to wake it, or waiting for SIPI) the
+      // running one keeps its turn and runs whole slices; an interrupt for another ends it.
+      const alone = smp && this.othersAsleep(cpu);
+      if (smp && !alone) budget = Math.min(budget, this.rrLeft);
       const eventsBefore = cpu.events;
       let reason: number;
       try {
@@ -1083,7 +1095,7 @@ export class PcMachine {
       }
       this.sliceEndNs = -Infinity;
       if (smp) {
-        this.rrLeft -= cpu.events - eventsBefore;
+        if (!alone) this.rrLeft -= cpu.events - eventsBefore;
         for (let i = 0; i < this.cpus.length; i++) if (this.pendingInit[i]) this.takeInit(i);
       }
       this.onSlice?.();
