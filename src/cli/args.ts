@@ -977,6 +977,9 @@ function finishDefaults(st: ParseState): void {
       throw new UsageError('-display curses: the terminal is the display; no character device may use stdio');
     }
   }
+  // Plugins and the profile hook the boot processor only: refused rather than half-counted.
+  if (cfg.smp.cpus > 1 && cfg.plugins.length) throw new UsageError(`-plugin: not supported with -smp ${cfg.smp.cpus} (tcg86's plugins see one vCPU)`);
+  if (cfg.smp.cpus > 1 && cfg.profile) throw new UsageError(`--profile: not supported with -smp ${cfg.smp.cpus} (the profile samples one vCPU)`);
   if (cfg.noShutdown && !cfg.monitor && cfg.qmp.length === 0) {
     throw new UsageError('-no-shutdown: a shutdown would stop the machine for good: no monitor can reset or quit it (give -monitor stdio)');
   }

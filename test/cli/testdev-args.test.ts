@@ -24,6 +24,8 @@ describe('kvm-unit-tests options', () => {
     expect(() => parseArgs([...BASE, '-smp', '9'])).toThrow(/^-smp: 9 CPUs: tcg86 runs at most 8/);
     expect(() => parseArgs([...BASE, '-smp', '4,maxcpus=2'])).toThrow(/^-smp: maxcpus must be equal to or greater than smp/);
     expect(() => parseArgs([...BASE, '-smp', '4,sockets=3'])).toThrow(/^-smp: Invalid CPU topology/);
+    expect(() => parseArgs([...BASE, '-smp', '2', '-plugin', 'plugins/hotblocks.mjs'])).toThrow(/^-plugin: not supported with -smp 2/);
+    expect(() => parseArgs([...BASE, '-smp', '2', '--profile', 'p.json'])).toThrow(/^--profile: not supported with -smp 2/);
     expect(() => parseArgs([...BASE, '-smp', 'cpus=x'])).toThrow(/^-smp: cpus: 'x' is not a number/);
     expect(() => parseArgs([...BASE, '-smp', '1,bogus=2'])).toThrow(/^-smp: -smp has no property 'bogus'/);
   });
