@@ -1047,7 +1047,11 @@ function parseSmp(st: ParseState, flag: string, v: string): void {
   if (max < cpus) fail(flag, `maxcpus must be equal to or greater than smp: ${max} < ${cpus}`);
   if (max > cpus) fail(flag, `maxcpus=${max} above cpus=${cpus}: tcg86 has no CPU hotplug (give maxcpus equal to the CPU count)`);
   if (cpus > MAX_SMP_CPUS) fail(flag, `${cpus} CPUs: tcg86 runs at most ${MAX_SMP_CPUS}`);
-  st.cfg.smp = { cpus, maxCpus: max };
+  // APIC IDs stay the CPU index only while one socket holds every CPU with power-of-two counts.
+  if (sockets * dies * clusters > 1 && (cores & (cores - 1)) + (threads & (threads - 1)) !== 0) {
+    fail(flag, `sockets=${sockets} with cores=${cores}, threads=${threads}: tcg86 numbers APIC IDs by CPU index, so several sockets need power-of-two cores and threads`);
+  }
+  st.cfg.smp = { cpus, maxCpus: max, cores, threads };
 }
 
 function setVnc(st: ParseState, flag: string, v: string): void {

@@ -113,8 +113,11 @@ export interface MachineConfig {
   engine: Engine;
   /** -cpu: the CPU model with its feature changes (its warnings go to stderr at startup). */
   cpu: CpuDefinition;
-  /** -smp: the vCPUs (APIC IDs 0..cpus-1, CPU 0 the BSP); maxCpus is what fw_cfg and the MADT report. */
-  smp: { cpus: number; maxCpus: number };
+  /**
+   * -smp: the vCPUs (APIC IDs 0..cpus-1, CPU 0 the BSP); maxCpus is what fw_cfg and the MADT
+   * report; cores per socket and threads per core are what CPUID describes.
+   */
+  smp: { cpus: number; maxCpus: number; cores?: number; threads?: number };
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
   icountShift: number;
   stats: 'none' | 'table' | 'json';

@@ -278,6 +278,8 @@ export class PcMachine {
     for (let i = 0; i < ncpus; i++) {
       const c = new X86CPU(sys, this.memory, this.io, config.cpu);
       c.cpuIndex = i;
+      c.topoCores = config.smp.cores ?? 1;
+      c.topoThreads = config.smp.threads ?? 1;
       c.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(c, vaddr, access, mmuIdx);
       c.log = this.log.cpuLog();
       c.tscShift = config.icountShift;

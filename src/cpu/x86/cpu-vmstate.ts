@@ -133,7 +133,7 @@ export const CPU_VMSTATE: VMStateDescription = {
   postLoad: (cpu: X86CPU) => cpu.mmu.tlb.flushAll(),
   unmigrated: [
     // the -cpu model and -icount shift: configuration both sides share
-    'tscShift', 'physAddrBits', 'cpuIndex',
+    'tscShift', 'physAddrBits', 'cpuIndex', 'topoCores', 'topoThreads',
     // -smp: recomputed from the other CPUs' counts whenever this one is scheduled
     'otherEvents',
     // per-instruction scratch, meaningless between two slices

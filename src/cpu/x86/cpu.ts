@@ -113,6 +113,9 @@ export class X86CPU extends CPUX86State implements CodeReader {
   waitForSipi = false;
   /** The CPU index (QEMU's cpu_index; also its initial APIC ID). 0 is the boot processor. */
   cpuIndex = 0;
+  /** -smp topology: cores per package and threads per core (CPUID's leaves 1, 4, 0xB). */
+  topoCores = 1;
+  topoThreads = 1;
   /**
    * Events retired by the other vCPUs (-smp): the machine sets it when this CPU is scheduled,
    * so guest time (events of every CPU, plus idle time) reads the same from any of them.
