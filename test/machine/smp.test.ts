@@ -15,6 +15,11 @@ import { setParam } from '../../src/migration/params.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** Make APIC register accesses from the host go to CPU i's APIC, as if CPU i were running. */
+function asCpu(m: PcMachine, i: number): void {
+  (m as unknown as { apicBus: { current: unknown } }).apicBus.current = m.apics[i];
+}
+
 function fwCfgWord(m: PcMachine, key: number): number {
   m.io.stw(0x510, key);
   return m.io.ldub(0x511) | (m.io.ldub(0x511) << 8);
@@ -90,6 +95,35 @@ describe('-smp', () => {
       expect(dst.m.cpus.map((c) => c.icount)).toEqual(ref.perCpu);
     } finally {
       fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('an INIT to the BSP restarts it at the reset vector (QEMU\'s do_cpu_init); a hostile ICR storm cannot throw', async () => {
+    const out = new MemoryCharBackend();
+    const m = new PcMachine(parseArgs([...romCommandLine('roms/smp-ipi', 'tcg'), '-smp', '4']), { chardevOverride: (_i, kind) => (kind === 'stdio' ? out : null) });
+    try {
+      expect(await m.runUntil(60_000)).toBeNull();
+      expect(out.text()).toContain('smp-ipi: start\n');
+      // As the running CPU (between slices: CPU 0's page), INIT to self: taken at the turn's end.
+      asCpu(m, 0);
+      m.memory.stl(0xfee00300, 0x00044500);
+      expect(await m.runUntil(m.totalEvents + 1)).toBeNull();
+      expect(m.cpu.segBase[1]! >>> 0).toBe(0xffff0000);
+      // The ROM starts over, restarts the APs and finishes again.
+      expect(await m.run(100_000_000)).toBe(1);
+      expect(out.text().split('smp-ipi: start').length - 1, out.text()).toBe(2);
+      expect(out.text().endsWith('smp-ipi done\n')).toBe(true);
+      // Every ICR mode, shorthand and destination form from every CPU: no host exception.
+      for (let cpu = 0; cpu < 4; cpu++) {
+        asCpu(m, cpu);
+        for (let lo = 0; lo < 0x100000; lo += 0x1f31) {
+          m.memory.stl(0xfee00310, (lo * 0x9e3779b1) >>> 0);
+          m.memory.stl(0xfee00300, lo);
+        }
+      }
+      await m.runUntil(m.totalEvents + 200_000);
+    } finally {
+      m.shutdown();
     }
   });
 });
