@@ -19,6 +19,10 @@ fi
 for name in "${names[@]}"; do
   bin="$root/roms/$name.bin"
   [[ -f "$bin" ]] || { echo "record-golden-monitor: $bin missing" >&2; exit 1; }
+  # Extra QEMU flags from a header line `; ARGS: ...` of the ROM's source (-smp 2).
+  extra=()
+  args_line="$(head -n 10 "$root/roms/src/$name.asm" | grep -m1 '^; ARGS:' || true)"
+  if [[ -n "$args_line" ]]; then read -r -a extra <<< "${args_line#; ARGS:}"; fi
   dcon="$(mktemp)"
   raw="$(mktemp)"
   # Feed the commands only after the guest reported ready (it then halts for good).
@@ -28,7 +32,7 @@ for name in "${names[@]}"; do
     cat "$gold/$name.cmds"
     sleep 2
   ) | timeout 30 "$qemu" -bios "$bin" -display none -serial none -monitor stdio \
-        -debugcon "file:$dcon" > "$raw"
+        -debugcon "file:$dcon" "${extra[@]}" > "$raw"
   # Keep the last redraw of each echoed line: drop "text ESC[K ESC[D..." runs, then ESC[K.
   perl -pe 's/\(qemu\) (?:[^\r\n\e]*\e\[K(?:\e\[D)+)+/(qemu) /g; s/\e\[K//g' "$raw" \
     | sed -e '1s/^QEMU [0-9.]* monitor/tcg86 monitor/' -f "$gold/fixups.sed" > "$gold/$name.out"

@@ -1,7 +1,7 @@
 // record-golden-pci.mjs: record QEMU 7.2's side of the PCI/SeaBIOS checks into test/golden/pci:
 // the configuration space of every pc function at reset and after SeaBIOS ran (read through
 // 0xcf8/0xcfc from QMP's HMP `o`/`i`), `info pci`, and SeaBIOS's debug log (port 0x402) for
-// the command line of test/machine/seabios.test.ts, and `info mtree` / `info mtree -f` in both states. Needs qemu-system-i386 and Debian's seabios.
+// the command line of test/machine/seabios.test.ts (also with -smp 2), and `info mtree` / `info mtree -f` in both states. Needs qemu-system-i386 and Debian's seabios.
 // QEMU runs with smm=off: tcg86 has no SMM, and SeaBIOS's log is the same either way.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -75,6 +75,14 @@ fs.writeFileSync(path.join(gold, 'mtree-seabios.txt'), booted.mtree);
 fs.writeFileSync(path.join(gold, 'config-seabios.txt'), booted.config);
 fs.writeFileSync(path.join(gold, 'info-pci-seabios.txt'), booted.pci);
 fs.copyFileSync(log, path.join(gold, 'seabios-nodefaults.log'));
+// The same with -smp 2: SeaBIOS starts the AP (INIT-SIPI-SIPI) and lists both CPUs in its tables.
+const log2 = path.join(tmp, 'seabios-smp2.log');
+await withQmp(['-smp', '2', '-chardev', `file,id=seabios,path=${log2}`, '-device', 'isa-debugcon,iobase=0x402,chardev=seabios'], async () => {
+  for (let k = 0; k < 100 && !(fs.existsSync(log2) && fs.readFileSync(log2, 'utf8').includes('No bootable device.')); k++) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+});
+fs.copyFileSync(log2, path.join(gold, 'seabios-smp2.log'));
 fs.rmSync(tmp, { recursive: true });
 const version = spawnSync(qemu, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 console.log(`record-golden-pci: ${version}: ${FUNCTIONS.length} functions, ${fs.readFileSync(path.join(gold, 'seabios-nodefaults.log'), 'utf8').split('\n').length} log lines`);

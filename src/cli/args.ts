@@ -615,8 +615,8 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
   },
   {
     name: 'smp', arg: '[cpus=]n[,maxcpus=][,sockets=][,dies=][,clusters=][,cores=][,threads=]', group: 'Standard options',
-    help: 'set the number of CPUs (tcg86 emulates one: n and maxcpus must be 1)',
-    apply: (_st, flag, v) => parseSmp(flag, v),
+    help: 'set the number of CPUs to n (at most 8; run round-robin in one thread); maxcpus must equal n (no CPU hotplug)',
+    apply: (st, flag, v) => parseSmp(st, flag, v),
   },
   {
     name: 'vnc', arg: '[HOST]:N[,websocket=on|PORT][,to=L][,share=...]', group: 'Display options',
@@ -977,6 +977,9 @@ function finishDefaults(st: ParseState): void {
       throw new UsageError('-display curses: the terminal is the display; no character device may use stdio');
     }
   }
+  // Plugins and the profile hook the boot processor only: refused rather than half-counted.
+  if (cfg.smp.cpus > 1 && cfg.plugins.length) throw new UsageError(`-plugin: not supported with -smp ${cfg.smp.cpus} (tcg86's plugins see one vCPU)`);
+  if (cfg.smp.cpus > 1 && cfg.profile) throw new UsageError(`--profile: not supported with -smp ${cfg.smp.cpus} (the profile samples one vCPU)`);
   if (cfg.noShutdown && !cfg.monitor && cfg.qmp.length === 0) {
     throw new UsageError('-no-shutdown: a shutdown would stop the machine for good: no monitor can reset or quit it (give -monitor stdio)');
   }
@@ -1012,8 +1015,11 @@ function resolveFirmware(cfg: MachineConfig): void {
   }
 }
 
+/** The most vCPUs tcg86 runs (the pc's round-robin scheduler; QEMU's pc allows 255 with TCG). */
+export const MAX_SMP_CPUS = 8;
+
 /** -smp as QEMU's smp_parse: the CPU count is cpus=, else the topology's product. */
-function parseSmp(flag: string, v: string): void {
+function parseSmp(st: ParseState, flag: string, v: string): void {
   const { head, props } = parseProps(flag, v, 'cpus');
   const keys = ['cpus', 'maxcpus', 'sockets', 'dies', 'clusters', 'cores', 'threads'];
   checkKnown(flag, '-smp', props, keys);
@@ -1023,11 +1029,29 @@ function parseSmp(flag: string, v: string): void {
     if (!/^\d+$/.test(text)) fail(flag, `${k}: '${text}' is not a number`);
     return Number(text);
   };
-  const topo = ['sockets', 'dies', 'clusters', 'cores', 'threads'].map(n).reduce<number>((a, b) => a * (b ?? 1), 1);
-  const cpus = n('cpus') ?? topo;
-  const max = n('maxcpus') ?? cpus;
+  // QEMU 7.2's smp_parse for machines that prefer cores: missing sockets/dies/clusters/threads
+  // are 1, missing cores fill maxcpus (or cpus), and the product must be maxcpus.
+  const cpusGiven = n('cpus');
+  const maxGiven = n('maxcpus');
+  const sockets = n('sockets') ?? 1;
+  const dies = n('dies') ?? 1;
+  const clusters = n('clusters') ?? 1;
+  const threads = n('threads') ?? 1;
+  const others = sockets * dies * clusters * threads;
+  const cores = n('cores') ?? (others > 0 ? Math.floor((maxGiven ?? cpusGiven ?? others) / others) : 0);
+  const topo = others * cores;
+  const max = maxGiven ?? cpusGiven ?? topo;
+  const cpus = cpusGiven ?? max;
   if (cpus < 1) fail(flag, 'the CPU count must be at least 1');
-  if (cpus > 1 || max > 1 || topo > 1) fail(flag, `${Math.max(cpus, max, topo)} CPUs: tcg86 emulates one CPU (SMP guests are not supported yet)`);
+  if (topo !== max) fail(flag, `Invalid CPU topology: product of the hierarchy must match maxcpus: sockets (${sockets}) * dies (${dies}) * clusters (${clusters}) * cores (${cores}) * threads (${threads}) != maxcpus (${max})`);
+  if (max < cpus) fail(flag, `maxcpus must be equal to or greater than smp: ${max} < ${cpus}`);
+  if (max > cpus) fail(flag, `maxcpus=${max} above cpus=${cpus}: tcg86 has no CPU hotplug (give maxcpus equal to the CPU count)`);
+  if (cpus > MAX_SMP_CPUS) fail(flag, `${cpus} CPUs: tcg86 runs at most ${MAX_SMP_CPUS}`);
+  // APIC IDs stay the CPU index only while one socket holds every CPU with power-of-two counts.
+  if (sockets * dies * clusters > 1 && (cores & (cores - 1)) + (threads & (threads - 1)) !== 0) {
+    fail(flag, `sockets=${sockets} with cores=${cores}, threads=${threads}: tcg86 numbers APIC IDs by CPU index, so several sockets need power-of-two cores and threads`);
+  }
+  st.cfg.smp = { cpus, maxCpus: max, cores, threads };
 }
 
 function setVnc(st: ParseState, flag: string, v: string): void {

@@ -38,7 +38,7 @@ export class ProgressLine {
     this.lastTime = start;
     this.timer = setInterval(() => {
       const now = performance.now();
-      const icount = this.m.cpu.icount;
+      const icount = this.m.totalIcount;
       const line = progressText(this.m, (now - start) / 1000, icount - this.lastIcount, (now - this.lastTime) / 1000);
       this.lastIcount = icount;
       this.lastTime = now;

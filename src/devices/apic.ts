@@ -1,6 +1,7 @@
-// The local APIC (xAPIC) of the pc machine's single CPU: its memory-mapped registers, the
-// IRR/ISR priority logic, the LVT (timer, LINT0 carrying the 8259's INTR, LINT1, error), IPIs
-// and MSIs addressed to itself, and the CPU's INTR/INTA interface in front of the PIC.
+// The local APIC (xAPIC) of one CPU: its memory-mapped registers, the IRR/ISR priority
+// logic, the LVT (timer, LINT0 carrying the 8259's INTR, LINT1, error), IPIs and MSIs (to
+// itself alone, or through an ApicBus to every CPU's APIC with -smp: INIT, start-up, NMI,
+// fixed, lowest priority), and the CPU's INTR/INTA interface in front of the PIC.
 
 import { MemoryRegion, type MemorySystem } from '../memory/index.js';
 import { Timer, type VirtualClock } from './clock.js';
@@ -64,6 +65,7 @@ import {
 } from './apic-defs.js';
 import { currentCount, divideShift, nextExpiryNs, ticksSince } from './apic-timer.js';
 import type { VMStateDescription } from '../memory/index.js';
+import type { ApicBus } from './apic-bus.js';
 
 /**
  * The CPU's view of an interrupt controller (the same shape as InterruptController in
@@ -89,6 +91,17 @@ export interface ApicOptions {
   unimp?: (msg: string) => void;
   /** EOI of a level-triggered vector: the broadcast the I/O APIC listens to (remote IRR). */
   eoiBroadcast?: (vector: number) => void;
+  /**
+   * -smp: the bus of every CPU's APIC. IPIs and MSIs go to the APICs they address, and the
+   * register page shows the running CPU's APIC. Without it the APIC is alone (one CPU).
+   */
+  bus?: ApicBus<Apic>;
+  /** IA32_APIC_BASE.BSP after reset: true for the boot processor (the default). */
+  bsp?: boolean;
+  /** An INIT IPI for this CPU (with a bus; the machine resets the CPU to wait for SIPI). */
+  init?: () => void;
+  /** A start-up IPI for this CPU (with a bus; ignored unless the CPU waits for one). */
+  sipi?: (vector: number) => void;
 }
 
 /** Index of the highest set bit of a 256-bit vector set, -1 if empty. */
@@ -151,7 +164,7 @@ export class Apic implements InterruptSource {
 
   // ---- state (plain fields, for migration) ----
   /** IA32_APIC_BASE: base address | ENABLE | BSP. */
-  apicBaseMsr = APIC_DEFAULT_BASE + MSR_APICBASE_ENABLE + MSR_APICBASE_BSP;
+  apicBaseMsr: number;
   id: number;
   tpr = 0;
   svr = SVR_RESET;
@@ -189,12 +202,14 @@ export class Apic implements InterruptSource {
     private readonly opts: ApicOptions,
   ) {
     this.id = opts.id ?? 0;
+    this.apicBaseMsr = APIC_DEFAULT_BASE + MSR_APICBASE_ENABLE + (opts.bsp === false ? 0 : MSR_APICBASE_BSP);
     this.guestError = opts.guestError ?? ((msg) => sys.logGuestError(msg));
     this.unimp = opts.unimp ?? this.guestError;
     this.timer = new Timer(clock, () => this.timerExpired());
     this.region = MemoryRegion.io(sys, 'apic', 'apic-msi', APIC_SPACE_SIZE, {
-      read: (addr, size) => this.mmioRead(addr, size),
-      write: (addr, value, size) => this.mmioWrite(addr, value, size),
+      // With -smp the page shows the running CPU's registers (QEMU's cpu_get_current_apic).
+      read: (addr, size) => (opts.bus?.current ?? this).mmioRead(addr, size),
+      write: (addr, value, size) => (opts.bus?.current ?? this).mmioWrite(addr, value, size),
       // QEMU accepts 1-4 byte accesses and answers the ones smaller than 4 with nothing.
       valid: { minAccessSize: 1, maxAccessSize: 4 },
       impl: { minAccessSize: 1, maxAccessSize: 4 },
@@ -238,7 +253,7 @@ export class Apic implements InterruptSource {
   }
 
   /** The state an INIT leaves (QEMU's apic_init_reset): base and ID are kept. */
-  private initReset(): void {
+  initReset(): void {
     this.tpr = 0;
     this.svr = SVR_RESET;
     this.logicalId = 0;
@@ -501,6 +516,10 @@ export class Apic implements InterruptSource {
 
   private writeIcrLo(value: number): void {
     this.icrLo = value & ICR_LO_WRITABLE;
+    if (this.opts.bus) {
+      this.sendIpi(this.opts.bus);
+      return;
+    }
     const lo = this.icrLo;
     const mode = (lo >> 8) & 7;
     const vector = lo & 0xff;
@@ -537,8 +556,32 @@ export class Apic implements InterruptSource {
     if (toSelf) this.deliverMessage(mode, vector, (lo & (1 << 15)) !== 0, 'IPI');
   }
 
+  /**
+   * An IPI on the bus of every CPU's APIC (QEMU's apic_deliver and apic_bus_deliver): the
+   * shorthand or destination picks the APICs; INIT level de-assert only re-synchronises
+   * arbitration IDs (nothing to model); a start-up IPI starts each target waiting for one;
+   * lowest priority goes to the first target, as QEMU picks it.
+   */
+  private sendIpi(bus: ApicBus<Apic>): void {
+    const lo = this.icrLo;
+    const mode = (lo >> 8) & 7;
+    const vector = lo & 0xff;
+    const level = (lo & (1 << 15)) !== 0;
+    const targets = bus.destinations(this, (lo >> 18) & 3, this.icrHi >>> 24, (lo & (1 << 11)) !== 0);
+    if ((mode === DM_FIXED || mode === DM_LOWPRI) && vector < 16) {
+      this.recordError(targets.includes(this) ? ESR_SEND_ILLEGAL_VECTOR | ESR_RECV_ILLEGAL_VECTOR : ESR_SEND_ILLEGAL_VECTOR);
+      return;
+    }
+    if (mode === DM_INIT && level && !(lo & (1 << 14))) return;
+    if (mode === DM_EXTINT) {
+      this.guestError(`apic: ICR ${hex(lo)}: ExtINT is not a valid IPI delivery mode`);
+      return;
+    }
+    bus.deliver(targets, mode, vector, level, 'IPI');
+  }
+
   /** An interrupt message (IPI or MSI) accepted by this APIC. */
-  private deliverMessage(mode: number, vector: number, level: boolean, what: string): void {
+  deliverMessage(mode: number, vector: number, level: boolean, what: string): void {
     switch (mode) {
       case DM_FIXED:
       case DM_LOWPRI: // one processor: it is the lowest-priority one
@@ -551,7 +594,11 @@ export class Apic implements InterruptSource {
         this.unimp(`apic: ${what} with delivery mode SMI: SMM is not supported`);
         return;
       case DM_INIT:
-        this.unimp(`apic: ${what} with delivery mode INIT to the boot processor is not supported`);
+        if (this.opts.init) this.opts.init();
+        else this.unimp(`apic: ${what} with delivery mode INIT to the boot processor is not supported`);
+        return;
+      case DM_SIPI:
+        this.opts.sipi?.(vector);
         return;
       default:
         this.guestError(`apic: ${what} with reserved delivery mode ${mode}`);
@@ -559,7 +606,7 @@ export class Apic implements InterruptSource {
   }
 
   /** Physical (ID or broadcast 0xFF) or logical (flat / cluster per DFR) destination match. */
-  private matchesDestination(dest: number, logical: boolean): boolean {
+  matchesDestination(dest: number, logical: boolean): boolean {
     if (!logical) return dest === 0xff || dest === this.id;
     if (this.dfrModel === DFR_FLAT) return (dest & this.logicalId) !== 0;
     if (this.dfrModel === DFR_CLUSTER) {
@@ -571,16 +618,19 @@ export class Apic implements InterruptSource {
   /** A write outside the registers: an MSI (address bits 19:12 destination, bit 2 logical). */
   private msi(addr: number, data: number): void {
     const dest = (addr >> 12) & 0xff;
-    if (!this.matchesDestination(dest, (addr & 4) !== 0)) return;
+    const bus = this.opts.bus;
+    if (!bus && !this.matchesDestination(dest, (addr & 4) !== 0)) return;
     const mode = (data >> 8) & 7;
     if (mode === DM_SIPI || mode === DM_EXTINT) {
       this.guestError(`apic: MSI data ${hex(data)}: delivery mode ${mode} is not valid for an MSI`);
       return;
     }
-    this.deliverMessage(mode, data & 0xff, (data & (1 << 15)) !== 0, 'MSI');
+    // With -smp every APIC the address names takes it (QEMU's apic_send_msi).
+    if (bus) bus.deliver(bus.destinations(null, 0, dest, (addr & 4) !== 0), mode, data & 0xff, (data & (1 << 15)) !== 0, 'MSI');
+    else this.deliverMessage(mode, data & 0xff, (data & (1 << 15)) !== 0, 'MSI');
   }
 
-  private mmioRead(addr: number, size: number): number {
+  mmioRead(addr: number, size: number): number {
     if (size < 4) {
       this.guestError(`apic: ${size}-byte read at offset ${hex(addr, 5)} (registers are 32-bit): 0`);
       return 0;
@@ -630,7 +680,7 @@ export class Apic implements InterruptSource {
     return 0;
   }
 
-  private mmioWrite(addr: number, value: number, size: number): void {
+  mmioWrite(addr: number, value: number, size: number): void {
     if (size < 4) {
       this.guestError(`apic: ${size}-byte write at offset ${hex(addr, 5)} (registers are 32-bit) ignored`);
       return;

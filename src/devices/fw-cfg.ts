@@ -50,6 +50,9 @@ export interface FwCfgFile {
 export interface FwCfgConfig {
   ramSize: number;
   nographic: boolean;
+  /** -smp: the CPUs present at boot and the APIC ID limit (FW_CFG_NB_CPUS, FW_CFG_MAX_CPUS); 1 by default. */
+  cpus?: number;
+  maxCpus?: number;
   /** Named files for the directory (key 0x19); the board adds QEMU's pc files here. */
   files?: FwCfgFile[];
   /** More numbered items (key, bytes), such as a direct kernel boot's FW_CFG_KERNEL_* keys. */
@@ -92,11 +95,11 @@ export class FwCfg {
     this.add(FW_CFG_UUID, new Uint8Array(16));
     this.add(FW_CFG_RAM_SIZE, le(cfg.ramSize, 8));
     this.add(FW_CFG_NOGRAPHIC, le(cfg.nographic ? 1 : 0, 2));
-    this.add(FW_CFG_NB_CPUS, le(1, 2));
-    this.add(FW_CFG_MAX_CPUS, le(1, 2));
+    this.add(FW_CFG_NB_CPUS, le(cfg.cpus ?? 1, 2));
+    this.add(FW_CFG_MAX_CPUS, le(cfg.maxCpus ?? cfg.cpus ?? 1, 2));
     this.add(FW_CFG_BOOT_MENU, le(0, 2));
     // NUMA: the node count, then one node per possible APIC id, then each node's memory (none).
-    this.add(FW_CFG_NUMA, new Uint8Array(16));
+    this.add(FW_CFG_NUMA, new Uint8Array(8 * (1 + (cfg.maxCpus ?? cfg.cpus ?? 1))));
     this.add(FW_CFG_ACPI_TABLES, le(0, 2));
     this.add(FW_CFG_SMBIOS_ENTRIES, le(0, 2));
     this.add(FW_CFG_IRQ0_OVERRIDE, le(1, 4));

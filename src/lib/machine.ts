@@ -25,6 +25,8 @@ export interface MachineOptions {
   cpu?: string;
   /** --engine: the translator (tcg, default) or the reference interpreter. */
   engine?: 'tcg' | 'interp';
+  /** -smp: the number of vCPUs (1 to 8, default 1). */
+  smp?: number;
   /** -debugcon: a debug console on port 0xe9, captured (true) or not present (false, default). */
   debugcon?: boolean;
   /** -serial: COM1 captured (true) or absent (false, default). */
@@ -60,6 +62,7 @@ export function argsFromOptions(o: MachineOptions): string[] {
   if (o.memory !== undefined) a.push('-m', typeof o.memory === 'number' ? `${o.memory}b` : o.memory);
   if (o.cpu !== undefined) a.push('-cpu', o.cpu);
   if (o.engine !== undefined) a.push('--engine', o.engine);
+  if (o.smp !== undefined) a.push('-smp', String(o.smp));
   // vc (the display's console) is the one kind several chardevs can share that gets captured.
   a.push('-serial', o.serial ? 'vc' : 'none');
   if (o.debugcon) a.push('-debugcon', 'vc');

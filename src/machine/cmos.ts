@@ -8,7 +8,7 @@ import type { FloppyDrive } from '../devices/fdc.js';
 /** QEMU's CMOS codes for boot devices: floppy a/b 1, hard disk c 2, CD-ROM d 3, network n 4. */
 const BOOT_CODES: Record<string, number> = { a: 1, b: 1, c: 2, d: 3, n: 4 };
 
-export function pcCmosInit(rtc: Mc146818Rtc, below4g: number, above4g: number, bootOrder = 'cad'): void {
+export function pcCmosInit(rtc: Mc146818Rtc, below4g: number, above4g: number, bootOrder = 'cad', cpus = 1): void {
   // Base memory: 640 KiB.
   rtc.setCmos(0x15, 640 & 0xff);
   rtc.setCmos(0x16, 640 >> 8);
@@ -27,8 +27,8 @@ export function pcCmosInit(rtc: Mc146818Rtc, below4g: number, above4g: number, b
   rtc.setCmos(0x5b, high & 0xff);
   rtc.setCmos(0x5c, (high >> 8) & 0xff);
   rtc.setCmos(0x5d, (high >> 16) & 0xff);
-  // One CPU.
-  rtc.setCmos(0x5f, 0);
+  // The CPU count minus one (QEMU's CMOS_BIOS_SMP_COUNT, which SeaBIOS reads).
+  rtc.setCmos(0x5f, cpus - 1);
   // Equipment byte: FPU present (bit 1), PS/2 mouse (bit 2), as QEMU reports.
   rtc.setCmos(0x14, 0x06);
   // Boot order (-boot, "cad" by default: hard disk, CD-ROM, floppy): the first two in 0x3d,

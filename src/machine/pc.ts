@@ -1,6 +1,7 @@
 // The `pc` board (QEMU's pc-i440fx): RAM below and above 4 GiB, the BIOS image at the top of
 // 4 GiB with its last 128 KiB aliased below 1 MiB, the option ROM area, the i440FX/PIIX3 PCI
-// bus (pci-board.ts), the legacy devices on the I/O space, and one x86 CPU. It owns guest time.
+// bus (pci-board.ts), the legacy devices on the I/O space, and the x86 CPUs (-smp: run
+// round-robin in this thread, each for a turn of instructions). It owns guest time.
 
 import * as fs from 'node:fs';
 import { AddressSpace, MemoryRegion, MemorySystem, SIZE_64BIT } from '../memory/index.js';
@@ -19,6 +20,7 @@ import { FwCfg } from '../devices/fw-cfg.js';
 import { Serial16550A } from '../devices/serial-16550a.js';
 import { I8042 } from '../devices/i8042.js';
 import { Apic } from '../devices/apic.js';
+import { ApicBus } from '../devices/apic-bus.js';
 import { IOAPIC } from '../devices/ioapic.js';
 import { VGACommonState } from '../devices/vga/index.js';
 import { VgaDisplay } from '../devices/vga/display/vga-display.js';
@@ -70,6 +72,13 @@ const MAX_RAM = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 /** Instructions run between checks for timers and host events. */
 const SLICE = 200_000;
 /**
+ * -smp: events (instructions and deliveries) a vCPU runs before the next one gets its turn
+ * (QEMU's round-robin TCG gives each CPU its icount budget in turn). A turn also ends when the
+ * CPU halts, executes PAUSE, or sends an interrupt to another CPU (QEMU kicks the running
+ * vCPU), all at guest-defined points, so the interleaving is the same on every run.
+ */
+const RR_TURN = 10_000;
+/**
  * Host time after which a slice ends early, and after which the machine yields to the event
  * loop (the monitor, QMP and signals are served then), however slowly the guest runs (rep
  * string copies, TLB thrashing). Where engine.run returns is never visible to the guest:
@@ -97,7 +106,14 @@ export class PcMachine {
   readonly memory: AddressSpace;
   readonly io: AddressSpace;
   readonly clock = new VirtualClock();
+  /** The boot processor (CPU 0). */
   readonly cpu: X86CPU;
+  /** Every vCPU (-smp N), by CPU index; cpus[0] is `cpu`. */
+  readonly cpus: X86CPU[] = [];
+  /** Their local APICs, by CPU index (empty on a model without one). */
+  readonly apics: Apic[] = [];
+  /** The vCPU the monitor's `cpu N` selected: `info registers`, `x`, `info tlb` use it. */
+  monitorCpuIndex = 0;
   readonly pic: I8259;
   readonly pit: I8254;
   readonly rtc: Mc146818Rtc;
@@ -137,8 +153,21 @@ export class PcMachine {
   onSlice: (() => void) | null = null;
   /** Longest slice in instructions (--profile keeps slices within its window; where a slice ends is invisible to the guest). */
   sliceLimit = Infinity;
-  /** The engine that runs guest code: the translator (tcg) or the reference interpreter. */
+  /** The engine that runs guest code: the translator (tcg) or the reference interpreter (CPU 0's). */
   readonly engine: Interpreter | TcgEngine;
+  /** One engine per vCPU (translators share one block cache). */
+  readonly engines: (Interpreter | TcgEngine)[] = [];
+  /** -smp: the vCPU whose turn it is, its engine, and the events left in its turn. */
+  private curCpu: X86CPU;
+  private curEngine: Interpreter | TcgEngine;
+  private rrLeft = 0;
+  private curIndex = 0;
+  /** -smp: vCPUs that found themselves halted in a row (all of them: the machine idles). */
+  private haltedInRow = 0;
+  /** -smp: INITs received, taken at the next turn boundary (QEMU's CPU_INTERRUPT_INIT). */
+  private readonly pendingInit: boolean[] = [];
+  /** -smp: the APICs' bus (null with one CPU). */
+  private apicBus: ApicBus<Apic> | null = null;
   readonly below4g: number;
   readonly above4g: number;
   private biosImage: Uint8Array | null = null;
@@ -245,20 +274,47 @@ export class PcMachine {
       this.display = new VgaDisplay(this.vga, this.clock);
     }
 
-    this.cpu = new X86CPU(sys, this.memory, this.io, config.cpu);
+    const ncpus = config.smp.cpus;
+    for (let i = 0; i < ncpus; i++) {
+      const c = new X86CPU(sys, this.memory, this.io, config.cpu);
+      c.cpuIndex = i;
+      c.topoCores = config.smp.cores ?? 1;
+      c.topoThreads = config.smp.threads ?? 1;
+      c.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(c, vaddr, access, mmuIdx);
+      c.log = this.log.cpuLog();
+      c.tscShift = config.icountShift;
+      // PAUSE in a spin loop ends the turn (QEMU's helper_pause lets another CPU run).
+      if (ncpus > 1) c.onPause = () => this.endTurn();
+      this.cpus.push(c);
+      this.pendingInit.push(false);
+    }
+    this.cpu = this.cpus[0]!;
     const cpu = this.cpu;
-    cpu.mmu.fill = (vaddr, access, mmuIdx) => x86TlbFill(cpu, vaddr, access, mmuIdx);
-    cpu.log = this.log.cpuLog();
-    cpu.tscShift = config.icountShift;
-    this.engine = config.engine === 'tcg' ? new TcgEngine(cpu, config.tbCacheBytes) : new Interpreter();
+    if (config.engine === 'tcg') {
+      const first = new TcgEngine(cpu, config.tbCacheBytes);
+      this.engines.push(first);
+      for (let i = 1; i < ncpus; i++) this.engines.push(new TcgEngine(this.cpus[i]!, config.tbCacheBytes, first.cache));
+    } else {
+      for (let i = 0; i < ncpus; i++) this.engines.push(new Interpreter());
+    }
+    this.engine = this.engines[0]!;
+    this.curCpu = cpu;
+    this.curEngine = this.engine;
     // As QEMU's icount clock: a device reads the time of the instruction accessing it, and a
     // timer armed to expire before the running slice ends stops the slice after that
     // instruction (QEMU kicks the vCPU), so the budget is recomputed from the new deadline.
-    this.clock.setSource(() => (cpu.events + cpu.tbInsn) * this.nsPerInsn + cpu.idleNs);
+    // With -smp the clock counts the events of every vCPU (QEMU's shared qemu_icount).
+    if (ncpus === 1) this.clock.setSource(() => (cpu.events + cpu.tbInsn) * this.nsPerInsn + cpu.idleNs);
+    else {
+      this.clock.setSource(() => {
+        const c = this.curCpu;
+        return (c.otherEvents + c.events + c.tbInsn) * this.nsPerInsn + c.idleNs;
+      });
+    }
     this.clock.onEarliestChanged = (ns) => {
       if (ns >= this.sliceEndNs) return;
-      this.engine.exitRequest = true;
-      cpu.tbExit = 1;
+      this.curEngine.exitRequest = true;
+      this.curCpu.tbExit = 1;
     };
 
     // The 8259's INTR reaches the CPU through the local APIC's LINT0 (ExtINT), as on QEMU's pc.
@@ -276,26 +332,46 @@ export class PcMachine {
     });
     sys.transaction(() => ioapic.map(this.systemMemory));
     // FERR# is ISA IRQ 13, as QEMU's pc wires it.
-    cpu.x87.ferr = (level) => this.gsi[13]!.set(level);
+    for (const c of this.cpus) c.x87.ferr = (level) => this.gsi[13]!.set(level);
     if (cpu.features[FEAT_1_EDX]! & CPUID_APIC) {
-      const apic = new Apic(sys, this.clock, {
-        pic: this.pic,
-        intr: (level) => (cpu.interruptRequest = level),
-        nmi: () => (cpu.nmiPending = true),
-        eoiBroadcast: (vector) => ioapic.eoiBroadcast(vector),
-        unimp: (msg) => {
-          if (config.log.unimp) this.log.write(msg + '\n');
-        },
+      // -smp: the APICs share a bus (IPIs, MSIs) and one register page showing the running CPU's.
+      const bus = ncpus > 1 ? new ApicBus<Apic>() : undefined;
+      this.apicBus = bus ?? null;
+      this.cpus.forEach((c, i) => {
+        const apic = new Apic(sys, this.clock, {
+          pic: this.pic,
+          intr: (level) => (c.interruptRequest = level),
+          nmi: () => (c.nmiPending = true),
+          eoiBroadcast: (vector) => ioapic.eoiBroadcast(vector),
+          unimp: (msg) => {
+            if (config.log.unimp) this.log.write(msg + '\n');
+          },
+          id: i,
+          bsp: i === 0,
+          bus,
+          init: bus ? () => this.receiveInit(i) : undefined,
+          sipi: bus ? (vector) => c.startup(vector) : undefined,
+        });
+        bus?.add(apic);
+        this.apics.push(apic);
+        c.pic = apic;
+        c.onApicBaseWrite = (value) => {
+          apic.setApicBase(value);
+          c.apicBase = apic.apicBase;
+        };
       });
+      // An interrupt for another vCPU ends the running one's turn (QEMU's rr kick).
+      if (bus) bus.onDelivered = (target) => target !== bus.current && this.endTurn();
+      const apic = this.apics[0]!;
       this.apic = apic;
-      this.pic.intr = new IrqLine((level) => apic.setExtIntLine(level));
-      cpu.pic = apic;
-      cpu.onApicBaseWrite = (value) => {
-        apic.setApicBase(value);
-        cpu.apicBase = apic.apicBase;
-      };
+      // The 8259's INTR reaches every LINT0 (each APIC's LVT decides), as QEMU's pic_irq_request.
+      const apics = this.apics;
+      this.pic.intr = ncpus === 1 ? new IrqLine((level) => apic.setExtIntLine(level)) : new IrqLine((level) => {
+        for (const a of apics) a.setExtIntLine(level);
+      });
       sys.transaction(() => apic.map(this.systemMemory));
     } else {
+      if (ncpus > 1) throw new MachineError(`-smp ${ncpus}: the CPU model has no local APIC, so its processors cannot be started (use a model with one, e.g. -cpu qemu32)`);
       // A model without an APIC (QEMU's pc creates none): the 8259 drives INTR itself, and
       // IA32_APIC_BASE reads as the BSP bit alone and ignores writes.
       this.apic = null;
@@ -308,7 +384,7 @@ export class PcMachine {
     this.pit = new I8254(sys, this.clock, this.gsi[0]!);
 
     this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!, { baseTime: config.rtcBase ?? undefined });
-    pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder);
+    pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder, config.smp.cpus);
     pcCmosInitDisks(this.rtc, this.pciBoard.ide.drives);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
     // (the last one written wins).
@@ -320,7 +396,14 @@ export class PcMachine {
       if (e instanceof FwCfgFileError) throw new MachineError(e.message);
       throw e;
     }
-    this.fwCfg = new FwCfg(sys, this.memory, { ramSize: config.ramSize, nographic: config.nographic, files: fwFiles, items: linux?.items });
+    this.fwCfg = new FwCfg(sys, this.memory, {
+      ramSize: config.ramSize,
+      nographic: config.nographic,
+      cpus: config.smp.cpus,
+      maxCpus: config.smp.maxCpus,
+      files: fwFiles,
+      items: linux?.items,
+    });
     this.port92 = new Port92(sys, new IrqLine((level) => this.setA20(level)), () => this.requestReset());
     this.i8042 = new I8042(sys, {
       irqKbd: this.gsi[1]!,
@@ -549,14 +632,23 @@ export class PcMachine {
     pci.addSubregionOverlap(PC_ROM_BASE, MemoryRegion.rom(sys, null, 'pc.rom', PC_ROM_SIZE), 1);
   }
 
-  /** Power-on / system reset: ROM contents restored, CPU and devices reset. */
+  /** Power-on / system reset: ROM contents restored, CPUs and devices reset. */
   reset(): void {
     if (this.bios && this.biosImage) this.bios.ramBlock!.host.set(this.biosImage);
-    this.cpu.reset();
-    this.cpu.a20Mask = -1;
-    this.apic?.reset();
+    this.cpus.forEach((c, i) => {
+      c.reset();
+      c.a20Mask = -1;
+      const apic = this.apics[i];
+      apic?.reset();
+      if (apic) c.apicBase = apic.apicBase;
+      // Application processors wait for INIT/SIPI (QEMU: halted = !bsp, wait_for_sipi).
+      if (i > 0) c.halted = c.waitForSipi = true;
+      this.pendingInit[i] = false;
+    });
+    this.scheduleCpu(0);
+    this.rrLeft = 0;
+    this.haltedInRow = 0;
     this.ioapic?.reset();
-    if (this.apic) this.cpu.apicBase = this.apic.apicBase;
     this.port92?.reset();
     this.fwCfg?.reset();
     this.pit?.reset();
@@ -570,7 +662,76 @@ export class PcMachine {
     this.display?.reset();
     this.pciBoard?.reset();
     if (this.config.kernelPath && !this.linuxKernel) this.bootMultiboot(this.config.kernelPath);
-    if (this.config.log.cpuReset) this.log.write('CPU Reset (CPU 0)\n' + formatCpuState(this.cpu));
+    if (this.config.log.cpuReset) {
+      this.cpus.forEach((c, i) => this.log.write(`CPU Reset (CPU ${i})\n` + formatCpuState(c)));
+    }
+  }
+
+  /** The vCPU the monitor works on (`cpu N`). */
+  get monitorCpu(): X86CPU {
+    return this.cpus[this.monitorCpuIndex] ?? this.cpu;
+  }
+
+  /**
+   * -smp: give vCPU i the turn. Guest time counts every CPU's events, so the others' are
+   * handed to it; the APIC page shows its APIC.
+   */
+  private scheduleCpu(i: number): void {
+    const c = this.cpus[i]!;
+    this.curIndex = i;
+    let other = 0;
+    for (const o of this.cpus) if (o !== c) other += o.events;
+    c.otherEvents = other;
+    this.curCpu = c;
+    this.curEngine = this.engines[i] ?? this.engine;
+    if (this.apicBus) this.apicBus.current = this.apics[i]!;
+  }
+
+  /** After a migration load: the vCPU whose turn it was goes on (its peers' counts are new). */
+  resumeTurn(): void {
+    this.scheduleCpu(Math.min(this.curIndex, this.cpus.length - 1));
+  }
+
+  /** -smp: whether every vCPU but `cur` waits for SIPI or is halted with nothing to wake it. */
+  private othersAsleep(cur: X86CPU): boolean {
+    for (const c of this.cpus) {
+      if (c === cur || c.waitForSipi) continue;
+      if (!c.halted || (c.nmiPending && !c.nmiBlocked) || (c.interruptRequest && (c.eflags & IF_MASK) !== 0)) return false;
+    }
+    return true;
+  }
+
+  /** -smp: the running vCPU's turn ends after its current instruction. */
+  private endTurn(): void {
+    this.rrLeft = 0;
+    this.curEngine.exitRequest = true;
+  }
+
+  /**
+   * An INIT IPI for vCPU i: taken at the next turn boundary, as QEMU takes CPU_INTERRUPT_INIT
+   * between instructions (the sender may be the target, in the middle of its ICR write).
+   */
+  private receiveInit(i: number): void {
+    this.pendingInit[i] = true;
+    this.endTurn();
+  }
+
+  /**
+   * QEMU's do_cpu_init: the CPU is reset, keeping IA32_APIC_BASE and the A20 mask; its APIC
+   * returns to the INIT state; an application processor then waits for a start-up IPI, the
+   * boot processor starts at the reset vector.
+   */
+  private takeInit(i: number): void {
+    this.pendingInit[i] = false;
+    const c = this.cpus[i]!;
+    const apicBase = c.apicBase;
+    const a20 = c.a20Mask;
+    c.reset();
+    c.apicBase = apicBase;
+    c.a20Mask = a20;
+    this.apics[i]?.initReset();
+    if (i > 0) c.halted = c.waitForSipi = true;
+    if (this.config.log.cpuReset) this.log.write(`CPU Reset (CPU ${i})\n` + formatCpuState(c));
   }
 
   /** Read the -kernel file once (a directory or an unreadable file is refused by name). */
@@ -675,7 +836,7 @@ export class PcMachine {
       startIncoming(this.sys, uri, {
         afterApply: () => {
           if (this.engine instanceof TcgEngine) this.engine.cache.flushAll();
-          this.cpu.mmu.tlb.flushAll();
+          for (const c of this.cpus) c.mmu.tlb.flushAll();
           this.sliceEndNs = -Infinity;
         },
         loaded: () => {
@@ -699,13 +860,15 @@ export class PcMachine {
   setA20(enabled: boolean): void {
     const mask = enabled ? -1 : ~(1 << 20);
     if (mask === this.cpu.a20Mask) return;
-    this.cpu.a20Mask = mask;
-    this.cpu.mmu.tlb.flushAll(FLUSH_A20);
+    for (const c of this.cpus) {
+      c.a20Mask = mask;
+      c.mmu.tlb.flushAll(FLUSH_A20);
+    }
   }
 
   requestExit(status: number): void {
     this.exitStatus = status & 0xff;
-    this.engine.exitRequest = true;
+    this.curEngine.exitRequest = true;
     this.kickHost();
   }
 
@@ -713,7 +876,7 @@ export class PcMachine {
   requestReset(cause: ShutdownCause = 'guest-reset'): void {
     this.resetCause = cause;
     this.resetPending = true;
-    this.engine.exitRequest = true;
+    this.curEngine.exitRequest = true;
     this.kickHost();
   }
 
@@ -761,7 +924,7 @@ export class PcMachine {
       this.runState = 'paused';
       this.events.emit({ event: 'STOP' });
     }
-    this.engine.exitRequest = true;
+    this.curEngine.exitRequest = true;
   }
 
   /** The monitor's `cont` (also leaves -S's prelaunch state). */
@@ -800,8 +963,25 @@ export class PcMachine {
     return 2 ** this.config.icountShift;
   }
 
+  /** Events (instructions and deliveries) of every vCPU since power-on. */
+  get totalEvents(): number {
+    if (this.cpus.length === 1) return this.cpu.events;
+    let n = 0;
+    for (const c of this.cpus) n += c.events;
+    return n;
+  }
+
+  /** Instructions retired by every vCPU since power-on. */
+  get totalIcount(): number {
+    if (this.cpus.length === 1) return this.cpu.icount;
+    let n = 0;
+    for (const c of this.cpus) n += c.icount;
+    return n;
+  }
+
   private syncClock(): void {
-    const ns = this.cpu.events * this.nsPerInsn + this.cpu.idleNs;
+    const c = this.curCpu;
+    const ns = (c.otherEvents + c.events) * this.nsPerInsn + c.idleNs;
     if (ns > this.clock.nowNs) this.clock.advanceTo(ns);
   }
 
@@ -822,14 +1002,16 @@ export class PcMachine {
    * time they take) returns null instead of failing; a later call goes on from there.
    */
   async runUntil(limit = Infinity): Promise<number | null> {
-    const cpu = this.cpu;
+    const smp = this.cpus.length > 1;
+    let cpu = this.cpu;
+    let engine = this.engine;
     let slices = 0;
     let lastYield = performance.now();
     for (;;) {
       if (this.exitStatus !== null) return this.exitStatus;
       // The limit is on events, and on guest time too: a guest halted for good while device
       // timers tick (time moving, no instruction retiring) must also reach it.
-      if (cpu.events >= limit || this.clock.nowNs >= limit * this.nsPerInsn) return null;
+      if (this.totalEvents >= limit || this.clock.nowNs >= limit * this.nsPerInsn) return null;
       if (this.resetPending) {
         // -no-shutdown: the shutdown state waits for the monitor; otherwise the exit status is set.
         this.serviceResetRequest();
@@ -846,7 +1028,7 @@ export class PcMachine {
         await this.waitForHost();
         continue;
       }
-      if (this.migrateAt && cpu.icount >= this.migrateAt.insn) {
+      if (this.migrateAt && this.totalIcount >= this.migrateAt.insn) {
         const uri = this.migrateAt.uri;
         this.migrateAt = null;
         try {
@@ -869,17 +1051,36 @@ export class PcMachine {
         }
         this.throttleCredit = pct > 0 ? this.throttleCredit + pct / (100 - pct) : 0;
       }
+      if (smp) {
+        // Round robin: the next vCPU not waiting for a start-up IPI gets a turn (the boot
+        // processor never waits, so there is one).
+        if (this.rrLeft <= 0) {
+          let i = this.curIndex;
+          do i = (i + 1) % this.cpus.length;
+          while (this.cpus[i]!.waitForSipi);
+          this.scheduleCpu(i);
+          this.rrLeft = RR_TURN;
+        }
+        cpu = this.curCpu;
+        engine = this.curEngine;
+      }
       const deadline = this.clock.nextDeadlineNs();
       let budget = SLICE;
       if (deadline !== Infinity) budget = Math.max(1, Math.min(SLICE, Math.ceil((deadline - this.clock.nowNs) / this.nsPerInsn)));
-      if (this.migrateAt && this.migrateAt.insn > cpu.icount) budget = Math.min(budget, this.migrateAt.insn - cpu.icount);
-      if (limit !== Infinity) budget = Math.max(1, Math.min(budget, limit - cpu.events));
+      const icount = this.totalIcount;
+      if (this.migrateAt && this.migrateAt.insn > icount) budget = Math.min(budget, this.migrateAt.insn - icount);
+      if (limit !== Infinity) budget = Math.max(1, Math.min(budget, limit - this.totalEvents));
       budget = Math.min(budget, this.sliceLimit);
+      // While every other vCPU sleeps (halted with nothing to wake it, or waiting for SIPI) the
+      // running one keeps its turn and runs whole slices; an interrupt for another ends it.
+      const alone = smp && this.othersAsleep(cpu);
+      if (smp && !alone) budget = Math.min(budget, this.rrLeft);
+      const eventsBefore = cpu.events;
       let reason: number;
       try {
         this.sliceEndNs = this.clock.nowNs + budget * this.nsPerInsn;
-        this.engine.hostDeadline = performance.now() + SLICE_HOST_MS;
-        reason = this.engine.run(cpu, budget);
+        engine.hostDeadline = performance.now() + SLICE_HOST_MS;
+        reason = engine.run(cpu, budget);
       } catch (e) {
         if (!(e instanceof TripleFault)) throw e;
         this.log.write('tcg86: guest triple fault (shutdown)\n' + e.registers);
@@ -895,6 +1096,10 @@ export class PcMachine {
         continue;
       }
       this.sliceEndNs = -Infinity;
+      if (smp) {
+        if (!alone) this.rrLeft -= cpu.events - eventsBefore;
+        for (let i = 0; i < this.cpus.length; i++) if (this.pendingInit[i]) this.takeInit(i);
+      }
       this.onSlice?.();
       const t1 = performance.now();
       this.syncClock();
@@ -905,10 +1110,25 @@ export class PcMachine {
       // that resets over and over cannot starve the monitor.
       if (this.resetPending) this.serviceResetRequest();
       // An NMI wakes a halted CPU only when NMIs are not blocked (inside an NMI handler).
-      const nmiDeliverable = cpu.nmiPending && !cpu.nmiBlocked;
+      let nmiDeliverable = cpu.nmiPending && !cpu.nmiBlocked;
       const wakeNow = nmiDeliverable || (cpu.interruptRequest && (cpu.eflags & IF_MASK) !== 0);
-      if (reason === EXIT_HALTED && cpu.halted && !wakeNow && this.exitStatus === null && !this.resetPending) {
-        const canWake = (cpu.eflags & IF_MASK) !== 0 || nmiDeliverable;
+      let idle = reason === EXIT_HALTED && cpu.halted && !wakeNow && this.exitStatus === null && !this.resetPending;
+      if (smp) {
+        // -smp: a halted vCPU gives up its turn; the machine idles once every vCPU that can run
+        // found itself halted in a row with nothing to wake it.
+        if (idle) {
+          this.rrLeft = 0;
+          this.haltedInRow++;
+        } else if (cpu.events !== eventsBefore || !cpu.halted) this.haltedInRow = 0;
+        let running = 0;
+        for (const c of this.cpus) if (!c.waitForSipi) running++;
+        idle &&= this.haltedInRow >= running && this.cpus.every((c) => c.waitForSipi || (c.halted && !(c.nmiPending && !c.nmiBlocked) && !(c.interruptRequest && (c.eflags & IF_MASK) !== 0)));
+        if (idle) {
+          for (const c of this.cpus) if (!c.waitForSipi && c.nmiPending && !c.nmiBlocked) nmiDeliverable = true;
+        }
+      }
+      if (idle) {
+        const canWake = smp ? nmiDeliverable || this.cpus.some((c) => !c.waitForSipi && (c.eflags & IF_MASK) !== 0) : (cpu.eflags & IF_MASK) !== 0 || nmiDeliverable;
         // The display's refresh runs while the guest idles but cannot wake it.
         const wake = this.clock.nextWakeDeadlineNs();
         const next = this.clock.nextDeadlineNs();
@@ -925,7 +1145,8 @@ export class PcMachine {
           );
           return 1;
         }
-        cpu.idleNs += next - this.clock.nowNs;
+        const idleNs = next - this.clock.nowNs;
+        for (const c of this.cpus) c.idleNs += idleNs;
         this.clock.advanceTo(next);
         this.clock.runExpired();
       }

@@ -76,37 +76,43 @@ export interface RunStats {
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 export function collectStats(m: PcMachine, wallSeconds: number): RunStats {
-  const cpu = m.cpu;
-  const icount = cpu.icount;
-  const tlb = cpu.mmu.tlb.tables.map((t, i): TlbIndexStats => {
-    const s = t.stats;
+  // -smp: the instructions of every vCPU, and each MMU index's TLB figures summed over the
+  // vCPUs (size: the largest table).
+  const icount = m.totalIcount;
+  const tlb = m.cpu.mmu.tlb.tables.map((_, i): TlbIndexStats => {
+    const tables = m.cpus.map((c) => c.mmu.tlb.tables[i]!);
+    const sum = (f: (t: (typeof tables)[number]) => number) => tables.reduce((n, t) => n + f(t), 0);
+    const hits = sum((t) => t.stats.hits);
+    const misses = sum((t) => t.stats.misses);
+    const victimHits = sum((t) => t.stats.victimHits);
+    const fills = sum((t) => t.stats.fills);
+    const inlineAccesses = sum((t) => t.inlineAccesses);
     // An inline access that missed its compare is looked up again by the helper, which counts it.
-    const inlineHits = Math.max(0, t.inlineAccesses - t.inlineSlow);
-    const accesses = inlineHits + s.hits + s.victimHits + s.misses;
+    const inlineHits = sum((t) => Math.max(0, t.inlineAccesses - t.inlineSlow));
+    const accesses = inlineHits + hits + victimHits + misses;
     return {
       mmu: MMU_NAMES[i] ?? String(i),
-      size: t.size,
-      hits: s.hits,
-      misses: s.misses,
-      victimHits: s.victimHits,
-      fills: s.fills,
-      flushes: s.flushes,
-      pageFlushes: s.pageFlushes,
-      resizes: s.resizes,
-      inlineAccesses: t.inlineAccesses,
+      size: Math.max(...tables.map((t) => t.size)),
+      hits,
+      misses,
+      victimHits,
+      fills,
+      flushes: sum((t) => t.stats.flushes),
+      pageFlushes: sum((t) => t.stats.pageFlushes),
+      resizes: sum((t) => t.stats.resizes),
+      inlineAccesses,
       inlineHits,
       accesses,
-      hitRate: ratio(inlineHits + s.hits, accesses),
-      victimRate: ratio(s.victimHits, accesses),
-      missRate: ratio(s.misses, accesses),
-      fillsPerMinsn: icount > 0 ? (s.fills * 1e6) / icount : null,
+      hitRate: ratio(inlineHits + hits, accesses),
+      victimRate: ratio(victimHits, accesses),
+      missRate: ratio(misses, accesses),
+      fillsPerMinsn: icount > 0 ? (fills * 1e6) / icount : null,
     };
   });
   const misses = tlb.reduce((n, t) => n + t.misses, 0);
   const total = tlb.reduce((n, t) => n + t.accesses, 0);
-  const causes = cpu.mmu.tlb.flushCauses;
   const tlbFlushCauses: Record<string, number> = {};
-  FLUSH_CAUSE_NAMES.forEach((name, k) => (tlbFlushCauses[name] = causes[k]!));
+  FLUSH_CAUSE_NAMES.forEach((name, k) => (tlbFlushCauses[name] = m.cpus.reduce((n, c) => n + c.mmu.tlb.flushCauses[k]!, 0)));
   let tb: Record<string, number> | null = null;
   let dispatch: DispatchStats | null = null;
   let interpretedShare: number | null = icount > 0 ? 1 : null;

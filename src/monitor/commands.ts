@@ -54,7 +54,7 @@ function takeExprs(ctx: MonitorContext, text: string, names: string[]): { values
   let rest = text;
   for (const name of names) {
     required(rest, name);
-    const p = new ExprParser(rest, ctx.machine.cpu);
+    const p = new ExprParser(rest, ctx.machine.monitorCpu);
     values.push(Number(p.parse()));
     rest = p.rest.trim();
   }
@@ -106,8 +106,8 @@ function portAccess(ctx: MonitorContext, args: string): { n: number; rest: strin
 function dump(ctx: MonitorContext, args: string, physical: boolean): void {
   const { fmt, rest } = takeFormat(args);
   const f: DumpFormat = ctx.formats.parse(fmt);
-  const addr = Number(evalExpr(required(rest, 'addr'), ctx.machine.cpu));
-  ctx.print(memoryDump(ctx.machine.cpu, f, addr, physical));
+  const addr = Number(evalExpr(required(rest, 'addr'), ctx.machine.monitorCpu));
+  ctx.print(memoryDump(ctx.machine.monitorCpu, f, addr, physical));
 }
 
 function printValue(v: bigint, format: string): string {
@@ -136,8 +136,26 @@ const INFO: Command[] = [
       c.print(`VM status: ${s === 'running' || s === 'paused' ? s : `paused (${s})`}\n`);
     },
   },
-  { name: 'registers', args: '', help: 'show the cpu registers', run: (c) => c.print('\nCPU#0\n' + formatCpuState(c.machine.cpu, { fpu: true })) },
-  { name: 'cpus', args: '', help: 'show infos for each CPU', run: (c) => c.print(`* CPU #0: thread_id=${process.pid}\n`) },
+  {
+    name: 'registers',
+    args: '[-a]',
+    help: 'show the cpu registers (-a: all - show register info for all cpus)',
+    run: (c, a) => {
+      const m = c.machine;
+      const all = a.trim() === '-a';
+      if (!all && a.trim() !== '') throw new MonitorError(`info registers: unknown option '${a.trim()}'`);
+      for (const [i, cpu] of m.cpus.entries()) {
+        if (all || i === m.monitorCpuIndex) c.print(`\nCPU#${i}\n` + formatCpuState(cpu, { fpu: true }));
+      }
+    },
+  },
+  {
+    name: 'cpus',
+    args: '',
+    help: 'show infos for each CPU',
+    // Every vCPU runs in this one thread (as QEMU's single-threaded TCG, whose CPUs all show its one thread id).
+    run: (c) => c.print(c.machine.cpus.map((_, i) => `${i === c.machine.monitorCpuIndex ? '*' : ' '} CPU #${i}: thread_id=${process.pid}\n`).join('')),
+  },
   {
     name: 'mtree',
     args: '[-f]',
@@ -151,8 +169,8 @@ const INFO: Command[] = [
   { name: 'block', args: '', help: 'show info of one block device or all block devices', run: (c) => c.print(formatBlockInfo(c.machine)) },
   { name: 'pci', args: '', help: 'show PCI info', run: (c) => c.print(formatPciInfo(c.machine.pciBoard.bus)) },
   { name: 'ramblock', args: '', help: 'Display system RAMBlock information', run: (c) => c.print(formatRamblocks(c.machine.sys)) },
-  { name: 'tlb', args: '', help: 'show virtual to physical memory mappings', run: (c) => c.print(formatTlbInfo(c.machine.cpu)) },
-  { name: 'mem', args: '', help: 'show the active virtual memory mappings', run: (c) => c.print(formatMemInfo(c.machine.cpu)) },
+  { name: 'tlb', args: '', help: 'show virtual to physical memory mappings', run: (c) => c.print(formatTlbInfo(c.machine.monitorCpu)) },
+  { name: 'mem', args: '', help: 'show the active virtual memory mappings', run: (c) => c.print(formatMemInfo(c.machine.monitorCpu)) },
   { name: 'jit', args: '', help: 'show dynamic compiler info (translated blocks, dispatch, soft TLB)', run: (c) => c.print(jitInfo(c)) },
   {
     name: 'display',
@@ -185,7 +203,7 @@ function jitInfo(c: MonitorContext): string {
     out += '\nStatistics:\n';
     out += `TB flush count      ${s.flushes}\n`;
     out += `TB invalidate count ${s.invalidationsWrite + s.invalidationsDma + s.invalidationsFlush}\n`;
-    const tlb = m.cpu.mmu.tlb.tables;
+    const tlb = m.cpus.flatMap((cpu) => cpu.mmu.tlb.tables);
     out += `TLB full flushes    ${tlb.reduce((n, t) => n + t.stats.flushes, 0)}\n`;
     out += `TLB partial flushes ${tlb.reduce((n, t) => n + t.stats.pageFlushes, 0)}\n\n`;
   } else {
@@ -225,6 +243,18 @@ const COMMANDS: Command[] = [
       cmd.run(c, rest.join(' '));
     },
   },
+  {
+    name: 'cpu',
+    args: 'index',
+    help: 'set the default CPU',
+    run: (c, a) => {
+      // An integer argument: QEMU's parser words a missing one this way.
+      if (a.trim() === '') throw new MonitorError('unexpected end of expression', true);
+      const index = Number(evalExpr(a, c.machine.monitorCpu));
+      if (!Number.isInteger(index) || index < 0 || index >= c.machine.cpus.length) throw new MonitorError('invalid CPU index');
+      c.machine.monitorCpuIndex = index;
+    },
+  },
   { name: 'x', args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'', run: (c, a) => dump(c, a, false) },
   { name: 'xp', args: '/fmt addr', help: 'physical memory dump starting at \'addr\'', run: (c, a) => dump(c, a, true) },
   {
@@ -232,8 +262,8 @@ const COMMANDS: Command[] = [
     args: 'addr',
     help: 'print the guest physical address corresponding to a guest virtual address',
     run: (c, a) => {
-      const addr = Number(evalExpr(required(a, 'addr'), c.machine.cpu) & 0xffffffffn);
-      const phys = debugTranslate(c.machine.cpu, addr);
+      const addr = Number(evalExpr(required(a, 'addr'), c.machine.monitorCpu) & 0xffffffffn);
+      const phys = debugTranslate(c.machine.monitorCpu, addr);
       c.print(phys < 0 ? 'Unmapped\n' : `gpa: 0x${phys.toString(16)}\n`);
     },
   },
@@ -245,7 +275,7 @@ const COMMANDS: Command[] = [
     run: (c, a) => {
       const { fmt, rest } = takeFormat(a);
       const f = c.formats.parse(fmt);
-      c.print(printValue(evalExpr(required(rest, 'val'), c.machine.cpu), f.format) + '\n');
+      c.print(printValue(evalExpr(required(rest, 'val'), c.machine.monitorCpu), f.format) + '\n');
     },
   },
   {
@@ -254,7 +284,7 @@ const COMMANDS: Command[] = [
     help: 'I/O port read',
     run: (c, a) => {
       const { n, rest } = portAccess(c, a);
-      const port = Number(evalExpr(required(rest, 'addr'), c.machine.cpu) & 0xffffn);
+      const port = Number(evalExpr(required(rest, 'addr'), c.machine.monitorCpu) & 0xffffn);
       const buf = new Uint8Array(n);
       c.machine.io.read(port, buf);
       let v = 0;
@@ -281,7 +311,7 @@ const COMMANDS: Command[] = [
     help: "save to disk virtual memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
       const { addr, size, file } = saveArgs(c, 'memsave', a);
-      memorySave(c.machine.cpu, BigInt(addr >>> 0), BigInt(size), file, false);
+      memorySave(c.machine.monitorCpu, BigInt(addr >>> 0), BigInt(size), file, false);
     },
   },
   {
@@ -290,7 +320,7 @@ const COMMANDS: Command[] = [
     help: "save to disk physical memory dump starting at 'addr' of size 'size'",
     run: (c, a) => {
       const { addr, size, file } = saveArgs(c, 'pmemsave', a);
-      memorySave(c.machine.cpu, BigInt(addr), BigInt(size), file, true);
+      memorySave(c.machine.monitorCpu, BigInt(addr), BigInt(size), file, true);
     },
   },
   {

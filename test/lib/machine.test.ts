@@ -27,6 +27,15 @@ describe('Machine', () => {
     expect(texts[1]).toBe(texts[0]);
   });
 
+  it('smp: an options object gives the vCPUs; an SMP ROM runs to its end', async () => {
+    const m = Machine.create({ bios: path.join(ROOT, 'roms/smp-smc.bin'), debugcon: true, smp: 2, args: ['-no-reboot', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04'] });
+    expect(m.pc.cpus.length).toBe(2);
+    expect(await m.run()).toBe(1);
+    expect(m.debugcon().text()).toContain('smp-smc done\n');
+    expect(m.stats().icount).toBe(m.pc.totalIcount);
+    m.close();
+  });
+
   it('step(n) runs exactly n instructions; registers and memory can be read and written', async () => {
     const m = Machine.fromArgs(['-bios', DEMO, '-display', 'none', '-serial', 'none']);
     expect(m.getRegister('eip')).toBe(0xfff0);

@@ -3,7 +3,9 @@
 // (test/golden/pci/seabios-nodefaults.log, scripts/record-golden-pci.mjs) from its banner
 // through PCI enumeration and resource allocation, the VGA option ROM (SeaVGABIOS in the
 // ROM BAR, its LFB found in BAR0), the boot menu's device scan, to "No bootable device.",
-// on both engines; and the PCI functions end configured as on QEMU.
+// on both engines; and the PCI functions end configured as on QEMU. With -smp 2
+// (seabios-smp2.log) SeaBIOS wakes the AP with INIT-SIPI-SIPI, counts two CPUs and builds its
+// MP table and MADT for both, again as on QEMU.
 //
 // Lines that differ, each for a reason tcg86 does not model yet (DEVIATIONS.md):
 // - no etc/table-loader (ACPI tables from the machine): SeaBIOS keeps pm_base 0xb000 and builds
@@ -61,6 +63,20 @@ describe.skipIf(!haveSeabios)('SeaBIOS boots as on QEMU 7.2', () => {
     const prefix = qemu.slice(0, qemu.indexOf('Moving pm_base'));
     expect(prefix.split('\n').length).toBeGreaterThan(8);
     expect(run.log.startsWith(prefix)).toBe(true);
+  });
+
+  it.each(['tcg', 'interp'] as const)('%s -smp 2: SeaBIOS starts the AP and its log matches QEMU\'s the same way', async (engine) => {
+    const qemu2 = fs.readFileSync(path.join(GOLD, 'seabios-smp2.log'), 'latin1');
+    const run = await runSeabios(engine, ['-smp', '2']);
+    machine = run.machine;
+    expect(run.log).toContain(END);
+    expect(run.log).toContain('handle_smp: apic_id=0x1\n');
+    expect(run.log).toContain('Found 2 cpu(s) max supported 2 cpu(s)\n');
+    expect(comparable(run.log, TCG86_ONLY)).toEqual(comparable(qemu2, QEMU_ONLY));
+    // The AP ran SeaBIOS's start-up code and went back to sleep (halted with interrupts off).
+    const ap = run.machine.cpus[1]!;
+    expect(ap.waitForSipi).toBe(false);
+    expect(ap.icount).toBeGreaterThan(0);
   });
 
   it('leaves every PCI function configured as on QEMU (BARs, PAM, PIRQ routing, PM and SMBus bases)', async () => {

@@ -19,5 +19,6 @@ describe('golden ROMs', () => {
     expect(tcg.output, 'translator output').toBe(want.output);
     expect(tcg.status, 'translator exit status').toBe(want.status);
     expect(tcg.instructions, 'instructions retired by the two engines').toBe(interp.instructions);
+    expect(tcg.perCpu, 'instructions retired by each vCPU on the two engines').toEqual(interp.perCpu);
   }, ROM_TIMEOUT_MS);
 });

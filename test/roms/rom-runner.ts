@@ -71,7 +71,10 @@ export function romCommandLine(id: string, engine: 'interp' | 'tcg'): string[] {
 export interface RomResult {
   output: string;
   status: number;
+  /** Instructions retired by every vCPU. */
   instructions: number;
+  /** Each vCPU's count (-smp: the two engines must interleave the CPUs alike). */
+  perCpu: number[];
 }
 
 export async function runRom(id: string, engine: 'interp' | 'tcg', maxInstructions = 500_000_000): Promise<RomResult> {
@@ -81,7 +84,7 @@ export async function runRom(id: string, engine: 'interp' | 'tcg', maxInstructio
   });
   try {
     const status = await machine.run(maxInstructions);
-    return { output: console.text(), status, instructions: machine.cpu.icount };
+    return { output: console.text(), status, instructions: machine.totalIcount, perCpu: machine.cpus.map((c) => c.icount) };
   } finally {
     machine.shutdown();
   }

@@ -113,6 +113,7 @@ export const CPU_VMSTATE: VMStateDescription = {
     { name: 'nmiBlocked', type: 'bool' },
     { name: 'inhibitIrq', type: 'bool' },
     { name: 'halted', type: 'bool' },
+    { name: 'waitForSipi', type: 'bool' },
     { name: 'icount', type: 'float64' },
     // guest time spent halted (guest time is instructions << shift plus this)
     { name: 'idleNs', type: 'float64' },
@@ -122,7 +123,9 @@ export const CPU_VMSTATE: VMStateDescription = {
   postLoad: (cpu: X86CPU) => cpu.mmu.tlb.flushAll(),
   unmigrated: [
     // the -cpu model and -icount shift: configuration both sides share
-    'tscShift', 'physAddrBits',
+    'tscShift', 'physAddrBits', 'cpuIndex', 'topoCores', 'topoThreads',
+    // -smp: recomputed from the other CPUs' counts whenever this one is scheduled
+    'otherEvents',
     // per-instruction scratch, meaningless between two slices
     'rmwLin', 'excVector', 'excError', 'excHasError', 'excIsInt', 'tbExit', 'tbBudgetEnd', 'tbInsn', 'sliceEnd',
     // --profile on this side only: how blocks are translated here, not guest state

@@ -107,6 +107,21 @@ export class X86CPU extends CPUX86State implements CodeReader {
   /** One-instruction interrupt shadow after sti / mov ss / pop ss. */
   inhibitIrq = false;
   halted = false;
+  /**
+   * An application processor after reset or INIT: halted until a start-up IPI (QEMU's
+   * wait_for_sipi). Interrupts do not wake it; the machine's scheduler skips it.
+   */
+  waitForSipi = false;
+  /** The CPU index (QEMU's cpu_index; also its initial APIC ID). 0 is the boot processor. */
+  cpuIndex = 0;
+  /** -smp topology: cores per package and threads per core (CPUID's leaves 1, 4, 0xB). */
+  topoCores = 1;
+  topoThreads = 1;
+  /**
+   * Events retired by the other vCPUs (-smp): the machine sets it when this CPU is scheduled,
+   * so guest time (events of every CPU, plus idle time) reads the same from any of them.
+   */
+  otherEvents = 0;
   /** Instructions retired since reset (guest time derives from it). */
   icount = 0;
   /**
@@ -142,6 +157,8 @@ export class X86CPU extends CPUX86State implements CodeReader {
   plugins: PluginHooks | null = null;
   /** Told when the guest writes IA32_APIC_BASE (the machine forwards it to the local APIC). */
   onApicBaseWrite: ((value: number) => void) | null = null;
+  /** PAUSE (F3 90) was executed: with -smp the machine ends this CPU's turn (QEMU's helper_pause). */
+  onPause: (() => void) | null = null;
   /** Called for a machine reset request (triple fault without -no-reboot, 8042/port 92 reset). */
   onShutdown: ((reason: string) => void) | null = null;
 
@@ -170,7 +187,21 @@ export class X86CPU extends CPUX86State implements CodeReader {
     this.nmiBlocked = false;
     this.inhibitIrq = false;
     this.halted = false;
+    this.waitForSipi = false;
     this.mmu.tlb.flushAll();
+  }
+
+  /**
+   * A start-up IPI (QEMU's apic_sipi + cpu_x86_load_seg_cache_sipi): a processor waiting for
+   * one starts in real mode at vector:0000 (CS = vector << 8, IP = 0); otherwise it is ignored.
+   */
+  startup(vector: number): void {
+    if (!this.waitForSipi) return;
+    this.waitForSipi = false;
+    this.halted = false;
+    this.eip = 0;
+    this.loadSegCache(R_CS, (vector & 0xff) << 8, (vector & 0xff) << 12, this.segLimit[R_CS]!, this.segFlags[R_CS]!);
+    this.updateAllSegAccess();
   }
 
   // ---- exceptions ----

@@ -19,6 +19,19 @@ const LEAF4 = [
   [0x163, 0x03c0003f, 0x3fff, 6],
 ] as const;
 
+/** CPUID.1:EDX.HTT: more than one logical processor per package. */
+const CPUID_HT = 1 << 28;
+
+/** Bits of an APIC ID that number threads in a core (QEMU's apicid_core_offset). */
+function coreOffset(cpu: X86CPU): number {
+  return Math.ceil(Math.log2(cpu.topoThreads));
+}
+
+/** Bits of an APIC ID that number logical processors in a package (apicid_pkg_offset). */
+function pkgOffset(cpu: X86CPU): number {
+  return coreOffset(cpu) + Math.ceil(Math.log2(cpu.topoCores));
+}
+
 function set(cpu: X86CPU, a: number, b: number, c: number, d: number): void {
   cpu.regs[R_EAX] = a;
   cpu.regs[R_EBX] = b;
@@ -41,10 +54,14 @@ export function cpuid(cpu: X86CPU): void {
     case 0:
       set(cpu, def.level, def.vendor[0], def.vendor[2], def.vendor[1]);
       break;
-    case 1:
-      // EBX: CLFLUSH line size 8 quadwords, APIC id 0, one logical processor.
-      set(cpu, def.version, 0x800, f[FEAT_1_ECX]!, f[FEAT_1_EDX]!);
+    case 1: {
+      // EBX: CLFLUSH line size 8 quadwords, the initial APIC ID; with several logical
+      // processors in the package (-smp cores/threads) their count and HTT, as QEMU.
+      const logical = cpu.topoCores * cpu.topoThreads;
+      const b = (cpu.cpuIndex << 24) | 0x800 | (logical > 1 ? logical << 16 : 0);
+      set(cpu, def.version, b >>> 0, f[FEAT_1_ECX]!, (f[FEAT_1_EDX]! | (logical > 1 ? CPUID_HT : 0)) >>> 0);
       break;
+    }
     case 2:
       // One round; L3 16M (0x4d) in ECX; L1D 32K (0x2c), L1I 32K (0x30), L2 2M (0x7d) in EDX.
       // QEMU gives an AMD model neither this leaf nor leaf 4.
@@ -53,7 +70,10 @@ export function cpuid(cpu: X86CPU): void {
       break;
     case 4: {
       const l = !def.isAmd && sub < LEAF4.length ? LEAF4[sub]! : null;
-      if (l) set(cpu, l[0], l[1], l[2], l[3]);
+      // EAX 31:26 cores per package - 1, 25:14 logical processors sharing the cache - 1 (L2:
+      // a core's threads, L3: the package's APIC ID range), as QEMU's encode_cache_cpuid4.
+      const sharing = sub === 2 ? cpu.topoThreads : sub === 3 ? 1 << pkgOffset(cpu) : 1;
+      if (l) set(cpu, (l[0] | ((cpu.topoCores - 1) << 26) | ((sharing - 1) << 14)) >>> 0, l[1], l[2], l[3]);
       else set(cpu, 0, 0, 0, 0);
       break;
     }
@@ -67,10 +87,10 @@ export function cpuid(cpu: X86CPU): void {
       break;
     case 0xb:
       // Extended topology, QEMU's for one thread of one core: sub-leaf 0 the SMT level (1
-      // logical processor), 1 the core level (1), then invalid levels; EDX the x2APIC id 0.
-      if (sub === 0) set(cpu, 0, 1, 0x100, 0);
-      else if (sub === 1) set(cpu, 0, 1, 0x201, 0);
-      else set(cpu, 0, 0, sub & 0xff, 0);
+      // logical processor), 1 the core level (1), then invalid levels; EDX the x2APIC id.
+      if (sub === 0) set(cpu, coreOffset(cpu), cpu.topoThreads, 0x100, cpu.cpuIndex);
+      else if (sub === 1) set(cpu, pkgOffset(cpu), cpu.topoCores * cpu.topoThreads, 0x201, cpu.cpuIndex);
+      else set(cpu, 0, 0, sub & 0xff, cpu.cpuIndex);
       break;
     case 0x40000000:
       set(cpu, 0x40000001, TCG_SIGNATURE[0], TCG_SIGNATURE[1], TCG_SIGNATURE[2]);
@@ -79,7 +99,8 @@ export function cpuid(cpu: X86CPU): void {
       set(cpu, def.xlevel | 0, def.vendor[0], def.vendor[2], def.vendor[1]);
       break;
     case 0x80000001:
-      set(cpu, def.version, 0, f[FEAT_8000_0001_ECX]!, f[FEAT_8000_0001_EDX]!);
+      // CmpLegacy on an AMD model with several logical processors per package.
+      set(cpu, def.version, 0, f[FEAT_8000_0001_ECX]! | (def.isAmd && cpu.topoCores * cpu.topoThreads > 1 ? 2 : 0), f[FEAT_8000_0001_EDX]!);
       break;
     case 0x80000002:
     case 0x80000003:
@@ -98,7 +119,8 @@ export function cpuid(cpu: X86CPU): void {
       break;
     case 0x80000008:
       // Physical address bits; QEMU's 32-bit CPUs leave the linear width 0.
-      set(cpu, qemuPhysBits(def), 0, 0, 0);
+      // ECX: the package's APIC ID bits and logical processors - 1 (-smp cores/threads).
+      set(cpu, qemuPhysBits(def), 0, cpu.topoCores * cpu.topoThreads > 1 ? (pkgOffset(cpu) << 12) | (cpu.topoCores * cpu.topoThreads - 1) : 0, 0);
       break;
     default:
       // Leaf 3 (no serial number), 7 (no structured extended features tcg86 implements), 8-0xA,

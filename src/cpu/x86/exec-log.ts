@@ -44,7 +44,7 @@ export function traceBlock(cpu: X86CPU, tag: string, cflags: number): void {
   const pc = (csBase + cpu.eip) >>> 0;
   if (!log.inRange(pc)) return;
   let text = '';
-  if (log.exec) text = `Trace 0: ${tag} [${hex8(csBase)}/${hex8(pc)}/${hex8(qemuTbFlags(cpu))}/${hex8(cflags | CF_CLUSTER_NONE)}] \n`;
+  if (log.exec) text = `Trace ${cpu.cpuIndex}: ${tag} [${hex8(csBase)}/${hex8(pc)}/${hex8(qemuTbFlags(cpu))}/${hex8(cflags | CF_CLUSTER_NONE)}] \n`;
   if (log.cpu) text += formatCpuState(cpu, { ccop: true });
   log.write(text);
 }

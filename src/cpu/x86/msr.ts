@@ -89,11 +89,11 @@ function eferWritable(cpu: X86CPU): number {
 
 /**
  * Guest nanoseconds now, as the machine's clock counts them: 2^cpu.tscShift per retired
- * instruction or delivered event (-icount shift), plus the time spent halted.
+ * instruction or delivered event of any vCPU (-icount shift), plus the time spent halted.
  */
 function guestNs(cpu: X86CPU): number {
   // Whole nanoseconds: halted time ends at timer deadlines, which may fall between two.
-  return Math.floor((cpu.events + cpu.tbInsn) * 2 ** cpu.tscShift + cpu.idleNs);
+  return Math.floor((cpu.otherEvents + cpu.events + cpu.tbInsn) * 2 ** cpu.tscShift + cpu.idleNs);
 }
 
 /** The TSC counts guest nanoseconds, halted time included (the PIT's clock). */

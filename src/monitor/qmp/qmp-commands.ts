@@ -111,17 +111,17 @@ const COMMANDS: QmpCommand[] = [
   { name: 'query-name', run: (c, a) => (a.done(), c.machine.config.name ? { name: c.machine.config.name } : {}) },
   {
     name: 'query-cpus-fast',
-    run: (_c, a) => {
+    run: (c, a) => {
       a.done();
-      return [
-        {
-          'cpu-index': 0,
-          'qom-path': '/machine/unattached/device[0]',
-          'thread-id': process.pid,
-          props: { 'socket-id': 0, 'core-id': 0, 'thread-id': 0 },
-          target: 'i386',
-        },
-      ];
+      // QEMU's pc prefers cores: -smp N is one socket of N cores; CPU 0 is device[0], the
+      // others follow the board's devices created in between (device[1]).
+      return c.machine.cpus.map((_, i) => ({
+        'cpu-index': i,
+        'qom-path': `/machine/unattached/device[${i === 0 ? 0 : i + 1}]`,
+        'thread-id': process.pid,
+        props: { 'socket-id': 0, 'core-id': i, 'thread-id': 0 },
+        target: 'i386',
+      }));
     },
   },
   { name: 'query-commands', run: (_c, a) => (a.done(), COMMANDS.map((k) => ({ name: k.name }))) },
@@ -185,7 +185,7 @@ const COMMANDS: QmpCommand[] = [
       const file = a.str('filename');
       checkCpuIndex(a.int('cpu-index', true));
       a.done();
-      memorySave(c.machine.cpu, addr, size, file, false);
+      memorySave(c.machine.monitorCpu, addr, size, file, false);
       return {};
     },
   },
@@ -196,7 +196,7 @@ const COMMANDS: QmpCommand[] = [
       const size = a.int('size');
       const file = a.str('filename');
       a.done();
-      memorySave(c.machine.cpu, addr, size, file, true);
+      memorySave(c.machine.monitorCpu, addr, size, file, true);
       return {};
     },
   },

@@ -82,8 +82,11 @@ defineHandler('xchg_Zv_eAX', (cpu, i) => {
   }
 });
 
-// 90 (also F3 90 = pause): nothing to do.
-defineHandler('nop', () => {});
+// 90: nothing to do. F3 90 = pause: with -smp the CPU gives up its turn, as QEMU's
+// helper_pause does (the translator calls this handler for it: rep-prefixed ops are not inline).
+defineHandler('nop', (cpu, i) => {
+  if (i.rep === 1 && cpu.onPause !== null) cpu.onPause();
+});
 // Multi-byte NOP / hint NOPs and prefetches: the memory operand is never accessed (no fault).
 defineHandler('nop_Ev', () => {});
 defineHandler('prefetch_M', () => {});

@@ -40,12 +40,21 @@ export class TcgEngine {
   /** The CPU log the cache's -d page / --trace-smc hooks were made for. */
   private hookedLog: CpuLog | null = null;
 
-  constructor(readonly cpu: X86CPU, maxCodeBytes?: number) {
-    this.cache = new TBCache(cpu.sys, maxCodeBytes);
+  /** Precise SMC: a write that invalidates the running block ends it right after the write. */
+  private readonly currentInvalidated = (): void => {
+    this.cpu.tbExit = 1;
+  };
+
+  /**
+   * `shared`: the cache of another vCPU's engine (-smp). Blocks are keyed by physical
+   * address and flags, so every vCPU uses one cache and one CODE bitmap, and a store by any
+   * of them invalidates what the others run; each vCPU keeps its own jump cache.
+   */
+  constructor(readonly cpu: X86CPU, maxCodeBytes?: number, shared?: TBCache) {
+    this.cache = shared ?? new TBCache(cpu.sys, maxCodeBytes);
     this.jumpCache = this.cache.newJumpCache();
     cpu.mmu.codeWriteHook = (ramAddr, size) => this.cache.invalidateRange(ramAddr, size, 'write');
-    // Precise SMC: a write that invalidates the running block ends it right after the write.
-    this.cache.onCurrentInvalidated = () => (cpu.tbExit = 1);
+    this.cache.onCurrentInvalidated = this.currentInvalidated;
     // A TLB flush may remap virtual pages: virtual-pc lookups must start afresh.
     cpu.mmu.tlb.onFlush = () => {
       this.jumpCache.fill(null);
@@ -125,6 +134,8 @@ export class TcgEngine {
     const end = cpu.events + budget;
     cpu.sliceEnd = end;
     const cache = this.cache;
+    // The vCPU that runs now is the one a store into its own block must stop (-smp).
+    cache.onCurrentInvalidated = this.currentInvalidated;
     const stats = cache.stats;
     let prev: TranslationBlock | null = null;
     let prevSlot = -1;
