@@ -27,6 +27,11 @@ export interface MonitorContext {
   print(text: string): void;
   /** Wall-clock start of the run, for the MIPS figure in `info jit`. */
   readonly startNs: bigint;
+  /**
+   * Hold this monitor's prompt and input until `until` resolves (QEMU's monitor_suspend); the
+   * guest and other monitors go on. Absent where a command cannot wait (human-monitor-command).
+   */
+  suspend?(until: Promise<void>): void;
 }
 
 export interface Command {
