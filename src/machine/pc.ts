@@ -931,6 +931,12 @@ export class PcMachine {
         // The display's refresh runs while the guest idles but cannot wake it.
         const wake = this.clock.nextWakeDeadlineNs();
         const next = this.clock.nextDeadlineNs();
+        if ((!canWake || wake === Infinity) && this.migration.active) {
+          // Halted for good while migrating: the migration goes on (QEMU migrates an idle
+          // guest too) and decides how the run ends.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
         if ((!canWake || wake === Infinity) && this.hostCanAct?.()) {
           // A monitor may still reset, stop or quit the machine: wait for it, as QEMU does.
           await this.waitForHost();
