@@ -523,6 +523,8 @@ export class PcMachine {
       }
     }
     const ram = backend?.region ?? MemoryRegion.ram(sys, null, 'pc.ram', this.config.ramSize);
+    // Fresh zeroed RAM: migration need not read a page the guest never wrote.
+    if (!backend) sys.ramList.markUntouched(ram.ramBlock!);
     this.ram = ram;
     this.systemMemory.addSubregion(0, MemoryRegion.alias(sys, null, 'ram-below-4g', ram, 0, this.below4g));
     if (this.above4g > 0) {

@@ -12,11 +12,19 @@ export const DIRTY_MEMORY_MIGRATION = 2;
  * the backend's sync, so it never takes a bit another client relies on.
  */
 export const DIRTY_MEMORY_BACKEND = 3;
-export const DIRTY_MEMORY_NUM = 4;
+/**
+ * tcg86's own: the page was written at least once since its block was made of fresh (zeroed)
+ * host memory. Clear only where the board says so (RamList.markUntouched) and never cleared
+ * again, so its first write takes the notdirty path once; migration sends a page whose bit is
+ * clear as a zero page without reading it (a first read of never-touched host memory costs a
+ * page fault, tens of microseconds on a loaded host).
+ */
+export const DIRTY_MEMORY_TOUCHED = 4;
+export const DIRTY_MEMORY_NUM = 5;
 export const DIRTY_CLIENTS_ALL = (1 << DIRTY_MEMORY_NUM) - 1;
 export const DIRTY_CLIENTS_NOCODE = DIRTY_CLIENTS_ALL & ~(1 << DIRTY_MEMORY_CODE);
 
-export const DIRTY_CLIENT_NAMES = ['vga', 'code', 'migration', 'backend'] as const;
+export const DIRTY_CLIENT_NAMES = ['vga', 'code', 'migration', 'backend', 'touched'] as const;
 
 /** Called when bits are cleared for a range: the soft TLB re-arms NOTDIRTY there. */
 export type DirtyClearedHook = (ramStart: number, length: number) => void;
