@@ -196,3 +196,34 @@ describe('write-back', () => {
     }
   });
 });
+
+describe('write-back before a migration completes', () => {
+  it.each(['interp', 'tcg'] as const)('the file holds the guest RAM of the switch-over (%s)', async (engine) => {
+    const { MemoryCharBackend } = await import('../../src/devices/chardev.js');
+    const dir = freshDir();
+    const file = path.join(dir, 'guest.ram');
+    const out = new MemoryCharBackend();
+    const args = [
+      '-bios', path.join(ROOT, 'roms/memfile-gen.bin'), '-nographic', '-serial', 'none', '-monitor', 'none', '-debugcon', 'stdio',
+      '--engine', engine, '-m', '8', '-machine', 'memory-backend=ram',
+      // No periodic write-back: only the migration's can have written the file before shutdown.
+      '-object', `memory-backend-file,id=ram,size=8M,mem-path=${file},share=on,sync-interval-ms=0`,
+    ];
+    const m = new PcMachine(parseArgs(args), { chardevOverride: (_id, kind) => (kind === 'stdio' ? out : null) });
+    try {
+      // Stopped (so the stream converges at once), then migrated: the switch-over writes back.
+      expect(await m.runUntil(300_000)).toBeNull();
+      m.stop();
+      m.migration.start(`file:${path.join(dir, 'snap.mig')}`);
+      expect(await m.run(50_000_000)).toBe(0);
+      expect(m.migration.status).toBe('completed');
+      expect(out.text()).toContain('memfile-gen: writing\n');
+      const ram = m.sys.ramList.findByIdstr('ram')!.host.subarray(0, 8 * 1024 * 1024);
+      const disk = fs.readFileSync(file);
+      expect(disk.readUInt32LE(0x100000), 'generations were written').toBeGreaterThan(0);
+      expect(disk.equals(Buffer.from(ram)), 'the file is the RAM the destination got').toBe(true);
+    } finally {
+      m.shutdown();
+    }
+  });
+});
