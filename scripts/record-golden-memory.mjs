@@ -41,3 +41,27 @@ cases.dimmInfo.forEach((a, i) => {
   fs.writeFileSync(path.join(gold, `dimm-info-${i}.txt`), `## ${a}\n${out.slice(out.indexOf('\n## ') + 1)}`);
 });
 console.log(`record-golden-memory: ${cases.errors.length} error cases, ${cases.mtree.length} mtree cases`);
+// memory-backend-file: the same, in a fresh directory written as @DIR@ (cases.json's fileSetup
+// files are created first, with their sizes): file-errors.txt and file-info-N.txt.
+const fileCase = (a, dir) => a.replaceAll('@DIR@', dir).split(' ');
+const freshDir = () => {
+  const dir = fs.mkdtempSync('/tmp/tcg86-memfile-');
+  for (const [name, size] of Object.entries(cases.fileSetup)) fs.writeFileSync(path.join(dir, name), Buffer.alloc(size));
+  return dir;
+};
+let fileErrors = '';
+for (const a of cases.fileErrors) {
+  const dir = freshDir();
+  const r = spawnSync(qemu, [...base, '-monitor', 'none', ...fileCase(a, dir)], { encoding: 'utf8', timeout: 5000 });
+  fileErrors += `## ${a}\nstatus ${r.status}\n${r.stderr.replaceAll(`${qemu}: `, 'QEMU: ').replaceAll(dir, '@DIR@')}`;
+  fs.rmSync(dir, { recursive: true });
+}
+fs.writeFileSync(path.join(gold, 'file-errors.txt'), fileErrors);
+cases.fileInfo.forEach((a, i) => {
+  const dir = freshDir();
+  const r = spawnSync(qemu, [...base, '-monitor', 'stdio', ...fileCase(a, dir)], { input: 'info memory-devices\ninfo memdev\nquit\n', encoding: 'utf8', timeout: 10000 });
+  const out = r.stdout.replace(/\r/g, '').replace(/\(qemu\) [^\n]*\n/g, '\n## ');
+  const files = fs.readdirSync(dir).sort().map((f) => `${f} ${fs.statSync(path.join(dir, f)).size}`).join('\n');
+  fs.writeFileSync(path.join(gold, `file-info-${i}.txt`), `## ${a}\n${out.slice(out.indexOf('\n## ') + 1)}## files\n${files}\n`);
+  fs.rmSync(dir, { recursive: true });
+});

@@ -8,6 +8,7 @@ import { parseMemoryOption, strtosz } from './memory-option.js';
 import { defaultConfig, type ChardevBackend, type ChardevSpec, type DriveSpec, type FwCfgUserFile, type MachineConfig } from '../machine/config.js';
 import { DEFAULT_BIOS, findFirmware, SYSTEM_FIRMWARE_DIRS } from '../machine/firmware.js';
 import { isLinuxKernelFile } from '../machine/linux-boot.js';
+import { DEFAULT_SYNC_INTERVAL_MS } from '../machine/hostmem-file.js';
 import { TCG86_VERSION } from '../monitor/commands.js';
 import { formatUsage, suggestOption, type CliOption } from './option-table.js';
 import { accelHelp, DEVICES, devicePropsHelp, deviceHelp, displayHelp, DISPLAY_TYPES, logHelp, LOG_ITEM_HELP, machineHelp, MACHINES, vgaHelp, VGA_TYPES } from './help-lists.js';
@@ -76,6 +77,8 @@ interface ParseState {
   vncAllowRemote: boolean;
   /** -snapshot: every drive writes to a temporary overlay. */
   snapshot: boolean;
+  /** -m was given (with -machine memory-backend, its size must then be the backend's). */
+  ramGiven?: boolean;
 }
 
 /** A -serial/-debugcon/-monitor device string becomes a chardev id (or null for none). */
@@ -256,7 +259,10 @@ function parseDevice(st: ParseState, flag: string, text: string): void {
   fail(flag, `device '${head}' is not supported (supported: ${DEVICES.map((d) => d.name).join(', ')})`);
 }
 
-/** -object memory-backend-ram,id=ID,size=SIZE (QEMU's user-creatable backend; the only type tcg86 has). */
+/**
+ * -object memory-backend-ram,id=ID,size=SIZE and memory-backend-file,...,mem-path=PATH[,share=on|off]
+ * (QEMU's user-creatable backends), plus tcg86's own sync-interval-ms= for a file backend.
+ */
 function parseObject(st: ParseState, text: string): void {
   const bad = (msg: string): never => {
     throw new UsageError(`-object ${text}: ${msg}`);
@@ -270,17 +276,40 @@ function parseObject(st: ParseState, text: string): void {
   });
   const type = props.get('qom-type');
   if (!type) bad("Parameter 'qom-type' is missing");
-  if (type !== 'memory-backend-ram') bad(`Parameter 'qom-type' does not accept value '${type}'`);
-  for (const k of props.keys()) {
-    if (!['qom-type', 'id', 'size', 'share', 'merge', 'dump', 'prealloc', 'reserve'].includes(k)) bad(`Property '${type}.${k}' not found`);
-  }
+  if (type !== 'memory-backend-ram' && type !== 'memory-backend-file') bad(`Parameter 'qom-type' does not accept value '${type}'`);
+  const isFile = type === 'memory-backend-file';
+  const known = ['qom-type', 'id', 'size', 'share', 'merge', 'dump', 'prealloc', 'reserve', ...(isFile ? ['mem-path', 'sync-interval-ms'] : [])];
+  for (const k of props.keys()) if (!known.includes(k)) bad(`Invalid parameter '${k}'`);
   const id = props.get('id') ?? bad("Parameter 'id' is missing");
   const sizeText = props.get('size') ?? bad("Parameter 'size' is missing");
+  for (const k of ['share', 'merge', 'dump', 'prealloc', 'reserve']) {
+    const v = props.get(k);
+    if (v !== undefined && !BOOL_ON.has(v) && !BOOL_OFF.has(v)) bad(`Parameter '${k}' expects 'on' or 'off'`);
+  }
+  const memPath = isFile ? (props.get('mem-path') ?? bad("Parameter 'mem-path' is missing")) : null;
+  let syncIntervalMs = DEFAULT_SYNC_INTERVAL_MS;
+  const interval = props.get('sync-interval-ms');
+  if (interval !== undefined) {
+    if (!/^\d{1,12}$/.test(interval)) bad(`Parameter 'sync-interval-ms' expects guest milliseconds between write-backs (0: none; tcg86's own)`);
+    syncIntervalMs = Number(interval);
+  }
   const size = strtosz(sizeText, 'B', st.cfg.warnings);
   if (size === null || size === 0n) bad(`Parameter 'size' expects a non-negative number below 2^64`);
   if (size! > 2n ** 32n) bad(`size ${size} is more than tcg86 backs for one memory backend (at most 4 GiB)`);
   if (st.cfg.memdevs.some((m) => m.id === id)) bad(`Duplicate ID '${id}' for object`);
-  st.cfg.memdevs.push({ id, size: Number(size), text });
+  const share = BOOL_ON.has(props.get('share') ?? 'off');
+  st.cfg.memdevs.push({ id, size: Number(size), text, ...(memPath !== null ? { file: { path: memPath, share, syncIntervalMs } } : {}) });
+}
+
+/** -machine memory-backend=ID: guest RAM is that backend (QEMU 7.2), sized by it unless -m says otherwise. */
+function resolveMachineRam(st: ParseState): void {
+  const id = st.cfg.memoryBackend;
+  if (id === null) return;
+  const spec = st.cfg.memdevs.find((m) => m.id === id);
+  if (!spec) throw new UsageError(`Memory backend '${id}' not found`);
+  if (st.ramGiven && st.cfg.ramSize !== spec.size) throw new UsageError('Machine memory size does not match the size of the memory backend');
+  if (st.cfg.maxRamSize === st.cfg.ramSize) st.cfg.maxRamSize = spec.size;
+  st.cfg.ramSize = spec.size;
 }
 
 const LOG_ITEMS = LOG_ITEM_HELP.map(([name]) => name);
@@ -453,7 +482,8 @@ function parseAccel(st: ParseState, flag: string, text: string): void {
 function parseMachine(st: ParseState, flag: string, text: string): void {
   const { head, props } = parseProps(flag, text, 'type');
   if (head === 'help' || head === '?') throw new HelpRequest(machineHelp());
-  checkKnown(flag, '-machine', props, ['accel', 'hpet']);
+  checkKnown(flag, '-machine', props, ['accel', 'hpet', 'memory-backend']);
+  if (props.has('memory-backend')) st.cfg.memoryBackend = props.get('memory-backend')!;
   // tcg86's pc has no HPET: hpet=off is what it is; asking for one is refused.
   if (props.has('hpet') && !['off', 'false', 'no'].includes(props.get('hpet')!)) fail(flag, 'hpet: tcg86 has no HPET (only hpet=off)');
   if (head && !MACHINES.some((m) => m.name === head)) fail(flag, `machine type '${head}' is not supported (use pc; see -machine help)`);
@@ -567,6 +597,7 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
       const mem = parseMemoryOption(v);
       st.cfg.ramSize = mem.ramSize;
       st.cfg.maxRamSize = mem.maxRamSize;
+      st.ramGiven = true;
       st.cfg.ramSlots = mem.slots;
       st.cfg.warnings.push(...mem.warnings);
     },
@@ -597,8 +628,8 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     apply: (st) => (st.snapshot = true),
   },
   {
-    name: 'object', arg: 'memory-backend-ram,id=id,size=size', group: 'Standard options',
-    help: 'create a memory backend for -device pc-dimm (memory-backend-ram)',
+    name: 'object', arg: 'memory-backend-ram|memory-backend-file,id=id,size=size[,mem-path=path,share=on|off]', group: 'Standard options',
+    help: 'create a memory backend for -device pc-dimm or -machine memory-backend=id\n(memory-backend-file: sync-interval-ms=n, tcg86\'s own, guest ms between write-backs)',
     apply: (st, _flag, v) => parseObject(st, v),
   },
   {
@@ -930,6 +961,7 @@ export function parseArgs(argv: readonly string[]): MachineConfig {
     opt.apply(st, flag, value ?? '', value2);
   }
   finishDefaults(st);
+  resolveMachineRam(st);
   return cfg;
 }
 

@@ -75,8 +75,10 @@ export interface MachineConfig {
   ramSlots: number;
   /** Warnings from parsing the command line, printed at startup (as QEMU's warn_report). */
   warnings: string[];
-  /** -object memory-backend-ram: guest RAM for DIMMs. */
+  /** -object memory-backend-ram/-file: guest RAM for DIMMs or for the machine. */
   memdevs: MemdevSpec[];
+  /** -machine memory-backend=ID: the backend that is the machine's RAM (null: its own pc.ram). */
+  memoryBackend: string | null;
   /** -device pc-dimm: DIMMs plugged at startup, in order. */
   dimms: DimmSpec[];
   biosPath: string | null;
@@ -168,6 +170,7 @@ export function defaultConfig(): MachineConfig {
     ramSlots: 0,
     warnings: [],
     memdevs: [],
+    memoryBackend: null,
     dimms: [],
     biosPath: null,
     kernelPath: null,

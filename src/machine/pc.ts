@@ -59,7 +59,7 @@ import { I8257, I8257_VMSTATE } from '../devices/i8257.js';
 import { Fdc, FloppyDrive, floppyFormat, FLOPPY_FORMATS } from '../devices/fdc.js';
 import { MachineEvents, type ShutdownCause } from './machine-events.js';
 import { deviceMemoryRange } from './device-memory.js';
-import { MemoryDeviceError, MemoryDevices } from './memory-devices.js';
+import { makeBackend, MemoryDeviceError, MemoryDevices, type Memdev } from './memory-devices.js';
 
 /** Low RAM ends here when the guest has 3.5 GiB or more (QEMU's gigabyte-aligned split). */
 const LOWMEM_SPLIT = 0xc0000000;
@@ -240,8 +240,9 @@ export class PcMachine {
     const vramBytes = config.vga === 'std' ? 16 * 1024 * 1024 : 0;
     const memdevBytes = config.memdevs.reduce((n, m) => n + Math.ceil(m.size / 0x40000) * 0x40000, 0);
     sys.ramList.reserve(Math.ceil(config.ramSize / 0x40000) * 0x40000 + 18 * 1024 * 1024 + vramBytes + memdevBytes);
+    let machineBackend: Memdev | null = null;
     sys.transaction(() => {
-      this.mapRam();
+      machineBackend = this.mapRam();
       this.mapFirmware();
     });
     // -object memory-backend-ram and -device pc-dimm: backends first, then the DIMMs in order.
@@ -253,7 +254,10 @@ export class PcMachine {
       config.maxRamSize - config.ramSize,
     );
     try {
-      for (const m of config.memdevs) this.memoryDevices.addBackend(m);
+      for (const m of config.memdevs) {
+        if (m.id === config.memoryBackend) this.memoryDevices.adoptMachineBackend(machineBackend!);
+        else this.memoryDevices.addBackend(m);
+      }
     } catch (e) {
       if (e instanceof MemoryDeviceError) throw new MachineError(e.message);
       throw e;
@@ -472,6 +476,8 @@ export class PcMachine {
         stateBeforeStop = this.runState;
         this.runState = 'finish-migrate';
         if (stateBeforeStop === 'running') this.events.emit({ event: 'STOP' });
+        // File backends (share=on) hold the guest's pages as of the switch-over.
+        this.memoryDevices.syncBackends();
       },
       resume: () => {
         this.runState = stateBeforeStop;
@@ -586,9 +592,22 @@ export class PcMachine {
     for (const d of this.blockDevices) d.blk.close();
   }
 
-  private mapRam(): void {
+  /** Guest RAM and device memory; returns the backend of -machine memory-backend, if any. */
+  private mapRam(): Memdev | null {
     const sys = this.sys;
-    const ram = MemoryRegion.ram(sys, null, 'pc.ram', this.config.ramSize);
+    const spec = this.config.memdevs.find((m) => m.id === this.config.memoryBackend);
+    let backend: Memdev | null = null;
+    if (spec) {
+      try {
+        backend = makeBackend(sys, spec, (line) => process.stderr.write(`tcg86: ${line}\n`));
+      } catch (e) {
+        if (e instanceof MemoryDeviceError) throw new MachineError(e.message);
+        throw e;
+      }
+    }
+    const ram = backend?.region ?? MemoryRegion.ram(sys, null, 'pc.ram', this.config.ramSize);
+    // Fresh zeroed RAM: migration need not read a page the guest never wrote.
+    if (!backend) sys.ramList.markUntouched(ram.ramBlock!);
     this.ram = ram;
     this.systemMemory.addSubregion(0, MemoryRegion.alias(sys, null, 'ram-below-4g', ram, 0, this.below4g));
     if (this.above4g > 0) {
@@ -600,6 +619,7 @@ export class PcMachine {
       this.deviceMemory = MemoryRegion.container(sys, null, 'device-memory', dm.size);
       this.systemMemory.addSubregion(dm.base, this.deviceMemory);
     }
+    return backend;
   }
 
   private mapFirmware(): void {
@@ -1104,6 +1124,7 @@ export class PcMachine {
       const t1 = performance.now();
       this.syncClock();
       this.clock.runExpired();
+      if (this.clock.nowNs >= this.memoryDevices.nextSyncNs) this.memoryDevices.syncDue(this.clock.nowNs);
       // A reset the guest asked for is done before host events are let in, as QEMU's main loop
       // acts on it at once: a monitor `stop` arriving now must not find it pending (a reset
       // while stopped goes back to prelaunch). The host still gets its turn below, so a guest
@@ -1132,6 +1153,12 @@ export class PcMachine {
         // The display's refresh runs while the guest idles but cannot wake it.
         const wake = this.clock.nextWakeDeadlineNs();
         const next = this.clock.nextDeadlineNs();
+        if ((!canWake || wake === Infinity) && this.migration.active) {
+          // Halted for good while migrating: the migration goes on (QEMU migrates an idle
+          // guest too) and decides how the run ends.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
         if ((!canWake || wake === Infinity) && this.hostCanAct?.()) {
           // A monitor may still reset, stop or quit the machine: wait for it, as QEMU does.
           await this.waitForHost();
@@ -1165,6 +1192,7 @@ export class PcMachine {
 
   /** Flush and close every character backend (call before the process exits). */
   shutdown(): void {
+    this.memoryDevices.closeBackends();
     this.closeDrives();
     this.chardevs.closeAll();
     this.log.close();

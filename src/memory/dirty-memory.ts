@@ -1,16 +1,30 @@
-// Dirty-memory bitmaps over ram_addr_t pages, one per client (VGA, CODE, MIGRATION),
-// as QEMU's ram_list.dirty_memory: 32 pages per Uint32Array word.
+// Dirty-memory bitmaps over ram_addr_t pages, one per client (VGA, CODE, MIGRATION, and
+// tcg86's BACKEND for file-backed RAM), as QEMU's ram_list.dirty_memory: 32 pages a word.
 
 import { TARGET_PAGE_BITS } from './memtx.js';
 
 export const DIRTY_MEMORY_VGA = 0;
 export const DIRTY_MEMORY_CODE = 1;
 export const DIRTY_MEMORY_MIGRATION = 2;
-export const DIRTY_MEMORY_NUM = 3;
+/**
+ * tcg86's own client: pages of a memory-backend-file (share=on) written since its last
+ * write-back to the file. Set wherever MIGRATION is (every client but CODE), consumed only by
+ * the backend's sync, so it never takes a bit another client relies on.
+ */
+export const DIRTY_MEMORY_BACKEND = 3;
+/**
+ * tcg86's own: the page was written at least once since its block was made of fresh (zeroed)
+ * host memory. Clear only where the board says so (RamList.markUntouched) and never cleared
+ * again, so its first write takes the notdirty path once; migration sends a page whose bit is
+ * clear as a zero page without reading it (a first read of never-touched host memory costs a
+ * page fault, tens of microseconds on a loaded host).
+ */
+export const DIRTY_MEMORY_TOUCHED = 4;
+export const DIRTY_MEMORY_NUM = 5;
 export const DIRTY_CLIENTS_ALL = (1 << DIRTY_MEMORY_NUM) - 1;
 export const DIRTY_CLIENTS_NOCODE = DIRTY_CLIENTS_ALL & ~(1 << DIRTY_MEMORY_CODE);
 
-export const DIRTY_CLIENT_NAMES = ['vga', 'code', 'migration'] as const;
+export const DIRTY_CLIENT_NAMES = ['vga', 'code', 'migration', 'backend', 'touched'] as const;
 
 /** Called when bits are cleared for a range: the soft TLB re-arms NOTDIRTY there. */
 export type DirtyClearedHook = (ramStart: number, length: number) => void;

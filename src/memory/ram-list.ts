@@ -1,7 +1,7 @@
 // RamList: every RAMBlock, their placement in one packed ram_addr_t space (best fit, as QEMU's
 // find_ram_offset), and the single host backing store that the soft TLB indexes by ram_addr.
 
-import { DIRTY_CLIENTS_ALL, type DirtyMemory } from './dirty-memory.js';
+import { DIRTY_CLIENTS_ALL, DIRTY_MEMORY_TOUCHED, type DirtyMemory } from './dirty-memory.js';
 import { RAMBlock, RAM_RESIZEABLE, type RamResizedCallback } from './ramblock.js';
 import type { MemoryRegion } from './region.js';
 
@@ -124,6 +124,14 @@ export class RamList {
     this.version++;
     this.dirty.setRange(offset, used, DIRTY_CLIENTS_ALL);
     return block;
+  }
+
+  /**
+   * The caller vouches that `block`'s bytes are all zero and were never written (fresh guest
+   * RAM at board construction): its pages start untouched (DIRTY_MEMORY_TOUCHED clear).
+   */
+  markUntouched(block: RAMBlock): void {
+    this.dirty.clearRange(block.offset, block.usedLength, 1 << DIRTY_MEMORY_TOUCHED);
   }
 
   /** Release a block: its ram_addr range becomes a gap, its bytes are zeroed. */

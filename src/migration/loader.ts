@@ -2,7 +2,7 @@
 // parsed as bytes arrive, checked (CRC-32, configuration, versions), and staged; nothing
 // touches the machine until the end-of-stream marker, when RAM and every device are applied.
 
-import { DIRTY_CLIENTS_ALL, type MemorySystem, type RAMBlock, type VMStateEntry } from '../memory/index.js';
+import { DIRTY_CLIENTS_ALL, DIRTY_MEMORY_TOUCHED, type MemorySystem, type RAMBlock, type VMStateEntry } from '../memory/index.js';
 import { ByteReader, MigrationError } from './bytes.js';
 import { crc32 } from './crc32.js';
 import {
@@ -213,7 +213,10 @@ export class StreamLoader {
       if (flags === PAGE_ZERO) {
         // Whether the machine's page needs clearing at apply time is decided now, while the
         // source still iterates, not during the downtime (reading untouched RAM can fault).
-        sb.received[page] = isZero(sb.words, off) ? RECEIVED_ZERO_CLEAN : RECEIVED_ZERO_DIRTY;
+        // A page this machine never wrote is zero without reading it.
+        const pn = (sb.block.offset + off) / PAGE_SIZE;
+        const untouched = !this.sys.dirty.isPageDirty(pn, DIRTY_MEMORY_TOUCHED);
+        sb.received[page] = untouched || isZero(sb.words, off) ? RECEIVED_ZERO_CLEAN : RECEIVED_ZERO_DIRTY;
         this.zeroPages++;
       } else if (flags === PAGE_DATA) {
         sb.data.set(r.bytes(PAGE_SIZE), off);

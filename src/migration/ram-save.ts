@@ -2,7 +2,7 @@
 // at setup; each pass sends the pages whose bit is set (all-zero pages as a flag only), and a
 // sync ORs in the pages the guest dirtied since (the MIGRATION client) and clears those.
 
-import { DIRTY_MEMORY_MIGRATION, popcount, type MemorySystem, type RAMBlock } from '../memory/index.js';
+import { DIRTY_MEMORY_MIGRATION, DIRTY_MEMORY_TOUCHED, popcount, type MemorySystem, type RAMBlock } from '../memory/index.js';
 import type { ByteWriter } from './bytes.js';
 import { PAGE_DATA, PAGE_SIZE, PAGE_ZERO, PAGES_PER_SECTION, SEC_RAM, SEC_SETUP } from './stream-format.js';
 import type { SectionWriter } from './section-writer.js';
@@ -78,6 +78,7 @@ export class RamSaver {
   send(out: SectionWriter, maxBytes: number, maxPages = Infinity): number {
     const ram = this.sys.ramList.ram;
     const words = new Int32Array(ram.buffer, ram.byteOffset, ram.byteLength >>> 2);
+    const touched = this.sys.dirty.bitmaps[DIRTY_MEMORY_TOUCHED]!;
     let bytes = 0;
     let inSection = 0;
     let w: ByteWriter | null = null;
@@ -100,7 +101,9 @@ export class RamSaver {
         w.u16(0);
       }
       const ramAddr = b.block.offset + page * PAGE_SIZE;
-      const zero = isZeroPage(words, ramAddr >>> 2);
+      // A page never written is zero: no need to read it (and fault it in).
+      const pn = ramAddr >>> 12;
+      const zero = (touched[pn >>> 5]! & (1 << (pn & 31))) === 0 || isZeroPage(words, ramAddr >>> 2);
       w.u8(zero ? PAGE_ZERO : PAGE_DATA);
       w.u16(this.cursorBlock);
       w.u32(page);

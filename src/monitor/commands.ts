@@ -15,7 +15,7 @@ import { formatDisplayInfo } from '../devices/vga/display/display-info.js';
 import { MIGRATION_COMMANDS, MIGRATION_INFO } from './migration-commands.js';
 import { formatBlockInfo } from './block-info.js';
 import { CommandError } from './command-error.js';
-import { deviceAdd, deviceDel, objectAdd, objectDel, splitOptions } from './memory-hotplug.js';
+import { deviceAdd, deviceDel, objectAdd, memdevSync, objectDel, splitOptions } from './memory-hotplug.js';
 import { formatMemdevs, formatMemoryDevices, memdevList } from '../machine/memory-devices.js';
 
 /** tcg86's version (package.json's; a test keeps them equal). */
@@ -27,6 +27,11 @@ export interface MonitorContext {
   print(text: string): void;
   /** Wall-clock start of the run, for the MIPS figure in `info jit`. */
   readonly startNs: bigint;
+  /**
+   * Hold this monitor's prompt and input until `until` resolves (QEMU's monitor_suspend); the
+   * guest and other monitors go on. Absent where a command cannot wait (human-monitor-command).
+   */
+  suspend?(until: Promise<void>): void;
 }
 
 export interface Command {
@@ -349,10 +354,14 @@ const COMMANDS: Command[] = [
   },
   { name: 'quit', alias: 'q', args: '', help: 'quit the emulator', run: (c) => c.machine.quit() },
   {
-    name: 'object_add', args: '[qom-type=]type,id=str[,prop=value][,...]', help: 'create QOM object (memory-backend-ram)',
+    name: 'object_add', args: '[qom-type=]type,id=str[,prop=value][,...]', help: 'create QOM object (memory-backend-ram, memory-backend-file)',
     run: (c, a) => objectAdd(c.machine, splitOptions(required(a, 'object').trim(), 'qom-type')),
   },
   { name: 'object_del', args: 'id', help: 'destroy QOM object', run: (c, a) => objectDel(c.machine, required(a, 'id').trim()) },
+  {
+    name: 'memdev_sync', args: '[id]', help: "write back a memory-backend-file's dirty pages now, or every share=on file backend's (tcg86's own)",
+    run: (c, a) => void memdevSync(c.machine, a.trim() === '' ? undefined : a.trim()),
+  },
   {
     name: 'device_add', args: 'driver[,prop=value][,...]', help: 'add device, like -device on the command line (pc-dimm)',
     run: (c, a) => deviceAdd(c.machine, splitOptions(required(a, 'device').trim(), 'driver')),

@@ -7,6 +7,7 @@ import type { PcMachine } from '../machine/pc.js';
 import { MemoryDeviceError } from '../machine/memory-devices.js';
 import { strtosz } from '../machine/qemu-size.js';
 import { CommandError } from './command-error.js';
+import { DEFAULT_SYNC_INTERVAL_MS, type FileBackendSpec } from '../machine/hostmem-file.js';
 
 /** A property as the caller gave it: HMP's text, or QMP's JSON number or string. */
 export type PropValue = string | bigint | number;
@@ -50,21 +51,52 @@ function intOf(name: string, v: PropValue | undefined): number | null {
   return n;
 }
 
-/** object_add / object-add: a memory-backend-ram. */
-export function objectAdd(m: PcMachine, props: Map<string, PropValue>): void {
+function boolOf(name: string, v: PropValue | boolean | undefined): boolean {
+  if (v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  if (['on', 'yes', 'true', 'y'].includes(String(v))) return true;
+  if (['off', 'no', 'false', 'n'].includes(String(v))) return false;
+  throw new CommandError(`Parameter '${name}' expects 'on' or 'off'`);
+}
+
+/** object_add / object-add: a memory-backend-ram or memory-backend-file. */
+export function objectAdd(m: PcMachine, props: Map<string, PropValue | boolean>): void {
   const type = props.get('qom-type');
   if (type === undefined) throw new CommandError("Parameter 'qom-type' is missing");
-  if (type !== 'memory-backend-ram') throw new CommandError(`Parameter 'qom-type' does not accept value '${type}'`);
+  if (type !== 'memory-backend-ram' && type !== 'memory-backend-file') throw new CommandError(`Parameter 'qom-type' does not accept value '${type}'`);
+  const isFile = type === 'memory-backend-file';
   const id = props.get('id');
   if (id === undefined) throw new CommandError("Parameter 'id' is missing");
   const size = props.get('size');
   if (size === undefined) throw new CommandError("Parameter 'size' is missing");
+  const known = ['qom-type', 'id', 'size', 'share', 'merge', 'dump', 'prealloc', 'reserve', ...(isFile ? ['mem-path', 'sync-interval-ms'] : [])];
   for (const k of props.keys()) {
-    if (!['qom-type', 'id', 'size', 'share', 'merge', 'dump', 'prealloc', 'reserve'].includes(k)) throw new CommandError(`Property 'memory-backend-ram.${k}' not found`);
+    if (!known.includes(k)) throw new CommandError(`Property '${type}.${k}' not found`);
   }
-  const bytes = sizeOf(size);
+  const bytes = sizeOf(size as PropValue);
   if (bytes === 0 || bytes > 2 ** 32) throw new CommandError(`size ${bytes} is not a size tcg86 backs for one memory backend (1 byte to 4 GiB)`);
-  guarded(() => m.memoryDevices.addBackend({ id: String(id), size: bytes, text: '' }));
+  let file: FileBackendSpec | undefined;
+  if (isFile) {
+    const memPath = props.get('mem-path');
+    if (memPath === undefined) throw new CommandError("Parameter 'mem-path' is missing");
+    const interval = intOf('sync-interval-ms', props.get('sync-interval-ms') as PropValue | undefined);
+    file = { path: String(memPath), share: boolOf('share', props.get('share')), syncIntervalMs: interval ?? DEFAULT_SYNC_INTERVAL_MS };
+  }
+  guarded(() => m.memoryDevices.addBackend({ id: String(id), size: bytes, text: '', ...(file ? { file } : {}) }));
+}
+
+/**
+ * memdev_sync [ID] (tcg86's own HMP command; QMP clients send it through human-monitor-command):
+ * write back now the dirty pages of one memory-backend-file with share=on, or of all of them.
+ * Returns the pages written.
+ */
+export function memdevSync(m: PcMachine, id: string | undefined): number {
+  if (id !== undefined) {
+    const b = m.memoryDevices.memdevs.find((x) => x.id === id);
+    if (!b) throw new CommandError(`memory backend '${id}' not found`, 'DeviceNotFound');
+    if (!b.file?.writesBack) throw new CommandError(`memory backend '${id}' is not a memory-backend-file with share=on`);
+  }
+  return m.memoryDevices.syncBackends(id);
 }
 
 export function objectDel(m: PcMachine, id: string): void {

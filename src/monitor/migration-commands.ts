@@ -25,17 +25,40 @@ function words(a: string, n: number, names: string[]): string[] {
   return w;
 }
 
+/** How often a suspended monitor looks at the migration's status (host ms). */
+const MIGRATE_POLL_MS = 20;
+
 export const MIGRATION_COMMANDS: Command[] = [
   {
     name: 'migrate',
     args: '[-d] uri',
     help: 'migrate to URI (using -d to not wait for completion)',
-    // tcg86's monitor never blocks the event loop: without -d it also returns at once, and
-    // `info migrate` follows the progress.
+    // As QEMU's hmp_migrate: without -d the monitor is suspended (no prompt, input held)
+    // until the migration completes, fails or is cancelled, while the guest, the event loop and
+    // other monitors go on; a failure's reason is printed then. Where the monitor cannot be
+    // suspended (human-monitor-command), QEMU's notice and a detached migration.
     run: (c: MonitorContext, a: string) => {
-      const w = words(a, 1, ['uri']).filter((x) => x !== '-d');
+      const all = words(a, 1, ['uri']);
+      const detach = all.includes('-d');
+      const w = all.filter((x) => x !== '-d');
       if (w.length === 0) throw new MonitorError(`Parameter 'uri' is missing`, true);
-      guarded(() => c.machine.migration.start(w[0]!));
+      const m = c.machine.migration;
+      guarded(() => m.start(w[0]!));
+      if (detach) return;
+      if (!c.suspend) {
+        c.print('terminal does not allow synchronous migration, continuing detached\n');
+        return;
+      }
+      c.suspend(
+        new Promise<void>((resolve) => {
+          const poll = setInterval(() => {
+            if (m.status === 'setup' || m.status === 'active' || m.status === 'device') return;
+            clearInterval(poll);
+            if (m.status === 'failed' && m.error) c.print(`${m.error}\n`);
+            resolve();
+          }, MIGRATE_POLL_MS);
+        }),
+      );
     },
   },
   { name: 'migrate_cancel', args: '', help: 'cancel the current VM migration', run: (c) => c.machine.migration.cancel() },

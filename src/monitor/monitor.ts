@@ -24,6 +24,8 @@ export class Monitor implements CharReceiver {
   private quit = false;
   private inputOpen = true;
   private readonly ctx: MonitorContext;
+  /** Set by a command that holds the prompt (migrate without -d) until it resolves. */
+  private suspendedUntil: Promise<void> | null = null;
 
   constructor(
     private readonly machine: PcMachine,
@@ -35,6 +37,7 @@ export class Monitor implements CharReceiver {
       formats: new FormatDefaults(),
       print: (text) => this.print(text),
       startNs: process.hrtime.bigint(),
+      suspend: (until) => (this.suspendedUntil = until),
     };
     // A guest halted for good waits for us while our input may still bring commands, and
     // while lines already received have not all run: the end of input arrives as soon as the
@@ -131,6 +134,19 @@ export class Monitor implements CharReceiver {
       this.quit = true;
       return;
     }
+    const until = this.suspendedUntil;
+    if (until !== null) {
+      // Suspended: the prompt and the lines behind this one wait (pendingLine stays set).
+      this.suspendedUntil = null;
+      void until.then(() => this.resume());
+      return;
+    }
+    this.resume();
+  }
+
+  /** The command is done: the prompt, then the input held behind it. */
+  private resume(): void {
+    if (this.quit) return;
     this.print(PROMPT);
     this.pendingLine = null;
     // Go on with what arrived behind that line, then let the backend send more.

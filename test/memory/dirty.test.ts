@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   DIRTY_CLIENTS_ALL,
+  DIRTY_MEMORY_BACKEND,
+  DIRTY_MEMORY_TOUCHED,
   DIRTY_MEMORY_CODE,
   DIRTY_MEMORY_MIGRATION,
   DIRTY_MEMORY_VGA,
@@ -43,6 +45,11 @@ describe('DirtyMemory bitmaps', () => {
     expect(d.isClean(3 * P)).toBe(true); // CODE is clean
     expect(d.isClean(3 * P, VGA | MIG)).toBe(false);
     d.setRange(3 * P, P, CODE);
+    // Still clean for BACKEND (a file backend's write-back client), so the TLB keeps notdirty.
+    expect(d.isClean(3 * P + 17)).toBe(true);
+    d.setRange(3 * P, P, 1 << DIRTY_MEMORY_BACKEND);
+    expect(d.isClean(3 * P + 17)).toBe(true); // and for TOUCHED (never-written fresh RAM)
+    d.setRange(3 * P, P, 1 << DIRTY_MEMORY_TOUCHED);
     expect(d.isClean(3 * P + 17)).toBe(false);
   });
 

@@ -65,4 +65,31 @@ describe('monitor migration commands', () => {
     b.machine.shutdown();
     fs.rmSync(path.dirname(file), { recursive: true });
   });
+  it('migrate without -d holds the prompt until the migration ends, while the guest and another monitor go on', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcg86-mig-')), 'sync.mig');
+    const stdio = new MemoryCharBackend();
+    const other = new MemoryCharBackend();
+    const args = ['-bios', path.join(ROOT, 'roms/qmp-guest.bin'), '-m', '16', '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-debugcon', 'null'];
+    const machine = new PcMachine(parseArgs(args), { chardevOverride: (_id, kind) => (kind === 'stdio' ? stdio : null) });
+    new Monitor(machine, machine.chardevs.get(machine.config.monitor!), { muxed: false });
+    new Monitor(machine, other, { muxed: false });
+    const run = machine.run();
+    // 1 MiB/s: the guest's few hundred KiB of non-zero pages take a good fraction of a second.
+    stdio.inject(`migrate_set_parameter max-bandwidth 1M\nmigrate file:${file}\ninfo status\n`);
+    await until(() => machine.migration.status === 'active', 'the migration to start');
+    const insn = machine.cpu.icount;
+    other.inject('info status\n');
+    await until(() => other.text().includes('VM status: running'), 'the other monitor');
+    expect(machine.migration.status, 'still migrating (the check above is meaningful)').toBe('active');
+    expect(machine.cpu.icount, 'the guest runs while the prompt is held').toBeGreaterThan(insn);
+    const held = stdio.text().replace(/\r\n/g, '\n');
+    expect(held.endsWith(`(qemu) migrate file:${file}\n`), held).toBe(true);
+    await until(() => machine.migration.status === 'completed', 'the migration');
+    await until(() => stdio.text().includes('VM status: paused (postmigrate)'), 'the held line to run');
+    // The prompt came back only after the migration, then the held line ran.
+    expect(stdio.text().replace(/\r\n/g, '\n')).toContain(`(qemu) migrate file:${file}\n(qemu) info status\nVM status: paused (postmigrate)\n`);
+    stdio.inject('quit\n');
+    expect(await run).toBe(0);
+    machine.shutdown();
+  });
 });

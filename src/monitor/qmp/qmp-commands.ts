@@ -222,7 +222,7 @@ const COMMANDS: QmpCommand[] = [
         merge: true,
         dump: true,
         prealloc: false,
-        share: false,
+        share: m.share,
         reserve: true,
         'host-nodes': [],
         policy: 'default',
