@@ -37,6 +37,7 @@ const ZF = 0x40;
 
 const isRcxMem = (i: BlockInsn) => i.isMem && /^(rcl|rcr)_/.test(i.name);
 const isFpuMem = (i: BlockInsn) => i.isMem && i.name === 'fpu_esc';
+const isSetccMem = (i: BlockInsn) => i.isMem && i.name.startsWith('setcc_');
 
 export const HARDWARE_RULES: readonly HardwareRule[] = [
   {
@@ -52,6 +53,15 @@ export const HARDWARE_RULES: readonly HardwareRule[] = [
     applies: (insns) => insns.some(isRcxMem),
     flagBits: ARITH,
     atFault: (insns, eip) => insns.some((i) => i.eip === eip && isRcxMem(i)),
+  },
+  {
+    // QEMU makes EFLAGS eager to test the condition, then the store faults and the frame gets
+    // flags computed from the clobbered lazy state; setcc changes no flag (SDM).
+    name: 'setcc on memory whose store faults keeps the flags',
+    doc: 'DEVIATIONS.md: setcc on memory whose store faults',
+    applies: (insns) => insns.some(isSetccMem),
+    flagBits: ARITH,
+    atFault: (insns, eip) => insns.some((i) => i.eip === eip && isSetccMem(i)),
   },
   {
     // fnstenv/fnsave/fstp m80: QEMU's helpers store field by field, so the part before the
