@@ -18,6 +18,8 @@ try {
     target: 'node20',
     outfile,
     logLevel: 'warning',
+    // CommonJS dependencies (pngjs) call require() for node built-ins: give the ESM bundle one.
+    banner: { js: "import { createRequire as __tcg86Require } from 'node:module'; const require = __tcg86Require(import.meta.url);" },
     // import.meta.dirname must still name test/difftest for the golden paths
     define: { 'import.meta.dirname': JSON.stringify(join(root, 'test/difftest')) },
   });

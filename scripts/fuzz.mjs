@@ -26,7 +26,9 @@ for (let i = 0; i < argv.length; i++) {
 const dir = mkdtempSync(join(tmpdir(), 'tcg86-fuzz-bundle-'));
 try {
   const outfile = join(dir, 'fuzz.mjs');
-  await build({ entryPoints: [join(root, 'test/fuzz/fuzz.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'warning' });
+  // CommonJS dependencies (pngjs) call require() for node built-ins: give the ESM bundle one.
+  const banner = { js: "import { createRequire as __tcg86Require } from 'node:module'; const require = __tcg86Require(import.meta.url);" };
+  await build({ entryPoints: [join(root, 'test/fuzz/fuzz.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'warning', banner });
   const { fuzzOne, firstDivergence, FUZZ_MODES } = await import(pathToFileURL(outfile).href);
   const modes = o.modes ?? FUZZ_MODES;
   const t0 = Date.now();

@@ -10,7 +10,10 @@
 //
 // Dump (raw bytes on 0xE9): the 68-byte SAVE area (vector or 0xFFFFFFFF for a normal end, error
 // code, CR2, frame EIP/CS/EFLAGS (EFLAGS from pushfd on a normal end), EAX..EDI, ES CS SS DS FS
-// GS), then each memory window. The host side (dump.ts) turns it into text.
+// GS), then each memory window. The host side (dump.ts) turns it into text. Seeds from
+// FPU_SEEDS_FROM (gen-fpu.ts) on also draw x87 and MMX units.
+
+import { FPU_SEEDS_FROM, mmxUnit, x87Unit, type FpuHost } from './gen-fpu.js';
 
 export type Mode = 'real' | 'pm' | 'paging';
 export const MODES: readonly Mode[] = ['real', 'pm', 'paging'];
@@ -107,7 +110,7 @@ interface SegState {
 }
 
 /** An r/m operand: prefixes to put before the opcode and the ModRM..disp bytes for a reg field. */
-interface RM {
+export interface RM {
   pre: number[];
   /** ModRM..disp for a reg field; `add` is added to the displacement (next field of a pair). */
   tail(reg: number, add?: number): number[];
@@ -119,14 +122,16 @@ interface RM {
 
 /** One unit of the block: a few instructions that belong together (setup + the instruction). */
 /** Every unit class the generator makes (Gen.unit). */
-export const UNIT_KINDS = ['alu', 'unary', 'shift', 'shxd', 'muldiv', 'imul', 'bcd', 'flags', 'branch', 'string', 'bits', 'move', 'stack', 'segload', 'fault'] as const;
+export const UNIT_KINDS = ['alu', 'unary', 'shift', 'shxd', 'muldiv', 'imul', 'bcd', 'flags', 'branch', 'string', 'bits', 'move', 'stack', 'segload', 'fault', 'x87', 'mmx'] as const;
+/** The kinds only seeds from FPU_SEEDS_FROM on draw (gen-fpu.ts). */
+export const FPU_UNIT_KINDS: readonly string[] = ['x87', 'mmx'];
 
 export interface Unit {
   kind: string;
   bytes: number[];
 }
 
-class Gen {
+class Gen implements FpuHost {
   readonly code32: boolean;
   readonly seg: SegState[];
   out: number[] = [];
@@ -136,6 +141,8 @@ class Gen {
   constructor(
     readonly r: Rng,
     readonly mode: Mode,
+    /** Draw x87 and MMX units too (seeds from FPU_SEEDS_FROM on). */
+    readonly fpu = false,
   ) {
     this.code32 = mode !== 'real';
     this.seg = [0, 1, 2, 3, 4, 5].map((i) => ({
@@ -200,8 +207,11 @@ class Gen {
     return -1;
   }
 
-  /** A memory operand addressing `span` bytes in a window; emits register setup into out. */
-  memRM(span: number, write: boolean): RM | null {
+  /**
+   * A memory operand addressing `span` bytes in a window; emits register setup into out.
+   * `a32`: always 32-bit addressing (the x87 units: see gen-fpu.ts).
+   */
+  memRM(span: number, write: boolean, a32Only = false): RM | null {
     const lin = this.target(span);
     const s = this.dataSeg(write, lin, span);
     if (s < 0) return null;
@@ -210,7 +220,7 @@ class Gen {
     // Address size: the code size, sometimes the other one (only where the offset fits 16 bits).
     let a32 = this.code32;
     if (r.chance(0.15)) a32 = !a32;
-    if (!a32 && off + span > 0x10000) a32 = true;
+    if ((!a32 && off + span > 0x10000) || a32Only) a32 = true;
     const pre: number[] = [];
     if (a32 !== this.code32) pre.push(0x67);
     const used: number[] = [];
@@ -753,6 +763,8 @@ class Gen {
       ['segload', 4, () => this.segload()],
       ['fault', 1, () => this.fault()],
     ];
+    // Appended only for the seeds that have them, so the older seeds keep their programs.
+    if (this.fpu) kinds.push(['x87', 8, () => x87Unit(this)], ['mmx', 6, () => mmxUnit(this)]);
     if (kinds.some((k, n) => k[0] !== UNIT_KINDS[n])) throw new Error('difftest gen: unit kinds out of step with UNIT_KINDS');
     const total = kinds.reduce((a, k) => a + k[1], 0);
     let x = r.int(total);
@@ -787,7 +799,7 @@ export function generate(seed: number, mode: Mode, maxUnits = 24): Program {
   if (mode === 'real') regs[ESP] = STACK_TOP;
   const eflags = (r.u32() & 0x8d5) | 2; // CF PF AF ZF SF OF DF
   const init = windows(mode).map((w) => Uint8Array.from({ length: w.len }, () => (r.chance(0.2) ? r.pick([0, 0xff]) : r.int(256))));
-  const g = new Gen(r, mode);
+  const g = new Gen(r, mode, seed >= FPU_SEEDS_FROM);
   const n = r.range(4, maxUnits);
   const units: Unit[] = [];
   for (let i = 0; i < n; i++) units.push(g.unit());

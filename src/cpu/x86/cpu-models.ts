@@ -27,6 +27,7 @@ export const CPUID_PGE = 1 << 13;
 export const CPUID_MCA = 1 << 14;
 export const CPUID_CMOV = 1 << 15;
 export const CPUID_PSE36 = 1 << 17;
+export const CPUID_MMX = 1 << 23;
 export const CPUID_FXSR = 1 << 24;
 export const CPUID_SSE = 1 << 25;
 // CPUID.80000001H:EDX.
@@ -107,12 +108,13 @@ export function findFeature(name: string): { word: number; bit: number; name: st
 
 /**
  * Features tcg86 implements, by QEMU name. Everything else is in UNIMPLEMENTED_FEATURES and never
- * reported, whatever the model or the command line says: no MMX/SSE/FXSR/SYSENTER/CLFLUSH/long
+ * reported, whatever the model or the command line says: no SSE/SYSENTER/CLFLUSH/long
  * mode, no VME, no x2APIC. A model without `fpu` (or `-fpu`) runs x87 escapes as a 386 without a 387. `ss`
  * (self-snoop), `hypervisor` and `lahf-lm` ask for no instructions that tcg86 lacks.
  */
 const IMPLEMENTED = [
   'fpu', 'de', 'pse', 'tsc', 'msr', 'pae', 'mce', 'cx8', 'apic', 'mtrr', 'pge', 'mca', 'cmov', 'pat', 'pse36', 'ss',
+  'mmx', 'fxsr',
   'hypervisor',
   'nx',
   'lahf-lm',

@@ -1,7 +1,3 @@
-# CPUID reports QEMU's feature bits less the ones tcg86 does not implement
-# (UNIMPLEMENTED_FEATURES in src/cpu/x86/cpu-models.ts; test/golden/DEVIATIONS.md).
-s/^cpuid 1: eax=00000543 ecx=80000000 edx=008003bd$/cpuid 1: eax=00000543 ecx=80000000 edx=000003bd/
-s/^apic disabled: cpuid 1 edx=008001bd$/apic disabled: cpuid 1 edx=000001bd/
 # hw-only: QEMU 7.2 accepts CR4 bits 0-10 on every model (and drops OSFXSR without SSE); the
 # hardware reserves the bit of each feature CPUID does not report: TSD DE PSE MCE (and PCE) remain.
 s/^cr4: faulting bits 00000000 (first: vector\/error 00000000), bits kept 000005ff$/cr4: faulting bits 000006a3 (first: vector\/error 000d0000), bits kept 0000015c/

@@ -134,6 +134,7 @@ export function decode(insn: Insn, reader: CodeReader, eip: number, code32: bool
       insn.isMem = true;
       if (ad32) decodeEa32(insn, mod, rm, segOverride);
       else decodeEa16(insn, mod, rm, segOverride);
+      if (d & D.REG_REQ) valid = false;
     } else if (d & D.MEM_ONLY) {
       valid = false;
     }

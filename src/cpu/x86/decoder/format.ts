@@ -126,6 +126,9 @@ function operand(insn: Insn, info: OpInfo, o: string): string {
     case 'G': case 'Z':
       return reg(insn.reg, bits(insn, s));
     case 'R': return R32[insn.rm]!;
+    case 'P': return 'mm' + insn.reg;
+    case 'Q': return insn.isMem ? memory(insn, SIZE_WORD[bits(insn, s)]!) : 'mm' + insn.rm;
+    case 'N': return 'mm' + insn.rm;
     case 'S': return SEGS[insn.reg]!;
     case 'C': return 'cr' + insn.reg;
     case 'D': return 'dr' + insn.reg;

@@ -7,6 +7,7 @@ import { STRING_ROWS } from './table-string.js';
 import { MOVE_ROWS } from './table-move.js';
 import { CONTROL_ROWS } from './table-control.js';
 import { SYSTEM_ROWS } from './table-system.js';
+import { MMX_ROWS } from './table-mmx.js';
 
 /** How the immediate bytes after the opcode/ModRM are read; derived from the operand letters. */
 export const IMM = Object.freeze({
@@ -41,6 +42,8 @@ export const D = Object.freeze({
   LOCKABLE: 8,
   /** Register number in opcode bits 2:0 (Z letters): copied to Insn.reg. */
   ZREG: 16,
+  /** The E operand must be a register (N letters): mod != 3 is #UD, after decoding its length. */
+  REG_REQ: 32,
 });
 
 export interface OpInfo {
@@ -58,12 +61,12 @@ export interface OpInfo {
 }
 
 const ROWS: readonly OpRow[] = [
-  ...ALU_ROWS, ...SHIFT_ROWS, ...STRING_ROWS, ...MOVE_ROWS, ...CONTROL_ROWS, ...SYSTEM_ROWS,
+  ...ALU_ROWS, ...SHIFT_ROWS, ...STRING_ROWS, ...MOVE_ROWS, ...CONTROL_ROWS, ...SYSTEM_ROWS, ...MMX_ROWS,
 ];
 
 /** Fixed operands (a named register or constant) read no bytes. */
 const FIXED = new Set(['AL', 'CL', 'DX', 'eAX', '1', 'ES', 'CS', 'SS', 'DS', 'FS', 'GS']);
-const SIZED = /^([EGMRSCDIJAOXYZ])([bwdvzpqsa]?)$/;
+const SIZED = /^([EGMRSCDIJAOXYZPQN])([bwdvzpqsa]?)$/;
 
 function immKind(r: OpRow): number {
   const imms = r.operands.filter((o) => o === '1' || /^[IJAO][a-z]$/.test(o)).join(',');
@@ -89,10 +92,12 @@ function decodeBits(r: OpRow): number {
     const m = SIZED.exec(o);
     if (m === null) throw new Error(`x86 table: ${r.name}: unknown operand ${o}`);
     const letter = m[1]!;
-    if ('EGMRSCD'.includes(letter)) d |= D.MODRM;
+    // P, Q, N: MMX register in ModRM.reg, register-or-memory, register (the CPU checks mod).
+    if ('EGMRSCDPQN'.includes(letter)) d |= D.MODRM;
     if (letter === 'M') d |= D.MEM_ONLY;
     if (letter === 'R') d |= D.REG_ONLY;
     if (letter === 'Z') d |= D.ZREG;
+    if (letter === 'N') d |= D.REG_REQ;
   }
   if (r.flags & F.LOCK) d |= D.LOCKABLE;
   return d;

@@ -237,7 +237,11 @@ function memOp(cpu: X86CPU, i: Insn, op: number): boolean {
         x.push();
         break;
       case 0x3e: {
-        const lin = wrCheck(cpu, seg, off, 10);
+        // QEMU writes the sign byte (the last) first, then from the start: where the SDM is
+        // silent its order decides which page faults first (CR2).
+        const lin = cpu.linearWrite(seg, off, 10);
+        cpu.probeWrite((lin + 9) | 0, 1);
+        cpu.probeWrite(lin, 10);
         const bytes = fbstBytes(x);
         for (let k = 0; k < 10; k++) cpu.stLin8((lin + k) | 0, bytes[k]!);
         x.pop();

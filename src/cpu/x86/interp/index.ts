@@ -9,6 +9,8 @@ import './bits.js';
 import './string.js';
 import './bcd.js';
 import './fpu.js';
+import './mmx.js';
+import './fxsave.js';
 import '../seg.js';
 import '../system.js';
 import '../control-regs.js';

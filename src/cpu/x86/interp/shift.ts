@@ -3,7 +3,7 @@
 // Shifts keep lazy flags (CC_OP_SHL/SAR, as QEMU); rotates set CF/OF eagerly as QEMU's
 // translate.c (rol/ror) and shift helpers (rcl/rcr) do, which also fixes the undefined OF.
 
-import { CC_OP_SAR, CC_OP_SHL } from '../cc.js';
+import { CC_OP_DYNAMIC, CC_OP_SAR, CC_OP_SHL } from '../cc.js';
 import { R_ECX } from '../constants.js';
 import type { X86CPU } from '../cpu.js';
 import type { Insn } from '../decoder/index.js';
@@ -126,14 +126,19 @@ function shiftEv(cpu: X86CPU, i: Insn, op: number, count: number): void {
   else rmwWrite16(cpu, i, shiftOp(cpu, op, rmwRead16(cpu, i), count, 1));
 }
 
+// QEMU's translator no longer knows CC_OP statically after a count from CL (it selects the
+// new or the old flags at run time, as a count of 0 keeps them) nor after rcl/rcr (a helper
+// with the flags made eager): bt* then derives its undefined flags from the full EFLAGS, so
+// these mark the lazy state CC_OP_DYNAMIC (cc.ts) whatever the count.
 for (const [name, op] of OPS) {
+  const rc = op === RCL || op === RCR;
   // The 1 forms decode with imm = 1, so Ib and 1 share a handler body.
-  defineHandler(`${name}_Eb_Ib`, (cpu, i) => shiftEb(cpu, i, op, i.imm));
-  defineHandler(`${name}_Eb_1`, (cpu, i) => shiftEb(cpu, i, op, i.imm));
-  defineHandler(`${name}_Eb_CL`, (cpu, i) => shiftEb(cpu, i, op, cpu.regs[R_ECX]!));
-  defineHandler(`${name}_Ev_Ib`, (cpu, i) => shiftEv(cpu, i, op, i.imm));
-  defineHandler(`${name}_Ev_1`, (cpu, i) => shiftEv(cpu, i, op, i.imm));
-  defineHandler(`${name}_Ev_CL`, (cpu, i) => shiftEv(cpu, i, op, cpu.regs[R_ECX]!));
+  defineHandler(`${name}_Eb_Ib`, (cpu, i) => (shiftEb(cpu, i, op, i.imm), rc && (cpu.ccOp |= CC_OP_DYNAMIC)));
+  defineHandler(`${name}_Eb_1`, (cpu, i) => (shiftEb(cpu, i, op, i.imm), rc && (cpu.ccOp |= CC_OP_DYNAMIC)));
+  defineHandler(`${name}_Eb_CL`, (cpu, i) => (shiftEb(cpu, i, op, cpu.regs[R_ECX]!), (cpu.ccOp |= CC_OP_DYNAMIC)));
+  defineHandler(`${name}_Ev_Ib`, (cpu, i) => (shiftEv(cpu, i, op, i.imm), rc && (cpu.ccOp |= CC_OP_DYNAMIC)));
+  defineHandler(`${name}_Ev_1`, (cpu, i) => (shiftEv(cpu, i, op, i.imm), rc && (cpu.ccOp |= CC_OP_DYNAMIC)));
+  defineHandler(`${name}_Ev_CL`, (cpu, i) => (shiftEv(cpu, i, op, cpu.regs[R_ECX]!), (cpu.ccOp |= CC_OP_DYNAMIC)));
 }
 
 // ---- shld / shrd ----
@@ -192,7 +197,8 @@ function shiftDouble(cpu: X86CPU, i: Insn, count: number, right: boolean): void 
   cpu.ccDst = r;
 }
 
-defineHandler('shld_Ev_Gv_Ib', (cpu, i) => shiftDouble(cpu, i, i.imm, false));
-defineHandler('shld_Ev_Gv_CL', (cpu, i) => shiftDouble(cpu, i, cpu.regs[R_ECX]!, false));
-defineHandler('shrd_Ev_Gv_Ib', (cpu, i) => shiftDouble(cpu, i, i.imm, true));
-defineHandler('shrd_Ev_Gv_CL', (cpu, i) => shiftDouble(cpu, i, cpu.regs[R_ECX]!, true));
+// QEMU computes shld/shrd's flags with a run-time count even for an immediate: CC_OP_DYNAMIC.
+defineHandler('shld_Ev_Gv_Ib', (cpu, i) => (shiftDouble(cpu, i, i.imm, false), (cpu.ccOp |= CC_OP_DYNAMIC)));
+defineHandler('shld_Ev_Gv_CL', (cpu, i) => (shiftDouble(cpu, i, cpu.regs[R_ECX]!, false), (cpu.ccOp |= CC_OP_DYNAMIC)));
+defineHandler('shrd_Ev_Gv_Ib', (cpu, i) => (shiftDouble(cpu, i, i.imm, true), (cpu.ccOp |= CC_OP_DYNAMIC)));
+defineHandler('shrd_Ev_Gv_CL', (cpu, i) => (shiftDouble(cpu, i, cpu.regs[R_ECX]!, true), (cpu.ccOp |= CC_OP_DYNAMIC)));

@@ -615,8 +615,9 @@ export class CodeGen {
       o.push(`v = ${rm}; d = (v ${sh} ${c}) | 0; ${rm} = d; ${this.setFlags(ccop, `(v ${sh} ${c - 1}) | 0`, 'd')}`);
       return true;
     }
-    // A count of 0 leaves the flags as they were, so what they hold afterwards is not static.
-    o.push(`w = r1 & 31; if (w !== 0) { v = ${rm}; d = (v ${sh} w) | 0; ${rm} = d; ccop = ${ccop}; ccsrc = (v ${sh} (w - 1)) | 0; ccdst = d; }`);
+    // A count of 0 leaves the flags as they were, so what they hold afterwards is not static
+    // (for QEMU's translator either: CC_OP_DYNAMIC, as the interpreter's shift.ts).
+    o.push(`w = r1 & 31; if (w !== 0) { v = ${rm}; d = (v ${sh} w) | 0; ${rm} = d; ccop = ${ccop}; ccsrc = (v ${sh} (w - 1)) | 0; ccdst = d; } ccop |= ${CC_OP_DYNAMIC};`);
     this.flagOp = -1;
     return true;
   }

@@ -238,7 +238,24 @@ export const CASES: readonly Case[] = [
   // Opcodes from later CPUs and empty slots are invalid; len = bytes consumed.
   m32('0f 38 00 c0', 'invalid', 2),
   m32('0f 0f c0 00', 'invalid', 2),
-  m32('0f 77', 'invalid', 2),
+  m32('0f 77', 'emms', 2),
+  // MMX: P/Q operands, the low unpacks' 32-bit memory source, shifts by an immediate (register
+  // only: a memory form decodes its length and is invalid), fxsave/fxrstor memory only.
+  m32('0f fc c1', 'paddb_Pq_Qq', 3, { reg: 0, rm: 1 }),
+  m16('0f 60 06 34 12', 'punpcklbw_Pq_Qd', 5, { isMem: true, disp: 0x1234 }),
+  m32('0f 71 d0 04', 'psrlw_Nq_Ib', 4, { rm: 0, imm: 4 }),
+  m32('0f 71 10 04', 'invalid', 4),
+  m32('0f 71 d1 07', 'psrlw_Nq_Ib', 4),
+  m32('0f 71 e2 07', 'psraw_Nq_Ib', 4),
+  m32('0f 71 f3 07', 'psllw_Nq_Ib', 4),
+  m32('0f 72 d4 07', 'psrld_Nq_Ib', 4),
+  m32('0f 72 e5 07', 'psrad_Nq_Ib', 4),
+  m32('0f 72 f6 07', 'pslld_Nq_Ib', 4),
+  m32('0f 73 d7 07', 'psrlq_Nq_Ib', 4),
+  m32('0f 73 f0 07', 'psllq_Nq_Ib', 4),
+  m32('0f 7e c8', 'movd_Ed_Pq', 3, { reg: 1, rm: 0 }),
+  m32('0f ae 00', 'fxsave_M', 3, { isMem: true }),
+  m32('0f ae c8', 'invalid', 3),
   m32('0f ff', 'invalid', 2),
   // x87 escapes: decoded for length with their ModRM.
   m16('d9 e8', 'fpu_esc', 2, { opcode: 0xd9, mod: 3, reg: 5, rm: 0 }),

@@ -1,5 +1,5 @@
-// What the -cpu model's CPUID features gate, on both engines: cmovcc and cmpxchg8b are #UD
-// without CMOV / CX8, a CR4 bit of a feature the model lacks is #GP(0), EFER keeps NXE only
+// What the -cpu model's CPUID features gate, on both engines: cmovcc, cmpxchg8b, MMX and fxsave
+// are #UD without CMOV / CX8 / MMX / FXSR, a CR4 bit of a feature the model lacks is #GP(0), EFER keeps NXE only
 // with NX, MTRRcap and the machine-check MSRs follow MTRR and MCA, disabling the APIC clears
 // its CPUID bit, PAE's XD bit is reserved until EFER.NXE is set, and PAE's reserved address
 // bits follow the model's physical-address width.
@@ -59,6 +59,17 @@ describe.each(['interp', 'tcg'] as const)('CPUID feature gates (%s)', (engine) =
     expect(pmVector(runOn(engine, 'qemu32', CMOV_BAD_MEM))).toBe(13);
   });
 
+  it('MMX is #UD without MMX (QEMU 7.2 runs it there), fxsave without FXSR', () => {
+    // mov eax, 5; movd mm0, eax; paddb mm0, mm0; movd ebx, mm0; hlt
+    const MMX = [...movEax(5), 0x0f, 0x6e, 0xc0, 0x0f, 0xfc, 0xc0, 0x0f, 0x7e, 0xc3, ...HLT];
+    expect(runOn(engine, 'pentium', MMX).cpu.regs[R_EBX]).toBe(10);
+    for (const spec of ['486', 'pentium,-mmx']) expect(pmVector(runOn(engine, spec, MMX)), spec).toBe(6);
+    // fxsave [0x5800]; hlt: FCW is the image's first word
+    const FXSAVE = [0x0f, 0xae, 0x05, 0x00, 0x58, 0x00, 0x00, ...HLT];
+    expect(peek32(runOn(engine, 'pentium2', FXSAVE, (m) => poke32(m, 0x5800, 0)), 0x5800) & 0xffff).toBe(0x37f);
+    expect(pmVector(runOn(engine, 'pentium', FXSAVE))).toBe(6);
+  });
+
   it('cmpxchg8b is #UD without CX8 and leaves memory alone', () => {
     const init = (m: Machine) => {
       poke32(m, 0x5800, 1);
@@ -71,11 +82,11 @@ describe.each(['interp', 'tcg'] as const)('CPUID feature gates (%s)', (engine) =
   });
 
   it('mov cr4 takes only the bits of features the model reports (#GP(0) for the others)', () => {
-    // Bits 0-10 VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT. VME, FXSR and SSE are
-    // never reported (tcg86 lacks them), so VME, PVI, OSFXSR and OSXMMEXCPT are always #GP.
+    // Bits 0-10 VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT. VME and SSE are never
+    // reported (tcg86 lacks them), so VME, PVI and OSXMMEXCPT are always #GP; OSFXSR needs FXSR.
     const accepted: Record<string, number> = {
-      qemu32: 0x1fc, // TSD DE PSE PAE MCE PGE PCE
-      pentium3: 0x1fc,
+      qemu32: 0x3fc, // TSD DE PSE PAE MCE PGE PCE OSFXSR
+      pentium3: 0x3fc,
       pentium: 0x15c, // TSD DE PSE MCE PCE
       '486': 0x110, // PSE PCE
     };

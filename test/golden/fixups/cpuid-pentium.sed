@@ -1,3 +1,0 @@
-# CPUID reports QEMU's feature bits less the ones tcg86 does not implement
-# (UNIMPLEMENTED_FEATURES in src/cpu/x86/cpu-models.ts; test/golden/DEVIATIONS.md).
-s/ 00000543 00000800 80000000 008003bd$/ 00000543 00000800 80000000 000003bd/
