@@ -153,7 +153,7 @@ function disassemble(cpu: X86CPU, f: DumpFormat, addr: number, physical: boolean
     }
     const bytes: number[] = [];
     for (let i = 0; i < insn.len; i++) bytes.push(reader.readCode8(ip + i));
-    out += formatAsmLine(addr, bytes, formatInsnAtt(insn, addr));
+    out += formatAsmLine(addr, bytes, formatInsnAtt(insn, addr, code32));
     addr += insn.len;
   }
   return out;

@@ -127,7 +127,7 @@ export class PluginManager implements PluginHooks {
         vaddr: d.vaddr,
         size: d.bytes.length,
         bytes: d.bytes.slice(),
-        disas: formatInsnText(d.insn, d.vaddr),
+        disas: formatInsnText(d.insn, d.vaddr, this.cpu.code32),
         registerExecCb: (cb: ExecCb) => (checkFn(name, 'the instruction exec callback', cb), insnExec[k]!.push(guardExec(name, 'instruction exec', cb))),
         registerMemCb: (cb: MemCallback, opts?: MemCallbackOptions) => {
           checkFn(name, 'the memory callback', cb);

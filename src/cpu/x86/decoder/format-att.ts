@@ -40,11 +40,18 @@ const CONVERT: Record<string, [string, string]> = { cbw: ['cbtw', 'cwtl'], cwd: 
 
 const STRING_OPS = new Set(['movs', 'cmps', 'stos', 'lods', 'scas', 'ins', 'outs']);
 
-/** The instruction in capstone's AT&T syntax; undecodable bytes as capstone's "(bad)". */
-export function formatInsnAtt(insn: Insn, pc = insn.eip): AttText {
+/**
+ * The instruction in capstone's AT&T syntax; undecodable bytes as capstone's "(bad)". `pc` is the
+ * linear address (branch targets count from it, as capstone's do); `code32` the code size, which
+ * tells an MMX op from the SSE one a 66 prefix makes of it (tcg86 has no SSE: "(bad)").
+ */
+export function formatInsnAtt(insn: Insn, pc: number, code32: boolean): AttText {
   // mov to CS (8E /1) is #UD, but capstone names its register form.
   if (insn.op === OP_INVALID && insn.opcode === 0x8e && insn.reg === 1 && insn.mod === 3) {
     return { mnemonic: 'mov' + SUFFIX[insn.opsize]!, ops: `${attReg(insn.rm, insn.opsize)}, %cs` };
+  }
+  if (insn.op !== OP_INVALID && insn.op !== OP_TOO_LONG && OPS[insn.op]!.operands.some((o) => MMX_LETTERS.has(o[0]!))) {
+    if (insn.rep !== 0 || (insn.opsize === 32) !== code32) return { mnemonic: '(bad)', ops: '' };
   }
   if (insn.op === OP_TOO_LONG || insn.op === OP_INVALID) {
     // The bytes still name an op when only the encoding is refused (a bad LOCK): show that op.
@@ -55,8 +62,8 @@ export function formatInsnAtt(insn: Insn, pc = insn.eip): AttText {
 }
 
 /** The same as one string, "mnemonic operands", for tables and plugins (QEMU's plugin disas). */
-export function formatInsnText(insn: Insn, pc = insn.eip): string {
-  const t = formatInsnAtt(insn, pc);
+export function formatInsnText(insn: Insn, pc: number, code32: boolean): string {
+  const t = formatInsnAtt(insn, pc, code32);
   return t.ops === '' ? t.mnemonic : `${t.mnemonic} ${t.ops}`;
 }
 

@@ -81,7 +81,7 @@ export class Interpreter {
             for (let i = 0; i < insn.len; i++) bytes.push(cpu.readCode8(eip + i));
             // A block of one, with QEMU's header, so the log reads as QEMU's does.
             const pc = cpu.segBase[1]! + eip;
-            log.write(`----------------\nIN: \n${formatAsmLine(pc, bytes, formatInsnAtt(insn, pc))}\n`);
+            log.write(`----------------\nIN: \n${formatAsmLine(pc, bytes, formatInsnAtt(insn, pc, cpu.code32))}\n`);
           }
           if (log.exec || log.cpu) {
             cpu.inhibitIrq = shadow; // as it was when this instruction's "block" was entered
@@ -90,7 +90,7 @@ export class Interpreter {
           }
         }
         const profile = cpu.interpProfile;
-        if (profile !== null) countInterpreted(profile, (cpu.segBase[1]! + eip) >>> 0, insn);
+        if (profile !== null) countInterpreted(profile, (cpu.segBase[1]! + eip) >>> 0, insn, cpu.code32);
         cpu.nextEip = cpu.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
         const plugins = cpu.plugins;
         if (plugins !== null) plugins.beforeInsn((cpu.segBase[1]! + eip) >>> 0, eip, insn, cpu);

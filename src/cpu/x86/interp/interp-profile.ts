@@ -13,11 +13,11 @@ export interface InterpretedInsn {
 /** Executions by linear pc. */
 export type InterpProfile = Map<number, InterpretedInsn>;
 
-export function countInterpreted(profile: InterpProfile, pc: number, insn: Insn): void {
+export function countInterpreted(profile: InterpProfile, pc: number, insn: Insn, code32: boolean): void {
   const e = profile.get(pc);
   if (e !== undefined) {
     e.execs++;
     return;
   }
-  profile.set(pc, { execs: 1, disas: formatInsnText(insn, pc) });
+  profile.set(pc, { execs: 1, disas: formatInsnText(insn, pc, code32) });
 }

@@ -17,7 +17,7 @@ function describeInsn(cpu: X86CPU, eip: number): string {
   try {
     const insn = new Insn();
     decode(insn, cpu, eip, cpu.code32);
-    return formatInsnText(insn, (cpu.segBase[R_CS]! + eip) >>> 0);
+    return formatInsnText(insn, (cpu.segBase[R_CS]! + eip) >>> 0, cpu.code32);
   } catch (e) {
     if (e !== GUEST_EXCEPTION) throw e;
     cpu.cr2 = saved;

@@ -143,7 +143,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
     for (const b of block) {
       const bytes: number[] = [];
       for (let i = 0; i < b.insn.len; i++) bytes.push(cpu.readCode8(b.eip + i));
-      text += formatAsmLine(csBase + b.eip, bytes, formatInsnAtt(b.insn, csBase + b.eip));
+      text += formatAsmLine(csBase + b.eip, bytes, formatInsnAtt(b.insn, csBase + b.eip, code32));
     }
     cpu.log.write(text + '\n');
   }
@@ -156,7 +156,7 @@ export function translateBlock(cpu: X86CPU, flags: number, ramAddr: number, chec
   tb.insnCount = block.length;
   tb.eips = gen.eips;
   if (cpu.profileBlocks) {
-    tb.disas = block.map((b) => formatInsnText(b.insn, csBase + b.eip));
+    tb.disas = block.map((b) => formatInsnText(b.insn, csBase + b.eip, code32));
     tb.exits = new Float64Array(5);
   }
   if (checked) {

@@ -42,7 +42,7 @@ function capstoneQuirk(bytes: number[]): boolean {
 function asQemu(bytes: number[], addr: number, code32: boolean): string | null {
   // Padded: read in the other code size the bytes may make a longer instruction.
   const insn = dec([...bytes, ...new Array<number>(16).fill(0)], code32, code32 ? addr : addr & 0xffff);
-  const t = formatInsnAtt(insn, addr);
+  const t = formatInsnAtt(insn, addr, code32);
   if (insn.len !== bytes.length || t.mnemonic === '(bad)') return null;
   return `${t.mnemonic.padEnd(8)} ${t.ops}`.trimEnd();
 }
@@ -64,12 +64,12 @@ describe('formatInsnAtt: capstone 4 as QEMU 7.2 prints it', () => {
 
   it('lays lines out as -d in_asm: bytes column, continuation lines, undecodable bytes', () => {
     const long = dec(hex('c7 05 04 30 00 00 00 00 09 00'), true, 0xf10c8);
-    expect(formatAsmLine(0xf10c8, hex('c7 05 04 30 00 00 00 00 09 00'), formatInsnAtt(long, 0xf10c8))).toBe(
+    expect(formatAsmLine(0xf10c8, hex('c7 05 04 30 00 00 00 00 09 00'), formatInsnAtt(long, 0xf10c8, true))).toBe(
       '0x000f10c8:  c7 05 04 30 00 00 00 00  movl     $0x90000, 0x3004\n0x000f10d0:  09 00\n',
     );
-    expect(formatAsmLine(0xf00ae, [0xfa], formatInsnAtt(dec([0xfa], false), 0xf00ae))).toBe('0x000f00ae:  fa                       cli      \n');
+    expect(formatAsmLine(0xf00ae, [0xfa], formatInsnAtt(dec([0xfa], false), 0xf00ae, false))).toBe('0x000f00ae:  fa                       cli      \n');
     // QEMU shows what capstone cannot decode as one .byte line per byte.
-    expect(formatAsmLine(0xf186c, [0x0f, 0x04], formatInsnAtt(dec([0x0f, 0x04], true), 0xf186c))).toBe(
+    expect(formatAsmLine(0xf186c, [0x0f, 0x04], formatInsnAtt(dec([0x0f, 0x04], true), 0xf186c, true))).toBe(
       '0x000f186c:  0f                       .byte    0x0f\n0x000f186d:  04                       .byte    0x04\n',
     );
   });
