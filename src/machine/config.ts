@@ -115,6 +115,8 @@ export interface MachineConfig {
   engine: Engine;
   /** -cpu: the CPU model with its feature changes (its warnings go to stderr at startup). */
   cpu: CpuDefinition;
+  /** -smp: the vCPUs (APIC IDs 0..cpus-1, CPU 0 the BSP); maxCpus is what fw_cfg and the MADT report. */
+  smp: { cpus: number; maxCpus: number };
   /** Guest nanoseconds per instruction is 2^shift (QEMU's -icount shift). */
   icountShift: number;
   stats: 'none' | 'table' | 'json';
@@ -191,6 +193,7 @@ export function defaultConfig(): MachineConfig {
     },
     engine: 'tcg',
     cpu: defaultCpuDefinition(),
+    smp: { cpus: 1, maxCpus: 1 },
     icountShift: 3,
     stats: 'none',
     plugins: [],

@@ -321,7 +321,15 @@ export class PcMachine {
     const linux = this.prepareLinux();
     let fwFiles;
     try {
-      fwFiles = pcFwCfgFiles(config, this.below4g, this.above4g, linux ? [{ name: 'genroms/linuxboot_dma.bin', data: linuxbootRom }] : []);
+      fwFiles = pcFwCfgFiles(
+        config,
+        this.below4g,
+        this.above4g,
+        linux ? [{ name: 'genroms/linuxboot_dma.bin', data: linuxbootRom }] : [],
+        this.hpet?.blockId ?? null,
+        // SMBIOS type 4's processor ID: CPUID leaf 1 EAX and EDX of the boot CPU.
+        { eax: cpu.def.version, edx: cpu.features[FEAT_1_EDX]! },
+      );
     } catch (e) {
       if (e instanceof FwCfgFileError) throw new MachineError(e.message);
       throw e;
