@@ -484,8 +484,7 @@ function parseMachine(st: ParseState, flag: string, text: string): void {
   if (head === 'help' || head === '?') throw new HelpRequest(machineHelp());
   checkKnown(flag, '-machine', props, ['accel', 'hpet', 'memory-backend']);
   if (props.has('memory-backend')) st.cfg.memoryBackend = props.get('memory-backend')!;
-  // tcg86's pc has no HPET: hpet=off is what it is; asking for one is refused.
-  if (props.has('hpet') && !['off', 'false', 'no'].includes(props.get('hpet')!)) fail(flag, 'hpet: tcg86 has no HPET (only hpet=off)');
+  if (props.has('hpet')) st.cfg.hpet = boolProp(flag, 'hpet', props.get('hpet'), true);
   if (head && !MACHINES.some((m) => m.name === head)) fail(flag, `machine type '${head}' is not supported (use pc; see -machine help)`);
   if (props.has('accel') && props.get('accel') !== 'tcg') fail(flag, `accelerator '${props.get('accel')}' is not supported (use tcg)`);
 }
@@ -845,8 +844,10 @@ export const OPTIONS: readonly CliOption<ParseState>[] = [
     },
   },
   {
-    name: 'no-hpet', group: 'Standard options', help: 'disable HPET (tcg86 has none: accepted)',
-    apply: () => {},
+    name: 'no-hpet', group: 'Standard options', help: 'disable HPET',
+    apply: (st) => {
+      st.cfg.hpet = false;
+    },
   },
   {
     name: 'k', arg: 'language', group: 'Display options', help: 'keyboard layout of the VNC clients (tcg86 maps keysyms for en-us only)',

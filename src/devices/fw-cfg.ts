@@ -57,6 +57,8 @@ export interface FwCfgConfig {
   files?: FwCfgFile[];
   /** More numbered items (key, bytes), such as a direct kernel boot's FW_CFG_KERNEL_* keys. */
   items?: [number, Uint8Array][];
+  /** The HPET for key 0x8004 (its capability's low half and its address); null without one. */
+  hpet?: { blockId: number; address: number } | null;
 }
 
 /** fw_cfg's selector, offset and DMA address (QEMU's vmstate_fw_cfg); the items are configuration. */
@@ -104,8 +106,7 @@ export class FwCfg {
     this.add(FW_CFG_SMBIOS_ENTRIES, le(0, 2));
     this.add(FW_CFG_IRQ0_OVERRIDE, le(1, 4));
     this.add(FW_CFG_E820_TABLE, le(0, 4));
-    // No HPET on tcg86's board yet: the table lists none.
-    this.add(FW_CFG_HPET, new Uint8Array(1 + 8 * 15));
+    this.add(FW_CFG_HPET, hpetTable(cfg.hpet ?? null));
     for (const [key, data] of cfg.items ?? []) this.add(key, data);
     this.addFiles(cfg.files ?? []);
     // As QEMU: a 16-bit write at 0x510 selects, a byte read at 0x511 reads; nothing else is valid.
@@ -224,6 +225,21 @@ export class FwCfg {
     }
     this.as.stl(desc, bswap(control, 4)); // the control word is big-endian in guest memory
   }
+}
+
+/**
+ * QEMU's struct hpet_fw_config: a count, then 8 packed entries (event_timer_block_id, 64-bit
+ * address, min_tick, page_prot). QEMU's count starts at 0xff and becomes the number of HPETs
+ * when one is created, so a machine without one says 0xff.
+ */
+function hpetTable(hpet: { blockId: number; address: number } | null): Uint8Array {
+  const out = new Uint8Array(1 + 8 * 15);
+  out[0] = hpet ? 1 : 0xff;
+  if (hpet) {
+    out.set(le(hpet.blockId, 4), 1);
+    out.set(le(hpet.address, 8), 5);
+  }
+  return out;
 }
 
 function le(v: number, n: number): Uint8Array {

@@ -71,6 +71,8 @@ export class PitChannel {
   nullCount = false;
   /** Modes 1 and 5 count only after a rising gate edge (the trigger) following a count write. */
   triggered = false;
+  /** Channel 0's interrupt cut off by the HPET's legacy mode (QEMU's irq_disabled). */
+  irqDisabled = false;
   readonly timer: Timer | null;
 
   constructor(
@@ -175,7 +177,7 @@ export class PitChannel {
 
   /** Drive OUT for time `t` and arm the timer at the next edge (QEMU's pit_irq_timer_update). */
   updateOut(t: number): void {
-    if (!this.out || !this.timer) return;
+    if (!this.out || !this.timer || this.irqDisabled) return;
     const next = this.nextTransition(t);
     this.out.set(this.getOut(t));
     this.nextTransitionNs = next;
@@ -324,15 +326,25 @@ const PIT_CHANNEL_VMSTATE: VMStateDescription = {
     { name: 'nullCount', type: 'bool' },
     { name: 'triggered', type: 'bool' },
   ],
-  unmigrated: ['index'],
+  // irqDisabled travels in i8254's own section (it was added after this one).
+  unmigrated: ['index', 'irqDisabled'],
 };
 
 /** The PIT (QEMU's vmstate_pit_common): three channels; the deadlines travel with the clock. */
 export const PIT_VMSTATE: VMStateDescription = {
   name: 'i8254',
-  versionId: 1,
+  versionId: 2,
   minimumVersionId: 1,
-  fields: [{ name: 'channels', type: 'struct-array', vmsd: PIT_CHANNEL_VMSTATE }],
+  fields: [
+    { name: 'channels', type: 'struct-array', vmsd: PIT_CHANNEL_VMSTATE },
+    {
+      name: 'irqDisabled',
+      type: 'bool',
+      version: 2,
+      get: (p: I8254) => p.channels[0].irqDisabled,
+      set: (p: I8254, v: boolean) => (p.channels[0].irqDisabled = v),
+    },
+  ],
   unmigrated: ['iobase'],
 };
 
@@ -376,6 +388,17 @@ export class I8254 {
     const ch = this.channels[sel]!;
     if (((val >> 4) & 3) === 0) ch.latchCount();
     else ch.program(val);
+  }
+
+  /**
+   * Channel 0's interrupt on or off (QEMU's pit_irq_control, driven by the HPET): while off
+   * OUT is not driven and no edge is timed; turning it on drives OUT for now and re-arms.
+   */
+  setIrqEnabled(enable: boolean): void {
+    const ch = this.channels[0];
+    ch.irqDisabled = !enable;
+    if (enable) ch.updateOut(this.clock.nowNs);
+    else ch.timer?.del();
   }
 
   /** Gate input of a channel (channel 2's comes from port 0x61). */

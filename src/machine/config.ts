@@ -101,6 +101,8 @@ export interface MachineConfig {
   debugExits: { iobase: number; iosize: number }[];
   /** -device pc-testdev (QEMU's ISA test device for kvm-unit-tests). */
   pcTestdev: boolean;
+  /** The HPET at 0xfed00000 (on by default as on QEMU's pc; -no-hpet, -machine hpet=off). */
+  hpet: boolean;
   /** How many -device pci-testdev. */
   pciTestdevs: number;
   /** Chardev id of the monitor, or null for none. */
@@ -185,6 +187,7 @@ export function defaultConfig(): MachineConfig {
     debugcons: [],
     debugExits: [],
     pcTestdev: false,
+    hpet: true,
     pciTestdevs: 0,
     monitor: null,
     qmp: [],

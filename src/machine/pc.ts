@@ -22,6 +22,7 @@ import { I8042 } from '../devices/i8042.js';
 import { Apic } from '../devices/apic.js';
 import { ApicBus } from '../devices/apic-bus.js';
 import { IOAPIC } from '../devices/ioapic.js';
+import { Hpet, HPET_BASE } from '../devices/hpet.js';
 import { VGACommonState } from '../devices/vga/index.js';
 import { VgaDisplay } from '../devices/vga/display/vga-display.js';
 import { PciBoard, PciBoardError } from './pci-board.js';
@@ -127,6 +128,8 @@ export class PcMachine {
   readonly fdc: Fdc;
   /** The I/O APIC at 0xfec00000 (QEMU's pc always has one). */
   readonly ioapic: IOAPIC;
+  /** The HPET at 0xfed00000 (null with -no-hpet or -machine hpet=off). */
+  readonly hpet: Hpet | null;
   /** The interrupt lines devices drive: ISA IRQs reach the 8259 and the I/O APIC (QEMU's gsi). */
   readonly gsi: IrqLine[];
   /** The local APIC; null on a CPU model without one (486), where the 8259 drives INTR. */
@@ -385,9 +388,12 @@ export class PcMachine {
       cpu.onApicBaseWrite = () => {};
     }
     this.pciBoard = this.makePciBoard();
-    this.pit = new I8254(sys, this.clock, this.gsi[0]!);
+    // As QEMU's pc: with an HPET, the PIT's and the RTC's interrupts pass through it, which
+    // takes IRQ0 and IRQ8 over in legacy-replacement mode and then turns the PIT's off.
+    this.hpet = config.hpet ? new Hpet(sys, this.clock, { gsi: this.gsi, memory: this.memory, pitEnabled: (on) => this.pit?.setIrqEnabled(on) }) : null;
+    this.pit = new I8254(sys, this.clock, this.hpet?.pitIrq ?? this.gsi[0]!);
 
-    this.rtc = new Mc146818Rtc(sys, this.clock, this.gsi[8]!, { baseTime: config.rtcBase ?? undefined });
+    this.rtc = new Mc146818Rtc(sys, this.clock, this.hpet?.rtcIrq ?? this.gsi[8]!, { baseTime: config.rtcBase ?? undefined });
     pcCmosInit(this.rtc, this.below4g, this.above4g, config.bootOrder, config.smp.cpus);
     pcCmosInitDisks(this.rtc, this.pciBoard.ide.drives);
     // As in QEMU, port 0x92 and the 8042 output port each drive the CPU's A20 line directly
@@ -395,7 +401,15 @@ export class PcMachine {
     const linux = this.prepareLinux();
     let fwFiles;
     try {
-      fwFiles = pcFwCfgFiles(config, this.below4g, this.above4g, linux ? [{ name: 'genroms/linuxboot_dma.bin', data: linuxbootRom }] : []);
+      fwFiles = pcFwCfgFiles(
+        config,
+        this.below4g,
+        this.above4g,
+        linux ? [{ name: 'genroms/linuxboot_dma.bin', data: linuxbootRom }] : [],
+        this.hpet?.blockId ?? null,
+        // SMBIOS type 4's processor ID: CPUID leaf 1 EAX and EDX of the boot CPU.
+        { eax: cpu.def.version, edx: cpu.features[FEAT_1_EDX]! },
+      );
     } catch (e) {
       if (e instanceof FwCfgFileError) throw new MachineError(e.message);
       throw e;
@@ -407,6 +421,7 @@ export class PcMachine {
       maxCpus: config.smp.maxCpus,
       files: fwFiles,
       items: linux?.items,
+      hpet: this.hpet ? { blockId: this.hpet.blockId, address: HPET_BASE } : null,
     });
     this.port92 = new Port92(sys, new IrqLine((level) => this.setA20(level)), () => this.requestReset());
     this.i8042 = new I8042(sys, {
@@ -421,6 +436,7 @@ export class PcMachine {
     this.fdc = new Fdc(sys, this.clock, this.gsi[6]!, this.isaDma[0], this.floppyDrives());
     pcCmosInitFloppy(this.rtc, this.fdc.drives);
     sys.transaction(() => {
+      this.hpet?.map(this.systemMemory);
       for (const d of this.isaDma) d.map(this.ioRoot);
       this.fdc.map(this.ioRoot);
       this.pic.map(this.ioRoot);
@@ -672,6 +688,7 @@ export class PcMachine {
     this.port92?.reset();
     this.fwCfg?.reset();
     this.pit?.reset();
+    this.hpet?.reset();
     this.rtc?.reset();
     for (const uart of this.serialPorts) uart.reset();
     this.i8042?.reset();

@@ -142,7 +142,7 @@ describe('a refused stream', () => {
     const versionAt = pit.start + 5 + 1 + 5 + 4;
     for (const [version, want] of [
       [0, /device section 'i8254' instance 0: version 0 is below the minimum version 1 accepted/],
-      [2, /device section 'i8254' instance 0: version 2 is newer than 1/],
+      [3, /device section 'i8254' instance 0: version 3 is newer than 2/],
     ] as const) {
       const bad = stream.slice();
       new DataView(bad.buffer).setUint32(versionAt, version);

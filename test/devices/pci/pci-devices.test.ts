@@ -236,12 +236,26 @@ describe('fw_cfg files', () => {
         name: String.fromCharCode(...b.slice(8).filter((x) => x !== 0)),
       };
     });
-    expect(files.map((f) => f.name)).toEqual(['bios-geometry', 'bootorder', 'etc/boot-fail-wait', 'etc/e820', 'etc/system-states', 'opt/test']);
-    expect(files.map((f) => f.key)).toEqual([0x20, 0x21, 0x22, 0x23, 0x24, 0x25]);
+    expect(files.map((f) => f.name)).toEqual([
+      'bios-geometry',
+      'bootorder',
+      'etc/acpi/rsdp',
+      'etc/acpi/tables',
+      'etc/boot-fail-wait',
+      'etc/e820',
+      'etc/smbios/smbios-anchor',
+      'etc/smbios/smbios-tables',
+      'etc/system-states',
+      'etc/table-loader',
+      'opt/test',
+    ]);
+    expect(files.map((f) => f.key)).toEqual(files.map((_, i) => 0x20 + i));
+    // The sizes QEMU 7.2's pc gives its ACPI blobs: RSDP rev 0, 128 KiB of tables, a 4 KiB loader.
+    expect(files.filter((f) => f.name.startsWith('etc/acpi') || f.name === 'etc/table-loader').map((f) => f.size)).toEqual([20, 0x20000, 0x1000]);
     // etc/e820 as QEMU 7.2 has it at -m 128: one RAM entry from 0.
-    expect(readKey(m, 0x23, 20)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 1, 0, 0, 0]);
-    expect(readKey(m, 0x22, 4)).toEqual([0xff, 0xff, 0xff, 0xff]);
-    expect(String.fromCharCode(...readKey(m, 0x25, 5))).toBe('hello');
+    expect(readKey(m, 0x25, 20)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 1, 0, 0, 0]);
+    expect(readKey(m, 0x24, 4)).toEqual([0xff, 0xff, 0xff, 0xff]);
+    expect(String.fromCharCode(...readKey(m, 0x2a, 5))).toBe('hello');
     expect(readKey(m, 0x8002, 4)).toEqual([1, 0, 0, 0]); // IRQ0 override
   });
 });

@@ -2,7 +2,7 @@
 // std with SeaBIOS (test/golden/pci/mtree-*.txt, scripts/record-golden-pci.mjs): at reset, the PAM
 // aliases, SMRAM window, pci container, config ports, reset control, PM, APM and SMBus
 // regions; after SeaBIOS, the PAM segments it made RAM and the BARs it placed. Regions of
-// devices tcg86 lacks (DMA, IDE/floppy ports, kvmvapic, HPET, IOAPIC, the VGA's EDID...) are
+// devices tcg86 lacks (DMA, IDE/floppy ports, kvmvapic, the VGA's EDID...) are
 // not compared.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +14,7 @@ import { flatSections, treeSections } from '../mtree-sections.js';
 import { haveSeabios, runSeabios } from '../../machine/seabios-run.js';
 
 const GOLD = path.resolve(import.meta.dirname, '../../golden/pci');
-const CHIPSET = /pam-|smram|[ @]pci\b|pci-conf|vga|bochs dispi|qemu extended|piix|acpi-(evt|cnt|tmr)|pm-smbus|apm-io|bmdma|ram-below-4g|ioapic|pc\.bios|isa-bios|pc\.rom|: pc\.ram/;
+const CHIPSET = /pam-|smram|hpet|[ @]pci\b|pci-conf|vga|bochs dispi|qemu extended|piix|acpi-(evt|cnt|tmr)|pm-smbus|apm-io|bmdma|ram-below-4g|ioapic|pc\.bios|isa-bios|pc\.rom|: pc\.ram/;
 /** SeaBIOS without ACPI tables from the machine keeps pm_base 0xb000 (QEMU's moves to 0x600). */
 const PM_BASE_DEPENDENT = /acpi-(evt|cnt|tmr)|pm-smbus|piix4-pm/;
 /** QEMU's kvmvapic ROM (RAM alias at 0xca000) and the std VGA's EDID blob at mmio 0x000-0x17f. */
