@@ -36,13 +36,13 @@ async function logOf(items: string, engine: string): Promise<string> {
 describe('-d in_asm / out_asm', () => {
   it('the translator logs each new block: guest instructions, then the generated JavaScript', async () => {
     const text = await logOf('in_asm,out_asm', 'tcg');
-    // QEMU's layout (address, bytes padded to 8, mnemonic padded to 8, operands) in tcg86's syntax.
-    expect(text).toContain('IN: \n0xfffffff0:  ea 00 00 00 f0           jmp      far 0xf000:0x0\n');
+    // QEMU's text (address, bytes padded to 8, capstone's AT&T mnemonic padded to 8, operands).
+    expect(text).toContain('IN: \n0xfffffff0:  ea 00 00 00 f0           ljmpw    $0xf000:$0x0\n');
     expect(text).toContain(
       'IN: \n' +
-        '0x000f0000:  b8 34 12                 mov      ax, 0x1234\n' +
-        '0x000f0003:  83 c0 01                 add      ax, 0x1\n' +
-        '0x000f0006:  e6 f4                    out      0xf4, al\n',
+        '0x000f0000:  b8 34 12                 movw     $0x1234, %ax\n' +
+        '0x000f0003:  83 c0 01                 addw     $1, %ax\n' +
+        '0x000f0006:  e6 f4                    outb     %al, $0xf4\n',
     );
     const out = text.indexOf('OUT: [size=', text.indexOf('0x000f0006'));
     expect(out).toBeGreaterThan(text.indexOf('0x000f0003'));
