@@ -39,21 +39,32 @@ let bExp = 0;
 let bHi = 0;
 let bLo = 0;
 
-function unpackA(r: F80Regs, i: number): void {
+// What unpack() found; unpackA/unpackB copy it into their operand (module state, no allocation).
+let uK = 0;
+let uSign = 0;
+let uExp = 0;
+let uHi = 0;
+let uLo = 0;
+
+/** Register i unpacked into u*: its class, and for numbers the unbiased exponent and normalized significand. */
+function unpack(r: F80Regs, i: number): void {
   const se = r.se[i]!;
   const e = se & 0x7fff;
   let hi = r.hi[i]! >>> 0;
   let lo = r.lo[i]! >>> 0;
-  aSign = se >>> 15;
+  uSign = se >>> 15;
   if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
-    aK = hi < 0x80000000 ? K_BAD : ((hi & 0x7fffffff) | lo) === 0 ? K_INF : hi & 0x40000000 ? K_QNAN : K_SNAN;
-    aHi = hi | 0;
-    aLo = lo | 0;
+    uK = hi < 0x80000000 ? K_BAD : ((hi & 0x7fffffff) | lo) === 0 ? K_INF : hi & 0x40000000 ? K_QNAN : K_SNAN;
+    uHi = hi | 0;
+    uLo = lo | 0;
     return;
   }
   if (e === 0) {
     if ((hi | lo) === 0) {
-      aK = K_ZERO;
+      uK = K_ZERO;
+      uExp = 0;
+      uHi = 0;
+      uLo = 0;
       return;
     }
     const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
@@ -64,50 +75,32 @@ function unpackA(r: F80Regs, i: number): void {
       hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
       lo = (lo << k) >>> 0;
     }
-    aK = K_NORMAL;
-    aExp = 1 - EXP_BIAS - k;
+    uK = K_NORMAL;
+    uExp = 1 - EXP_BIAS - k;
   } else {
-    aK = K_NORMAL;
-    aExp = e - EXP_BIAS;
+    uK = K_NORMAL;
+    uExp = e - EXP_BIAS;
   }
-  aHi = hi | 0;
-  aLo = lo | 0;
+  uHi = hi | 0;
+  uLo = lo | 0;
+}
+
+function unpackA(r: F80Regs, i: number): void {
+  unpack(r, i);
+  aK = uK;
+  aSign = uSign;
+  aExp = uExp;
+  aHi = uHi;
+  aLo = uLo;
 }
 
 function unpackB(r: F80Regs, i: number): void {
-  // The same as unpackA, for the second operand (kept separate so both stay monomorphic).
-  const se = r.se[i]!;
-  const e = se & 0x7fff;
-  let hi = r.hi[i]! >>> 0;
-  let lo = r.lo[i]! >>> 0;
-  bSign = se >>> 15;
-  if (e === 0x7fff || (e !== 0 && hi < 0x80000000)) {
-    bK = hi < 0x80000000 ? K_BAD : ((hi & 0x7fffffff) | lo) === 0 ? K_INF : hi & 0x40000000 ? K_QNAN : K_SNAN;
-    bHi = hi | 0;
-    bLo = lo | 0;
-    return;
-  }
-  if (e === 0) {
-    if ((hi | lo) === 0) {
-      bK = K_ZERO;
-      return;
-    }
-    const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
-    if (k >= 32) {
-      hi = (lo << (k - 32)) >>> 0;
-      lo = 0;
-    } else if (k > 0) {
-      hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
-      lo = (lo << k) >>> 0;
-    }
-    bK = K_NORMAL;
-    bExp = 1 - EXP_BIAS - k;
-  } else {
-    bK = K_NORMAL;
-    bExp = e - EXP_BIAS;
-  }
-  bHi = hi | 0;
-  bLo = lo | 0;
+  unpack(r, i);
+  bK = uK;
+  bSign = uSign;
+  bExp = uExp;
+  bHi = uHi;
+  bLo = uLo;
 }
 
 function copySlot(r: F80Regs, dst: number, src: number): void {
