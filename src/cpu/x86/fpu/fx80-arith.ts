@@ -6,7 +6,7 @@
 // file in the tests.
 
 import { EXP_BIAS, FLAG_DIVBYZERO, FLAG_INVALID, RC_DOWN, f80, type F80, type FloatStatus } from './floatx80.js';
-import { roundPackTo, type F80Regs } from './fx80-round.js';
+import { normalize64, normHi, normLo, roundPackTo, type F80Regs } from './fx80-round.js';
 
 /** A slot's value as an F80 (cold paths only: it allocates). */
 export function slotF80(r: F80Regs, i: number): F80 {
@@ -67,14 +67,9 @@ function unpack(r: F80Regs, i: number): void {
       uLo = 0;
       return;
     }
-    const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
-    if (k >= 32) {
-      hi = (lo << (k - 32)) >>> 0;
-      lo = 0;
-    } else if (k > 0) {
-      hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
-      lo = (lo << k) >>> 0;
-    }
+    const k = normalize64(hi, lo);
+    hi = normHi >>> 0;
+    lo = normLo >>> 0;
     uK = K_NORMAL;
     uExp = 1 - EXP_BIAS - k;
   } else {

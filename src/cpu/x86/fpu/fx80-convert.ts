@@ -4,7 +4,7 @@
 // any rounding mode (invalid outside the range). 64-bit values travel as two 32-bit halves.
 
 import { EXP_BIAS, FLAG_INEXACT, FLAG_INVALID, RC_CHOP, RC_NEAREST, RC_UP, type FloatStatus } from './floatx80.js';
-import { roundPackFloat32, roundPackFloat64, roundPackTo, type F80Regs } from './fx80-round.js';
+import { normalize64, normHi, normLo, roundPackFloat32, roundPackFloat64, roundPackTo, type F80Regs } from './fx80-round.js';
 
 /** The low and high halves of the last 64-bit result (float64 or int64), as int32 words. */
 export const OUT64 = new Int32Array(2);
@@ -115,14 +115,9 @@ export function int64ToSlot(r: F80Regs, dst: number, lo32: number, hi32: number)
     r.lo[dst] = 0;
     return;
   }
-  const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
-  if (k >= 32) {
-    hi = (lo << (k - 32)) >>> 0;
-    lo = 0;
-  } else if (k > 0) {
-    hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
-    lo = (lo << k) >>> 0;
-  }
+  const k = normalize64(hi, lo);
+  hi = normHi >>> 0;
+  lo = normLo >>> 0;
   r.se[dst] = (sign << 15) | (EXP_BIAS + 63 - k);
   r.hi[dst] = hi;
   r.lo[dst] = lo;
@@ -145,14 +140,9 @@ function unpack(r: F80Regs, i: number): number {
   if (e === 0x7fff) return ((hi & 0x7fffffff) | lo) === 0 ? 3 : 2;
   if (e === 0) {
     if ((hi | lo) === 0) return 0;
-    const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
-    if (k >= 32) {
-      hi = (lo << (k - 32)) >>> 0;
-      lo = 0;
-    } else if (k > 0) {
-      hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
-      lo = (lo << k) >>> 0;
-    }
+    const k = normalize64(hi, lo);
+    hi = normHi >>> 0;
+    lo = normLo >>> 0;
     uExp = 1 - EXP_BIAS - k;
     uHi = hi | 0;
     uLo = lo | 0;

@@ -237,3 +237,28 @@ export function roundPackFloat64(sign: number, exp: number, hi: number, lo: numb
   out[0] = (rHi << 21) | (rLo >>> 11);
   out[1] = (sign << 31) | (rExp << 20) | ((rHi >>> 11) & 0xfffff);
 }
+
+/** normalize64's result: the shifted significand words (int32, as everywhere here). */
+export let normHi = 0;
+export let normLo = 0;
+
+/**
+ * Shift the non-zero 64-bit significand hi:lo left until its bit 63 is set; the words go to
+ * normHi/normLo and the shift count is returned (denormal operands and integer conversions).
+ */
+export function normalize64(hi: number, lo: number): number {
+  hi >>>= 0;
+  lo >>>= 0;
+  const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+  if (k >= 32) {
+    hi = (lo << (k - 32)) >>> 0;
+    lo = 0;
+  } else if (k > 0) {
+    hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
+    lo = (lo << k) >>> 0;
+  }
+  normHi = hi | 0;
+  normLo = lo | 0;
+  return k;
+}
+

@@ -4,7 +4,7 @@
 // parts_round_to_int_normal does it, each then rounded to the precision control.
 
 import { EXP_BIAS, FLAG_INEXACT, FLAG_INVALID, RC_CHOP, RC_NEAREST, RC_UP, type FloatStatus } from './floatx80.js';
-import { roundPackTo, type F80Regs } from './fx80-round.js';
+import { normalize64, normHi, normLo, roundPackTo, type F80Regs } from './fx80-round.js';
 
 /** NaNs, infinities, zeros and invalid encodings: QEMU's special cases shared by both operations (true if handled). */
 function special(r: F80Regs, dst: number, a: number, s: FloatStatus, isSqrt: boolean): boolean {
@@ -59,14 +59,9 @@ function norm(r: F80Regs, a: number): void {
   let hi = r.hi[a]! >>> 0;
   let lo = r.lo[a]! >>> 0;
   if (e === 0) {
-    const k = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
-    if (k >= 32) {
-      hi = (lo << (k - 32)) >>> 0;
-      lo = 0;
-    } else if (k > 0) {
-      hi = ((hi << k) | (lo >>> (32 - k))) >>> 0;
-      lo = (lo << k) >>> 0;
-    }
+    const k = normalize64(hi, lo);
+    hi = normHi >>> 0;
+    lo = normLo >>> 0;
     nExp = 1 - EXP_BIAS - k;
   } else nExp = e - EXP_BIAS;
   nHi = hi | 0;
