@@ -17,10 +17,10 @@ export interface AttText {
 const CC = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
 const SUFFIX: Record<number, string> = { 8: 'b', 16: 'w', 32: 'l', 64: 'q' };
 
-/** Mnemonics capstone prints without a size suffix whatever their operands. */
+/** Mnemonics capstone prints without a size suffix whatever their operands (besides those mnemonic() names itself). */
 const BARE = new Set([
-  'jcc', 'jmp', 'setcc', 'loop', 'loopz', 'loopnz', 'jcxz', 'int', 'int3', 'into', 'int1', 'nop', 'cmpxchg8b',
-  'invlpg', 'prefetch', 'arpl', 'verr', 'verw', 'aam', 'aad', 'fwait', 'hlt', 'cli', 'sti', 'cld', 'std', 'clc', 'stc',
+  'loop', 'int', 'int3', 'into', 'int1', 'nop', 'cmpxchg8b',
+  'invlpg', 'arpl', 'verr', 'verw', 'aam', 'aad', 'hlt', 'cli', 'sti', 'cld', 'std', 'clc', 'stc',
   'cmc', 'sahf', 'lahf', 'cpuid', 'rdtsc', 'rdmsr', 'wrmsr', 'wbinvd', 'invd', 'ud2', 'rsm', 'salc', 'daa', 'das',
   'aaa', 'aas', 'clts', 'bound', 'leave', 'enter', 'emms', 'fxsave', 'fxrstor',
 ]);
